@@ -1,0 +1,80 @@
+// swift-tools-version: 6.0
+// Runwatch: keeps background operation runs honest and shows them to operators.
+//
+// Targets by layer; every arrow points down this list:
+//   runwatch (executable) → RunwatchCLI → RunwatchWeb → {HTTPServer, RunwatchTemplates, RunwatchStore}
+//   RunwatchStore → {RunwatchCore, SQLiteDB, SecretKit}
+//   RunwatchTemplates → RunwatchCore
+//   SQLiteDB → CSQLite, HTTPServer → CMicroHTTPD, SecretKit → CSodium
+import PackageDescription
+
+let package = Package(
+  name: "runwatch",
+  platforms: [.macOS(.v14)],
+  products: [
+    .executable(name: "runwatch", targets: ["runwatch"])
+  ],
+  dependencies: [
+    .package(url: "https://github.com/apple/swift-argument-parser", exact: "1.8.2"),
+    .package(url: "https://github.com/apple/swift-log", exact: "1.16.2"),
+    .package(url: "https://github.com/jpsim/Yams", exact: "6.2.2"),
+  ],
+  targets: [
+    // C libraries from Debian packages.
+    .systemLibrary(
+      name: "CSQLite", path: "Sources/CSQLite", pkgConfig: "sqlite3",
+      providers: [.apt(["libsqlite3-dev"])]),
+    .systemLibrary(
+      name: "CMicroHTTPD", path: "Sources/CMicroHTTPD", pkgConfig: "libmicrohttpd",
+      providers: [.apt(["libmicrohttpd-dev"])]),
+    .systemLibrary(
+      name: "CSodium", path: "Sources/CSodium", pkgConfig: "libsodium",
+      providers: [.apt(["libsodium-dev"])]),
+
+    // Generic infrastructure: knows nothing about runs.
+    .target(name: "SQLiteDB", dependencies: ["CSQLite"]),
+    .target(name: "HTTPServer", dependencies: ["CMicroHTTPD"]),
+    .target(name: "SecretKit", dependencies: ["CSodium"]),
+
+    // Pure domain: no I/O, clock injected.
+    .target(name: "RunwatchCore", dependencies: [.product(name: "Yams", package: "Yams")]),
+
+    // Storage, the lifecycle service and everything that writes runs.
+    .target(
+      name: "RunwatchStore",
+      dependencies: [
+        "RunwatchCore", "SQLiteDB", "SecretKit", .product(name: "Logging", package: "swift-log"),
+      ]),
+
+    // Server-rendered HTML: escaping by default.
+    .target(name: "RunwatchTemplates", dependencies: ["RunwatchCore"], path: "Templates"),
+
+    // Pages, worker API and the serve loop.
+    .target(
+      name: "RunwatchWeb",
+      dependencies: [
+        "HTTPServer", "RunwatchTemplates", "RunwatchStore", "RunwatchCore",
+        .product(name: "Logging", package: "swift-log"),
+      ],
+      resources: []),
+
+    // Command line: parsing and wiring only.
+    .target(
+      name: "RunwatchCLI",
+      dependencies: [
+        "RunwatchWeb", "RunwatchStore", "RunwatchCore",
+        .product(name: "ArgumentParser", package: "swift-argument-parser"),
+        .product(name: "Logging", package: "swift-log"),
+      ]),
+    .executableTarget(name: "runwatch", dependencies: ["RunwatchCLI"]),
+
+    .testTarget(name: "RunwatchCoreTests", dependencies: ["RunwatchCore"]),
+    .testTarget(name: "RunwatchStoreTests", dependencies: ["RunwatchStore", "SQLiteDB", "RunwatchCore"]),
+    .testTarget(name: "HTTPServerTests", dependencies: ["HTTPServer"]),
+    .testTarget(
+      name: "RunwatchWebTests",
+      dependencies: ["RunwatchWeb", "RunwatchStore", "RunwatchCore", "HTTPServer", "RunwatchTemplates"]),
+    .testTarget(name: "RunwatchCLITests", dependencies: ["RunwatchCLI", "RunwatchStore", "RunwatchCore"]),
+  ],
+  swiftLanguageModes: [.v6]
+)

@@ -1,0 +1,3 @@
+import RunwatchCLI
+
+RunwatchCommand.main()
