@@ -53,7 +53,8 @@ public enum JSONValue: Sendable, Equatable, Hashable {
   private func render(pretty: Bool) -> String {
     let encoder = JSONEncoder()
     encoder.outputFormatting =
-      pretty ? [.sortedKeys, .prettyPrinted, .withoutEscapingSlashes] : [.sortedKeys, .withoutEscapingSlashes]
+      pretty
+      ? [.sortedKeys, .prettyPrinted, .withoutEscapingSlashes] : [.sortedKeys, .withoutEscapingSlashes]
     guard let data = try? encoder.encode(self), let text = String(data: data, encoding: .utf8) else {
       return "null"
     }
@@ -100,7 +101,8 @@ extension JSONValue: Codable {
 }
 
 extension JSONValue: ExpressibleByStringLiteral, ExpressibleByIntegerLiteral, ExpressibleByBooleanLiteral,
-  ExpressibleByDictionaryLiteral, ExpressibleByArrayLiteral, ExpressibleByNilLiteral, ExpressibleByFloatLiteral
+  ExpressibleByDictionaryLiteral, ExpressibleByArrayLiteral, ExpressibleByNilLiteral,
+  ExpressibleByFloatLiteral
 {
   /// A string literal.
   public init(stringLiteral value: String) { self = .string(value) }
@@ -129,7 +131,8 @@ extension JSONValue {
 public enum RFC3339 {
   /// Formats `date` as `YYYY-MM-DDTHH:MM:SSZ` in UTC.
   public static func string(from date: Date) -> String {
-    date.formatted(.iso8601.year().month().day().dateSeparator(.dash).time(includingFractionalSeconds: false)
-      .timeSeparator(.colon).timeZone(separator: .omitted))
+    date.formatted(
+      .iso8601.year().month().day().dateSeparator(.dash).time(includingFractionalSeconds: false)
+        .timeSeparator(.colon).timeZone(separator: .omitted))
   }
 }

@@ -1,0 +1,158 @@
+import Foundation
+import RunwatchCore
+import SQLiteDB
+
+// Transitions on an open connection. Callers hold the write lock and an IMMEDIATE transaction, so the read of
+// the current status and the conditional update below form one compare-and-set.
+extension LifecycleService {
+  func create(_ new: NewRun, by actor: Actor, in connection: Connection) throws -> OperationRun {
+    if let tenantID = new.tenantID {
+      let owner = try connection.scalar("SELECT workspace_id FROM tenants WHERE id = ?", [tenantID])
+      guard owner == new.workspaceID else {
+        throw StoreError.notFound("tenant \(tenantID) in this workspace")
+      }
+    }
+    let now = clock.now()
+    var run = OperationRun(
+      id: 0, workspaceID: new.workspaceID, tenantID: new.tenantID, initiatorUserID: new.initiatorUserID,
+      type: new.type, context: new.context, createdAt: now, linkedRecord: new.linkedRecord)
+    try connection.execute(
+      """
+      INSERT INTO operation_runs (workspace_id, tenant_id, initiator_user_id, type, status, outcome, context,
+        created_at, stale_at, linked_record_kind, linked_record_id, linked_record_status)
+      VALUES (?, ?, ?, ?, 'queued', 'pending', ?, ?, ?, ?, ?, ?)
+      """,
+      [
+        run.workspaceID, run.tenantID, run.initiatorUserID, run.type, run.context.jsonText, now,
+        run.staleDeadline(policy: policy), new.linkedRecord?.kind, new.linkedRecord?.externalID,
+        new.linkedRecord?.status,
+      ])
+    run.id = connection.lastInsertRowID
+    try AuditLog.record(
+      .runCreated, run: run, actor: actor, at: now,
+      metadata: ["type": .string(run.type), "after": snapshot(run, now: now)], in: connection)
+    return run
+  }
+
+  func start(runID: Int64, by actor: Actor, in connection: Connection) throws -> TransitionResult {
+    guard let run = try connection.fetchRun(id: runID) else { return .refused(Refusal(reason: .notFound)) }
+    let now = clock.now()
+    if run.status.isTerminal {
+      return .refused(try refuseLate(run, kind: "start", payload: .emptyObject, actor: actor, in: connection))
+    }
+    if run.status == .running { return .refused(Refusal(reason: .alreadyStarted, run: run)) }
+    if let tenantID = run.tenantID,
+      try connection.queryOne("SELECT status FROM tenants WHERE id = ?", [tenantID])?.string("status")
+        == "archived"
+    {
+      try AuditLog.record(
+        .startRefused, run: run, actor: actor, at: now,
+        metadata: ["reason": "tenant_archived", "tenant_id": .number(Double(tenantID))], in: connection)
+      return .refused(Refusal(reason: .tenantArchived, run: run))
+    }
+    var started = run
+    started.status = .running
+    started.startedAt = now
+    started.lastHeartbeatAt = now
+    try connection.execute(
+      """
+      UPDATE operation_runs SET status = 'running', started_at = ?, last_heartbeat_at = ?, stale_at = ?
+      WHERE id = ? AND status = 'queued'
+      """, [now, now, started.staleDeadline(policy: policy), runID])
+    guard connection.changes == 1 else { return .refused(Refusal(reason: .statusChanged, run: run)) }
+    return .applied(started)
+  }
+
+  func heartbeat(runID: Int64, summaryCounts: [String: Int64], by actor: Actor, in connection: Connection)
+    throws -> TransitionResult
+  {
+    guard let run = try connection.fetchRun(id: runID) else { return .refused(Refusal(reason: .notFound)) }
+    if run.status.isTerminal {
+      return .refused(
+        try refuseLate(
+          run, kind: "heartbeat", payload: ["summary_counts": countsJSON(summaryCounts)], actor: actor,
+          in: connection))
+    }
+    guard run.status == .running else { return .refused(Refusal(reason: .notStarted, run: run)) }
+    let now = clock.now()
+    var updated = run
+    updated.summaryCounts.merge(summaryCounts) { _, new in new }
+    updated.lastHeartbeatAt = now
+    try connection.execute(
+      """
+      UPDATE operation_runs SET summary_counts = ?, last_heartbeat_at = ?
+      WHERE id = ? AND status = 'running'
+      """, [OperationRun.encodeCounts(updated.summaryCounts), now, runID])
+    guard connection.changes == 1 else { return .refused(Refusal(reason: .statusChanged, run: run)) }
+    return .applied(updated)
+  }
+
+  func complete(
+    runID: Int64, outcome: RunOutcome, summaryCounts: [String: Int64], failures: [RunFailure],
+    by actor: Actor,
+    in connection: Connection
+  ) throws -> TransitionResult {
+    guard let run = try connection.fetchRun(id: runID) else { return .refused(Refusal(reason: .notFound)) }
+    if run.status.isTerminal {
+      let payload: JSONValue = [
+        "outcome": .string(outcome.rawValue), "summary_counts": countsJSON(summaryCounts),
+        "failures": .array(failures.map { ["code": .string($0.code), "message": .string($0.message)] }),
+      ]
+      return .refused(try refuseLate(run, kind: "complete", payload: payload, actor: actor, in: connection))
+    }
+    var counts = run.summaryCounts
+    counts.merge(summaryCounts) { _, new in new }
+    return try finish(
+      run, outcome: outcome, counts: counts, failures: failures, reconciliation: nil, action: .runCompleted,
+      actor: actor, in: connection)
+  }
+
+  func bridgeQueueFailure(
+    runID: Int64, report: QueueFailureReport, by actor: Actor, in connection: Connection
+  )
+    throws -> TransitionResult
+  {
+    guard let run = try connection.fetchRun(id: runID) else { return .refused(Refusal(reason: .notFound)) }
+    if run.status.isTerminal {
+      let payload: JSONValue = [
+        "kind": .string(report.kind.rawValue),
+        "exception_class": report.exceptionClass.map(JSONValue.string) ?? .null,
+        "message": report.message.map(JSONValue.string) ?? .null,
+      ]
+      return .refused(
+        try refuseLate(run, kind: "queue_failure", payload: payload, actor: actor, in: connection))
+    }
+    let now = clock.now()
+    let evidence: JSONValue = [
+      "evaluated_at": .timestamp(now),
+      "status": .string(run.status.rawValue),
+      "reference_time": .timestamp(run.referenceTime),
+      "queue_failure": [
+        "kind": .string(report.kind.rawValue),
+        "exception_class": report.exceptionClass.map(JSONValue.string) ?? .null,
+        "message": report.message.map(JSONValue.string) ?? .null,
+      ],
+      "terminal_truth_path": policy.types[run.type].map { .string($0.terminalTruthPath.rawValue) } ?? .null,
+    ]
+    let reconciliation = Reconciliation(
+      reason: report.reason, source: "queue_failure_bridge", evidence: evidence, reconciledAt: now)
+    return try finish(
+      run, outcome: .failed, counts: run.summaryCounts, failures: [operatorFailure(report.reason)],
+      reconciliation: reconciliation, action: .runQueueFailureBridged, actor: actor, in: connection)
+  }
+
+  func forceFailNonTerminal(
+    runID: Int64, expectedStatus: RunStatus, reason: ReasonCode, evidence: JSONValue, outcome: RunOutcome,
+    by actor: Actor, in connection: Connection
+  ) throws -> TransitionResult {
+    guard let run = try connection.fetchRun(id: runID) else { return .refused(Refusal(reason: .notFound)) }
+    if run.status.isTerminal { return .refused(Refusal(reason: .alreadyTerminal, run: run)) }
+    guard run.status == expectedStatus else { return .refused(Refusal(reason: .statusChanged, run: run)) }
+    let reconciliation = Reconciliation(
+      reason: reason, source: actor.source, evidence: evidence, reconciledAt: clock.now())
+    let failures = outcome == .failed ? [operatorFailure(reason)] : []
+    return try finish(
+      run, outcome: outcome, counts: run.summaryCounts, failures: failures, reconciliation: reconciliation,
+      action: .runReconciled, actor: actor, in: connection)
+  }
+}

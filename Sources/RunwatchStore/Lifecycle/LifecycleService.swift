@@ -1,0 +1,84 @@
+import Foundation
+import RunwatchCore
+import SQLiteDB
+
+/// The only code that changes a run's status or outcome. Every transition is a compare-and-set on the current
+/// status inside one IMMEDIATE transaction, together with its audit event, late report or notification, so a
+/// racing completion and a reconciliation can never both win and a crash never leaves half a change.
+public final class LifecycleService: Sendable {
+  /// The database.
+  public let database: RunwatchDatabase
+  /// Source of "now".
+  public let clock: any TimeSource
+
+  /// Creates the service over `database`, reading time from `clock`.
+  public init(database: RunwatchDatabase, clock: any TimeSource) {
+    self.database = database
+    self.clock = clock
+  }
+
+  /// The policy in force.
+  public var policy: LifecyclePolicy { database.policy }
+
+  /// Queues a new run.
+  public func create(_ new: NewRun, by actor: Actor) throws -> OperationRun {
+    try database.pool.writeTransaction { connection in try create(new, by: actor, in: connection) }
+  }
+
+  /// Marks a queued run as running. Refused when the run is terminal (recorded as a late report), already
+  /// running, or its tenant is archived.
+  public func start(runID: Int64, by actor: Actor) throws -> TransitionResult {
+    try database.pool.writeTransaction { connection in try start(runID: runID, by: actor, in: connection) }
+  }
+
+  /// Records progress counts on a running run (numeric counts only; merged into the stored counts).
+  public func heartbeat(runID: Int64, summaryCounts: [String: Int64], by actor: Actor) throws
+    -> TransitionResult
+  {
+    try database.pool.writeTransaction { connection in
+      try heartbeat(runID: runID, summaryCounts: summaryCounts, by: actor, in: connection)
+    }
+  }
+
+  /// Completes a queued or running run with the worker's outcome. On a terminal run the report is refused and
+  /// kept as a late report.
+  public func complete(
+    runID: Int64, outcome: RunOutcome, summaryCounts: [String: Int64] = [:], failures: [RunFailure] = [],
+    by actor: Actor
+  ) throws -> TransitionResult {
+    guard outcome != .pending else { throw StoreError.invalid("a completed run needs a terminal outcome") }
+    return try database.pool.writeTransaction { connection in
+      try complete(
+        runID: runID, outcome: outcome, summaryCounts: summaryCounts, failures: failures, by: actor,
+        in: connection)
+    }
+  }
+
+  /// Completes a run as failed with the worker's failures.
+  public func fail(runID: Int64, failures: [RunFailure], by actor: Actor) throws -> TransitionResult {
+    try complete(runID: runID, outcome: .failed, failures: failures, by: actor)
+  }
+
+  /// The direct failure bridge: the queue says the job failed, so the run completes as failed with a
+  /// reconciliation record holding what the queue said (diagnostics only).
+  public func bridgeQueueFailure(runID: Int64, report: QueueFailureReport, by actor: Actor) throws
+    -> TransitionResult
+  {
+    try database.pool.writeTransaction { connection in
+      try bridgeQueueFailure(runID: runID, report: report, by: actor, in: connection)
+    }
+  }
+
+  /// Completes a non-terminal run on the lifecycle's authority (reconciler, adapter). Applies only if the run is
+  /// still in `expectedStatus`; otherwise refused with `statusChanged` or `alreadyTerminal` and nothing written.
+  public func forceFailNonTerminal(
+    runID: Int64, expectedStatus: RunStatus, reason: ReasonCode, evidence: JSONValue,
+    outcome: RunOutcome = .failed, by actor: Actor
+  ) throws -> TransitionResult {
+    try database.pool.writeTransaction { connection in
+      try forceFailNonTerminal(
+        runID: runID, expectedStatus: expectedStatus, reason: reason, evidence: evidence, outcome: outcome,
+        by: actor, in: connection)
+    }
+  }
+}

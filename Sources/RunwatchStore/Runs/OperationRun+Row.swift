@@ -1,0 +1,96 @@
+import Foundation
+import RunwatchCore
+import SQLiteDB
+
+extension OperationRun {
+  /// Columns selected whenever a full run is read.
+  static let selectColumns = """
+    id, workspace_id, tenant_id, initiator_user_id, type, status, outcome, summary_counts, failure_summary,
+    context, created_at, started_at, last_heartbeat_at, completed_at, reconciliation_reason,
+    reconciliation_source, reconciliation_evidence, reconciled_at, linked_record_kind, linked_record_id,
+    linked_record_status
+    """
+
+  /// Decodes a run from a row selected with `selectColumns`.
+  init(row: Row) throws {
+    guard let id = row.int64("id"), let workspaceID = row.int64("workspace_id"),
+      let type = row.string("type"), let status = row.string("status").flatMap(RunStatus.init(rawValue:)),
+      let outcome = row.string("outcome").flatMap(RunOutcome.init(rawValue:)),
+      let createdAt = row.date("created_at")
+    else { throw StoreError.corruptRow(table: "operation_runs") }
+    var reconciliation: Reconciliation?
+    if let code = row.string("reconciliation_reason").flatMap(ReasonCode.init(rawValue:)),
+      let reconciledAt = row.date("reconciled_at")
+    {
+      reconciliation = Reconciliation(
+        reason: code, source: row.string("reconciliation_source") ?? "unknown",
+        evidence: row.string("reconciliation_evidence").flatMap(JSONValue.init(jsonText:)) ?? .emptyObject,
+        reconciledAt: reconciledAt)
+    }
+    var linked: LinkedRecord?
+    if let kind = row.string("linked_record_kind"), let externalID = row.string("linked_record_id") {
+      linked = LinkedRecord(
+        kind: kind, externalID: externalID, status: row.string("linked_record_status") ?? "")
+    }
+    self.init(
+      id: id, workspaceID: workspaceID, tenantID: row.int64("tenant_id"),
+      initiatorUserID: row.int64("initiator_user_id"), type: type, status: status, outcome: outcome,
+      summaryCounts: Self.decodeCounts(row.string("summary_counts")),
+      failures: Self.decodeFailures(row.string("failure_summary")),
+      context: row.string("context").flatMap(JSONValue.init(jsonText:)) ?? .emptyObject,
+      createdAt: createdAt, startedAt: row.date("started_at"), lastHeartbeatAt: row.date("last_heartbeat_at"),
+      completedAt: row.date("completed_at"), reconciliation: reconciliation, linkedRecord: linked)
+  }
+
+  static func decodeCounts(_ text: String?) -> [String: Int64] {
+    guard let text, let data = text.data(using: .utf8) else { return [:] }
+    return (try? JSONDecoder().decode([String: Int64].self, from: data)) ?? [:]
+  }
+
+  static func decodeFailures(_ text: String?) -> [RunFailure] {
+    guard let text, let data = text.data(using: .utf8) else { return [] }
+    return (try? JSONDecoder().decode([RunFailure].self, from: data)) ?? []
+  }
+
+  static func encodeCounts(_ counts: [String: Int64]) -> String {
+    JSONValue.object(counts.mapValues { .number(Double($0)) }).jsonText
+  }
+
+  static func encodeFailures(_ failures: [RunFailure]) -> String {
+    JSONValue.array(failures.map { ["code": .string($0.code), "message": .string($0.message)] }).jsonText
+  }
+}
+
+/// Errors from the store that are not SQLite's own.
+public enum StoreError: Error, CustomStringConvertible, Sendable {
+  /// A stored row could not be decoded.
+  case corruptRow(table: String)
+  /// A referenced record does not exist.
+  case notFound(String)
+  /// Input was rejected before touching the database.
+  case invalid(String)
+
+  /// Human-readable description.
+  public var description: String {
+    switch self {
+    case .corruptRow(let table): "a row in \(table) could not be read"
+    case .notFound(let what): "\(what) not found"
+    case .invalid(let why): why
+    }
+  }
+}
+
+extension Connection {
+  /// Reads one run by id.
+  func fetchRun(id: Int64) throws -> OperationRun? {
+    guard
+      let row = try queryOne("SELECT \(OperationRun.selectColumns) FROM operation_runs WHERE id = ?", [id])
+    else { return nil }
+    return try OperationRun(row: row)
+  }
+}
+
+extension Date {
+  /// Unix epoch milliseconds, as stored.
+  var epochMilliseconds: Int64 { Int64((timeIntervalSince1970 * 1000).rounded()) }
+}

@@ -1,0 +1,123 @@
+import Foundation
+import RunwatchCore
+import SQLiteDB
+
+/// Filters on the runs list (all optional, combinable). Values are already allow-listed by the caller.
+public struct RunFilter: Sendable, Equatable {
+  /// Derived freshness.
+  public var freshness: Freshness?
+  /// Lifecycle status.
+  public var status: RunStatus?
+  /// Outcome.
+  public var outcome: RunOutcome?
+  /// Exact operation type.
+  public var type: String?
+  /// Tenant id.
+  public var tenantID: Int64?
+
+  /// Creates a filter.
+  public init(
+    freshness: Freshness? = nil, status: RunStatus? = nil, outcome: RunOutcome? = nil, type: String? = nil,
+    tenantID: Int64? = nil
+  ) {
+    self.freshness = freshness
+    self.status = status
+    self.outcome = outcome
+    self.type = type
+    self.tenantID = tenantID
+  }
+
+  /// Whether no filter is set.
+  public var isEmpty: Bool { self == RunFilter() }
+}
+
+/// What a principal may see inside one workspace. Built by authorization; applied by every list query so
+/// lists only contain runs the principal could open.
+public struct RunScope: Sendable, Equatable {
+  /// The workspace.
+  public var workspaceID: Int64
+  /// Tenants visible; `nil` means every tenant of the workspace.
+  public var tenantIDs: [Int64]?
+  /// Whether workspace-level runs (no tenant) are visible.
+  public var includesWorkspaceLevelRuns: Bool
+  /// Types the principal lacks the capability for.
+  public var hiddenTypes: [String]
+
+  /// Creates a scope.
+  public init(
+    workspaceID: Int64, tenantIDs: [Int64]? = nil, includesWorkspaceLevelRuns: Bool = true,
+    hiddenTypes: [String] = []
+  ) {
+    self.workspaceID = workspaceID
+    self.tenantIDs = tenantIDs
+    self.includesWorkspaceLevelRuns = includesWorkspaceLevelRuns
+    self.hiddenTypes = hiddenTypes
+  }
+}
+
+/// A WHERE clause with its bound arguments, built only from fixed SQL fragments and bound values.
+public struct SQLCondition: Sendable {
+  /// Fragments joined with AND.
+  public var fragments: [String] = []
+  /// Arguments in fragment order.
+  public var arguments: [any SQLBindable] = []
+
+  /// Creates an empty condition.
+  public init() {}
+
+  /// Adds a fragment and its arguments.
+  public mutating func add(_ fragment: String, _ values: [any SQLBindable] = []) {
+    fragments.append(fragment)
+    arguments.append(contentsOf: values)
+  }
+
+  /// `WHERE …` text, or an empty string.
+  public var whereClause: String { fragments.isEmpty ? "" : "WHERE " + fragments.joined(separator: " AND ") }
+
+  static func placeholders(_ count: Int) -> String {
+    Array(repeating: "?", count: count).joined(separator: ", ")
+  }
+}
+
+extension RunScope {
+  /// Restricts `condition` to this scope.
+  public func apply(to condition: inout SQLCondition) {
+    condition.add("workspace_id = ?", [workspaceID])
+    if let tenantIDs {
+      let tenantMatch =
+        tenantIDs.isEmpty ? "0" : "tenant_id IN (\(SQLCondition.placeholders(tenantIDs.count)))"
+      condition.add(
+        includesWorkspaceLevelRuns ? "(\(tenantMatch) OR tenant_id IS NULL)" : tenantMatch, tenantIDs)
+    } else if !includesWorkspaceLevelRuns {
+      condition.add("tenant_id IS NOT NULL")
+    }
+    if !hiddenTypes.isEmpty {
+      condition.add("type NOT IN (\(SQLCondition.placeholders(hiddenTypes.count)))", hiddenTypes)
+    }
+  }
+}
+
+extension RunFilter {
+  /// Restricts `condition` to this filter, deriving freshness from `stale_at` and `now` exactly as
+  /// `OperationRun.freshness(policy:now:)` does.
+  public func apply(to condition: inout SQLCondition, now: Date) {
+    if let freshness { Self.applyFreshness(freshness, to: &condition, now: now) }
+    if let status { condition.add("status = ?", [status.rawValue]) }
+    if let outcome { condition.add("outcome = ?", [outcome.rawValue]) }
+    if let type { condition.add("type = ?", [type]) }
+    if let tenantID { condition.add("tenant_id = ?", [tenantID]) }
+  }
+
+  /// The SQL meaning of each freshness state.
+  public static func applyFreshness(_ freshness: Freshness, to condition: inout SQLCondition, now: Date) {
+    switch freshness {
+    case .freshActive: condition.add("status IN ('queued', 'running') AND stale_at > ?", [now])
+    case .likelyStale: condition.add("status IN ('queued', 'running') AND stale_at <= ?", [now])
+    case .unknown: condition.add("status IN ('queued', 'running') AND stale_at IS NULL")
+    case .reconciledFailed:
+      condition.add("status = 'completed' AND reconciliation_reason IS NOT NULL AND outcome = 'failed'")
+    case .terminalNormal:
+      condition.add("status = 'completed' AND (reconciliation_reason IS NULL OR outcome <> 'failed')")
+    }
+  }
+}

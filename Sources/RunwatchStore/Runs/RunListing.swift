@@ -1,0 +1,76 @@
+import Foundation
+import RunwatchCore
+import SQLiteDB
+
+/// One keyset page of runs, newest first.
+public struct RunPage: Sendable, Equatable {
+  /// Runs on this page, newest first.
+  public var runs: [OperationRun]
+  /// Cursor for the next (older) page: pass as `before`. Nil on the last page.
+  public var olderCursor: Int64?
+  /// Cursor for the previous (newer) page: pass as `after`. Nil on the first page.
+  public var newerCursor: Int64?
+}
+
+extension RunwatchDatabase {
+  /// A keyset page of runs in `scope` matching `filter`, newest first. Pass `before` (an id) for older runs or
+  /// `after` for newer runs; never OFFSET, so pages stay stable while new runs arrive.
+  public func listRuns(
+    scope: RunScope, filter: RunFilter, before: Int64? = nil, after: Int64? = nil, limit: Int, now: Date
+  ) throws -> RunPage {
+    let limit = max(1, min(limit, 500))
+    var condition = SQLCondition()
+    scope.apply(to: &condition)
+    filter.apply(to: &condition, now: now)
+    let goingNewer = after != nil && before == nil
+    if let before { condition.add("id < ?", [before]) }
+    if goingNewer, let after { condition.add("id > ?", [after]) }
+    let order = goingNewer ? "ASC" : "DESC"
+    let sql = """
+      SELECT \(OperationRun.selectColumns) FROM operation_runs \(condition.whereClause)
+      ORDER BY id \(order) LIMIT ?
+      """
+    return try pool.read { connection in
+      var runs = try connection.query(sql, condition.arguments + [limit + 1]).map(OperationRun.init(row:))
+      let hasMore = runs.count > limit
+      if hasMore { runs.removeLast() }
+      if goingNewer { runs.reverse() }
+      guard let newest = runs.first, let oldest = runs.last else {
+        return RunPage(runs: [], olderCursor: nil, newerCursor: nil)
+      }
+      let olderExists = goingNewer ? true : hasMore
+      let newerExists =
+        goingNewer
+        ? hasMore : try exists(newerThan: newest.id, condition: condition, in: connection, skipping: before)
+      return RunPage(
+        runs: runs, olderCursor: olderExists ? oldest.id : nil, newerCursor: newerExists ? newest.id : nil)
+    }
+  }
+
+  private func exists(
+    newerThan id: Int64, condition: SQLCondition, in connection: Connection, skipping before: Int64?
+  )
+    throws -> Bool
+  {
+    guard before != nil else { return false }
+    var newer = SQLCondition()
+    // Rebuild without the `id < before` fragment, which is always the last one added for an older page.
+    newer.fragments = Array(condition.fragments.dropLast())
+    newer.arguments = Array(condition.arguments.dropLast())
+    newer.add("id > ?", [id])
+    let sql = "SELECT 1 FROM operation_runs \(newer.whereClause) LIMIT 1"
+    return try connection.queryOne(sql, newer.arguments) != nil
+  }
+
+  /// Number of runs in `scope` matching `filter` (for aggregate counts on small, indexed sets).
+  public func countRuns(scope: RunScope, filter: RunFilter, now: Date) throws -> Int {
+    var condition = SQLCondition()
+    scope.apply(to: &condition)
+    filter.apply(to: &condition, now: now)
+    return try pool.read { connection in
+      Int(
+        try connection.scalar(
+          "SELECT COUNT(*) FROM operation_runs \(condition.whereClause)", condition.arguments) ?? 0)
+    }
+  }
+}

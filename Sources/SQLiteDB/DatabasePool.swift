@@ -1,0 +1,60 @@
+import Foundation
+
+/// One writer connection and a pool of reader connections over a single SQLite file in WAL mode.
+/// Writers are serialized in-process (SQLite allows one writer anyway); readers run concurrently and
+/// never block on the writer thanks to WAL.
+///
+/// `@unchecked Sendable` because connections are not thread-safe on their own: the writer is only touched
+/// while `writerLock` is held, and a reader is owned by exactly one thread between check-out and check-in
+/// (the idle list is only touched under `readersLock`). No connection escapes the `read`/`write` closures.
+public final class DatabasePool: @unchecked Sendable {
+  /// File path of the database.
+  public let path: String
+  private let writer: Connection
+  private let writerLock = NSLock()
+  private var idleReaders: [Connection] = []
+  private let readersLock = NSLock()
+  private let maximumIdleReaders: Int
+
+  /// Opens the database at `path`, creating the file if needed.
+  public init(path: String, maximumIdleReaders: Int = 8) throws(SQLiteError) {
+    self.path = path
+    self.writer = try Connection(path: path)
+    self.maximumIdleReaders = maximumIdleReaders
+  }
+
+  /// Runs `body` with exclusive use of the writer connection. Open a transaction inside for atomicity.
+  public func write<T>(_ body: (Connection) throws -> T) throws -> T {
+    writerLock.lock()
+    defer { writerLock.unlock() }
+    return try body(writer)
+  }
+
+  /// Runs `body` inside an IMMEDIATE transaction on the writer connection.
+  public func writeTransaction<T>(_ body: (Connection) throws -> T) throws -> T {
+    try write { connection in try connection.transaction(.immediate) { try body(connection) } }
+  }
+
+  /// Runs `body` on a reader connection inside a deferred transaction, so it sees one consistent snapshot.
+  public func read<T>(_ body: (Connection) throws -> T) throws -> T {
+    let connection = try checkOutReader()
+    defer { checkIn(connection) }
+    return try connection.transaction(.deferred) { try body(connection) }
+  }
+
+  private func checkOutReader() throws -> Connection {
+    readersLock.lock()
+    let reused = idleReaders.popLast()
+    readersLock.unlock()
+    if let reused { return reused }
+    let connection = try Connection(path: path, readOnly: true)
+    try connection.execute("PRAGMA query_only = ON")
+    return connection
+  }
+
+  private func checkIn(_ connection: Connection) {
+    readersLock.lock()
+    defer { readersLock.unlock() }
+    if idleReaders.count < maximumIdleReaders { idleReaders.append(connection) }
+  }
+}

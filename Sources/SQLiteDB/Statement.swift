@@ -1,0 +1,97 @@
+import CSQLite
+
+/// A prepared statement. Owns its `sqlite3_stmt` and finalizes it in `deinit`.
+public final class Statement {
+  let handle: OpaquePointer
+  /// The SQL text, for error messages.
+  public let sql: String
+  private unowned let connection: Connection
+
+  init(connection: Connection, sql: String) throws(SQLiteError) {
+    var statement: OpaquePointer?
+    let code = sqlite3_prepare_v3(
+      connection.handle, sql, -1, UInt32(SQLITE_PREPARE_PERSISTENT), &statement, nil)
+    guard code == SQLITE_OK, let statement else {
+      throw connection.error(code: code, sql: sql)
+    }
+    self.handle = statement
+    self.sql = sql
+    self.connection = connection
+  }
+
+  deinit { sqlite3_finalize(handle) }
+
+  /// Binds `arguments` to the positional parameters (1-based), replacing earlier bindings.
+  public func bind(_ arguments: [any SQLBindable]) throws(SQLiteError) {
+    sqlite3_reset(handle)
+    sqlite3_clear_bindings(handle)
+    let expected = Int(sqlite3_bind_parameter_count(handle))
+    guard expected == arguments.count else {
+      throw SQLiteError(
+        code: SQLITE_RANGE, message: "expected \(expected) arguments, got \(arguments.count)", sql: sql)
+    }
+    for (offset, argument) in arguments.enumerated() {
+      let index = Int32(offset + 1)
+      let code: Int32
+      switch argument.sqlValue {
+      case .null: code = sqlite3_bind_null(handle, index)
+      case .integer(let value): code = sqlite3_bind_int64(handle, index, value)
+      case .real(let value): code = sqlite3_bind_double(handle, index, value)
+      case .text(let text): code = sqlite3_bind_text(handle, index, text, -1, csqlite_transient())
+      case .blob(let bytes):
+        code = bytes.withUnsafeBytes {
+          sqlite3_bind_blob(handle, index, $0.baseAddress, Int32($0.count), csqlite_transient())
+        }
+      }
+      guard code == SQLITE_OK else { throw connection.error(code: code, sql: sql) }
+    }
+  }
+
+  /// Steps once: returns the next row, or nil when done.
+  public func step() throws(SQLiteError) -> Row? {
+    let code = sqlite3_step(handle)
+    switch code {
+    case SQLITE_ROW:
+      return currentRow()
+    case SQLITE_DONE:
+      sqlite3_reset(handle)
+      return nil
+    default:
+      let error = connection.error(code: code, sql: sql)
+      sqlite3_reset(handle)
+      throw error
+    }
+  }
+
+  /// Runs to completion and returns every row.
+  public func all() throws(SQLiteError) -> [Row] {
+    var rows: [Row] = []
+    while let row = try step() { rows.append(row) }
+    return rows
+  }
+
+  private func currentRow() -> Row {
+    let count = sqlite3_column_count(handle)
+    var columns: [String] = []
+    var values: [SQLValue] = []
+    columns.reserveCapacity(Int(count))
+    values.reserveCapacity(Int(count))
+    for index in 0..<count {
+      columns.append(String(cString: sqlite3_column_name(handle, index)))
+      switch sqlite3_column_type(handle, index) {
+      case SQLITE_INTEGER: values.append(.integer(sqlite3_column_int64(handle, index)))
+      case SQLITE_FLOAT: values.append(.real(sqlite3_column_double(handle, index)))
+      case SQLITE_TEXT: values.append(.text(String(cString: sqlite3_column_text(handle, index))))
+      case SQLITE_BLOB:
+        let length = Int(sqlite3_column_bytes(handle, index))
+        if let pointer = sqlite3_column_blob(handle, index), length > 0 {
+          values.append(.blob(Array(UnsafeRawBufferPointer(start: pointer, count: length))))
+        } else {
+          values.append(.blob([]))
+        }
+      default: values.append(.null)
+      }
+    }
+    return Row(columns: columns, values: values)
+  }
+}

@@ -1,0 +1,53 @@
+import Foundation
+import RunwatchCore
+import SQLiteDB
+
+@testable import RunwatchStore
+
+/// A fresh database file in a temp directory with one workspace, two tenants and one user.
+final class TestFixture {
+  let directory: URL
+  let path: String
+  let clock = ManualTimeSource()
+  let database: RunwatchDatabase
+  let lifecycle: LifecycleService
+  let workspace: Workspace
+  let tenant: Tenant
+  let otherTenant: Tenant
+  let userID: Int64
+  let worker = Actor(kind: .token, label: "token:test-worker", source: "api")
+
+  init(policy: LifecyclePolicy = .builtIn) throws {
+    directory = FileManager.default.temporaryDirectory.appendingPathComponent(
+      "runwatch-test-\(UUID().uuidString)")
+    try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+    path = directory.appendingPathComponent("runwatch.sqlite").path
+    database = try RunwatchDatabase(path: path, policy: policy)
+    lifecycle = LifecycleService(database: database, clock: clock)
+    workspace = try database.addWorkspace(slug: "acme", name: "Acme", at: clock.now())
+    tenant = try database.addTenant(workspaceID: workspace.id, name: "Contoso", at: clock.now())
+    otherTenant = try database.addTenant(workspaceID: workspace.id, name: "Fabrikam", at: clock.now())
+    let createdAt = clock.now()
+    userID = try database.pool.write { connection in
+      try connection.execute(
+        "INSERT INTO users (email, name, created_at) VALUES ('ana@example.com', 'Ana', ?)", [createdAt])
+      return connection.lastInsertRowID
+    }
+  }
+
+  deinit { try? FileManager.default.removeItem(at: directory) }
+
+  func createRun(type: String = "policy.sync", initiator: Bool = true, tenant: Tenant? = nil) throws
+    -> OperationRun
+  {
+    try lifecycle.create(
+      NewRun(
+        workspaceID: workspace.id, tenantID: (tenant ?? self.tenant).id,
+        initiatorUserID: initiator ? userID : nil,
+        type: type, context: ["source": "test"]), by: worker)
+  }
+
+  func count(_ table: String) throws -> Int {
+    try database.pool.read { Int(try $0.scalar("SELECT COUNT(*) FROM \(table)") ?? 0) }
+  }
+}
