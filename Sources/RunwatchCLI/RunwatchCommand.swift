@@ -1,0 +1,16 @@
+import ArgumentParser
+
+/// The `runwatch` command: keeps background operation runs honest and shows them to operators.
+public struct RunwatchCommand: ParsableCommand {
+  /// Command metadata and subcommands.
+  public static let configuration = CommandConfiguration(
+    commandName: "runwatch",
+    abstract: "Keeps background operation runs honest and shows them to operators.",
+    subcommands: [
+      MigrateCommand.self,
+      PolicyCommand.self,
+    ])
+
+  /// Creates the command.
+  public init() {}
+}
