@@ -26,12 +26,28 @@ public struct GlobalOptions: ParsableArguments {
     policy ?? ProcessInfo.processInfo.environment["RUNWATCH_POLICY"].flatMap { $0.isEmpty ? nil : $0 }
   }
 
-  /// Loads and validates the policy in force; throws a readable error listing every violation.
+  /// Loads and validates the policy in force. Throws `LifecyclePolicyError.invalid` (one violation per line)
+  /// for a policy that breaks the rules, and a `CLIError` naming the file for an unreadable file or a YAML
+  /// syntax error.
   public func loadPolicy() throws -> LifecyclePolicy {
-    guard let path = policyPath else { return .builtIn }
-    guard let data = FileManager.default.contents(atPath: path), let text = String(data: data, encoding: .utf8)
-    else { throw CLIError("cannot read policy file \(path)") }
-    return try LifecyclePolicy.load(yaml: text)
+    guard let path = policyPath else {
+      try LifecyclePolicy.builtIn.validate()
+      return .builtIn
+    }
+    let text: String
+    do {
+      text = try String(contentsOfFile: path, encoding: .utf8)
+    } catch {
+      let reason =
+        FileManager.default.fileExists(atPath: path)
+        ? "it is not readable UTF-8 text" : "no such file"
+      throw CLIError("cannot read policy file \(path): \(reason)")
+    }
+    do {
+      return try LifecyclePolicy.load(yaml: text)
+    } catch .syntax(let line, let column, let problem) {
+      throw CLIError("\(path): \(LifecyclePolicyError.syntax(line: line, column: column, problem: problem))")
+    }
   }
 
   /// Opens the database (migrating it) with the policy in force.

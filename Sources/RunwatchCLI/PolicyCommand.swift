@@ -16,10 +16,14 @@ struct PolicyCommand: ParsableCommand {
     @OptionGroup var options: GlobalOptions
 
     func run() throws {
+      let source = options.policyPath ?? "built-in policy"
       do {
         let policy = try options.loadPolicy()
-        let source = options.policyPath ?? "built-in policy"
         print("\(source): valid (\(policy.types.count) covered types)")
+      } catch let error as LifecyclePolicyError {
+        print(String(describing: error))
+        printError("\(source): invalid (\(error.violations.count) violations)")
+        throw ExitCode(1)
       } catch {
         print(String(describing: error))
         throw ExitCode(1)
