@@ -23,7 +23,11 @@ extension LifecyclePolicy {
   /// The policy as a policy file: keys sorted, deterministic, and `load(yaml:)` of it gives back an equal
   /// policy. `runwatch policy show` prints it; `fingerprint` is derived from it.
   public var yamlText: String {
-    func text(_ value: String) -> Node { Node(value, Tag(.str)) }
+    // Text that a reader would resolve to something else (`null`, `yes`, `123`) is emitted quoted.
+    func text(_ value: String) -> Node {
+      let readsAsText = PolicyYAMLReader.tagName(Node(value)) == .str
+      return Node(value, Tag(.str), readsAsText ? .plain : .doubleQuoted)
+    }
     func number(_ value: Int) -> Node { Node(String(value), Tag(.int)) }
     func mapping(_ pairs: [(String, Node)]) -> Node { Node(pairs.map { (text($0.0), $0.1) }) }
     let document = mapping([
