@@ -19,7 +19,8 @@ struct PolicyCommand: ParsableCommand {
       let source = options.policyPath ?? "built-in policy"
       do {
         let policy = try options.loadPolicy()
-        print("\(source): valid (\(policy.types.count) covered types)")
+        let count = policy.types.count
+        print("\(source): valid (\(count) covered \(count == 1 ? "type" : "types"))")
       } catch let error as LifecyclePolicyError {
         print(String(describing: error))
         printError("\(source): invalid (\(error.violations.count) violations)")

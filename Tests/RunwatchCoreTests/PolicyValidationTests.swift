@@ -25,18 +25,21 @@ import Testing
 
   @Test func jobTimeoutPlusSafetyMarginMustStayBelowRetryAfter() {
     #expect(
-      PolicySample.violations(PolicySample.with([("job_timeout_seconds: 300", "job_timeout_seconds: 590")])) == [
-        "types.policy.sync.job_timeout_seconds: 590 + safety_margin_seconds 30 = 620 must be < "
-          + "queues.default.retry_after_seconds 600"
-      ])
+      PolicySample.violations(PolicySample.with([("job_timeout_seconds: 300", "job_timeout_seconds: 590")]))
+        == [
+          "types.policy.sync.job_timeout_seconds: 590 + safety_margin_seconds 30 = 620 must be < "
+            + "queues.default.retry_after_seconds 600"
+        ])
     // Equal to retry_after is already too late: the queue would hand the job to a second worker.
     #expect(
-      PolicySample.violations(PolicySample.with([("job_timeout_seconds: 300", "job_timeout_seconds: 570")])) == [
-        "types.policy.sync.job_timeout_seconds: 570 + safety_margin_seconds 30 = 600 must be < "
-          + "queues.default.retry_after_seconds 600"
-      ])
+      PolicySample.violations(PolicySample.with([("job_timeout_seconds: 300", "job_timeout_seconds: 570")]))
+        == [
+          "types.policy.sync.job_timeout_seconds: 570 + safety_margin_seconds 30 = 600 must be < "
+            + "queues.default.retry_after_seconds 600"
+        ])
     #expect(
-      PolicySample.violations(PolicySample.with([("job_timeout_seconds: 300", "job_timeout_seconds: 569")])).isEmpty)
+      PolicySample.violations(PolicySample.with([("job_timeout_seconds: 300", "job_timeout_seconds: 569")]))
+        .isEmpty)
   }
 
   @Test func expectedRuntimeMustStayBelowJobTimeout() {
@@ -65,14 +68,18 @@ import Testing
 
   @Test(arguments: [1, 500])
   func batchLimitBoundsAreAllowed(limit: Int) {
-    #expect(PolicySample.violations(PolicySample.with([("batch_limit: 100", "batch_limit: \(limit)")])).isEmpty)
+    #expect(
+      PolicySample.violations(PolicySample.with([("batch_limit: 100", "batch_limit: \(limit)")])).isEmpty)
   }
 
   @Test(arguments: [
     ("safety_margin_seconds: 30", "safety_margin_seconds: 0", "safety_margin_seconds"),
     ("retry_after_seconds: 600", "retry_after_seconds: -600", "queues.default.retry_after_seconds"),
     ("interval_seconds: 60", "interval_seconds: 0", "reconcile.interval_seconds"),
-    ("queued_stale_after_seconds: 900", "queued_stale_after_seconds: 0", "types.policy.sync.queued_stale_after_seconds"),
+    (
+      "queued_stale_after_seconds: 900", "queued_stale_after_seconds: 0",
+      "types.policy.sync.queued_stale_after_seconds"
+    ),
   ])
   func everyNumberMustBePositive(old: String, new: String, path: String) {
     let value = new.split(separator: " ").last.map(String.init) ?? ""
@@ -99,7 +106,8 @@ import Testing
   @Test func absurdlyLongWindowsAreRefused() {
     #expect(
       PolicySample.violations(
-        PolicySample.with([("queued_stale_after_seconds: 900", "queued_stale_after_seconds: 99999999999")])) == [
+        PolicySample.with([("queued_stale_after_seconds: 900", "queued_stale_after_seconds: 99999999999")]))
+        == [
           "types.policy.sync.queued_stale_after_seconds: 99999999999 must be at most 31536000 seconds (one year)"
         ])
   }
@@ -169,9 +177,10 @@ import Testing
     #expect(
       PolicySample.violations("types: [policy.sync]\n").contains(
         "types: must be a mapping of keys to values, got a list"))
-    #expect(PolicySample.violations("just text\n") == [
-      "(top level): must be a mapping of keys to values, got \"just text\""
-    ])
+    #expect(
+      PolicySample.violations("just text\n") == [
+        "(top level): must be a mapping of keys to values, got \"just text\""
+      ])
   }
 
   @Test func everyViolationIsListedInOnePass() {

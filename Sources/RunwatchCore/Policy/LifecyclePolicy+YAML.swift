@@ -34,7 +34,8 @@ extension LifecyclePolicy {
       (PolicyKey.safetyMargin, number(safetyMarginSeconds)),
       (
         PolicyKey.queues,
-        mapping(queues.map { ($0.key, mapping([(PolicyKey.retryAfter, number($0.value.retryAfterSeconds))])) })
+        mapping(
+          queues.map { ($0.key, mapping([(PolicyKey.retryAfter, number($0.value.retryAfterSeconds))])) })
       ),
       (
         PolicyKey.reconcile,
@@ -56,7 +57,10 @@ extension LifecyclePolicy {
                 (PolicyKey.expectedRuntime, number(rules.expectedRuntimeSeconds)),
                 (PolicyKey.jobTimeout, number(rules.jobTimeoutSeconds)),
                 (PolicyKey.terminalTruthPath, text(rules.terminalTruthPath.rawValue)),
-                (PolicyKey.scheduledReconciliation, Node(rules.scheduledReconciliation ? "true" : "false", Tag(.bool))),
+                (
+                  PolicyKey.scheduledReconciliation,
+                  Node(rules.scheduledReconciliation ? "true" : "false", Tag(.bool))
+                ),
                 (PolicyKey.capability, text(rules.capability)),
               ])
             )

@@ -27,7 +27,8 @@ public enum LifecyclePolicyValidator {
       }
       if value > maximumSeconds {
         found.append(
-          PolicyViolation(path: path, message: "\(value) must be at most \(maximumSeconds) seconds (one year)"))
+          PolicyViolation(
+            path: path, message: "\(value) must be at most \(maximumSeconds) seconds (one year)"))
         return nil
       }
       return value
@@ -44,7 +45,8 @@ public enum LifecyclePolicyValidator {
       found.append(
         PolicyViolation(
           path: PolicyKey.path(PolicyKey.reconcile, PolicyKey.batchLimit),
-          message: "\(limit) must be between \(batchLimitRange.lowerBound) and \(batchLimitRange.upperBound)"))
+          message: "\(limit) must be between \(batchLimitRange.lowerBound) and \(batchLimitRange.upperBound)")
+      )
     }
 
     for name in draft.types.keys.sorted() {

@@ -45,7 +45,8 @@ struct PolicyYAMLReader {
       }
       let values = fields(of: settings, allowed: PolicyKey.queue, at: path)
       result[name] = PolicyDraft.Queue(
-        retryAfterSeconds: integer(values[PolicyKey.retryAfter], at: PolicyKey.path(path, PolicyKey.retryAfter)))
+        retryAfterSeconds: integer(
+          values[PolicyKey.retryAfter], at: PolicyKey.path(path, PolicyKey.retryAfter)))
     }
     return result
   }
@@ -56,10 +57,12 @@ struct PolicyYAMLReader {
     let values = fields(of: mapping, allowed: PolicyKey.type, at: path)
     func key(_ key: String) -> String { PolicyKey.path(path, key) }
     rules.queue = string(values[PolicyKey.queueName], at: key(PolicyKey.queueName))
-    rules.queuedStaleAfterSeconds = integer(values[PolicyKey.queuedStaleAfter], at: key(PolicyKey.queuedStaleAfter))
+    rules.queuedStaleAfterSeconds = integer(
+      values[PolicyKey.queuedStaleAfter], at: key(PolicyKey.queuedStaleAfter))
     rules.runningStaleAfterSeconds = integer(
       values[PolicyKey.runningStaleAfter], at: key(PolicyKey.runningStaleAfter))
-    rules.expectedRuntimeSeconds = integer(values[PolicyKey.expectedRuntime], at: key(PolicyKey.expectedRuntime))
+    rules.expectedRuntimeSeconds = integer(
+      values[PolicyKey.expectedRuntime], at: key(PolicyKey.expectedRuntime))
     rules.jobTimeoutSeconds = integer(values[PolicyKey.jobTimeout], at: key(PolicyKey.jobTimeout))
     if let text = string(values[PolicyKey.terminalTruthPath], at: key(PolicyKey.terminalTruthPath)) {
       rules.terminalTruthPath = TerminalTruthPath(rawValue: text)
@@ -82,12 +85,14 @@ struct PolicyYAMLReader {
 
   private mutating func mapping(_ node: Node, at path: String) -> Node.Mapping? {
     if let mapping = node.mapping { return mapping }
-    report(path.isEmpty ? "(top level)" : path, "must be a mapping of keys to values, got \(Self.describe(node))")
+    report(
+      path.isEmpty ? "(top level)" : path, "must be a mapping of keys to values, got \(Self.describe(node))")
     return nil
   }
 
   /// Values of the allowed keys; reports unknown keys (in file order) and missing ones (in `allowed` order).
-  private mutating func fields(of mapping: Node.Mapping, allowed: [String], at path: String) -> [String: Node] {
+  private mutating func fields(of mapping: Node.Mapping, allowed: [String], at path: String) -> [String: Node]
+  {
     var values: [String: Node] = [:]
     for (keyNode, value) in mapping {
       guard let key = keyNode.scalar?.string else {
@@ -97,7 +102,8 @@ struct PolicyYAMLReader {
       if allowed.contains(key) {
         values[key] = value
       } else {
-        report(PolicyKey.path(path, key), "unknown key (allowed: \(allowed.sorted().joined(separator: ", ")))")
+        report(
+          PolicyKey.path(path, key), "unknown key (allowed: \(allowed.sorted().joined(separator: ", ")))")
       }
     }
     for key in allowed where values[key] == nil {

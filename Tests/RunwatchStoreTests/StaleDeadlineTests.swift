@@ -1,0 +1,59 @@
+import Foundation
+import RunwatchCore
+import Testing
+
+@testable import RunwatchStore
+
+/// The stored `stale_at` agrees with the one freshness derivation, including for a running run whose
+/// `started_at` is NULL (it ages from `created_at`, so a missing start time never hides a stuck run).
+@Suite struct StaleDeadlineTests {
+  @Test func runningRunWithNullStartedAtIsListedAsLikelyStaleFromCreatedAt() throws {
+    let fixture = try TestFixture()
+    let createdAt = fixture.clock.now()
+    // A row written by an older worker that set `running` without a start time, and no stored deadline.
+    let runID = try fixture.database.pool.writeTransaction { connection in
+      try connection.execute(
+        """
+        INSERT INTO operation_runs (workspace_id, tenant_id, type, status, outcome, created_at)
+        VALUES (?, ?, 'policy.sync', 'running', 'pending', ?)
+        """, [fixture.workspace.id, fixture.tenant.id, createdAt])
+      return connection.lastInsertRowID
+    }
+    // Opening with a changed policy recomputes deadlines for active runs.
+    var policy = LifecyclePolicy.builtIn
+    policy.types["policy.sync"]?.runningStaleAfterSeconds = 1_500
+    let reopened = try RunwatchDatabase(path: fixture.path, policy: policy)
+    let run = try #require(try reopened.run(id: runID))
+    #expect(run.startedAt == nil)
+    #expect(run.staleDeadline(policy: policy) == createdAt.addingTimeInterval(1_500))
+
+    let scope = RunScope(workspaceID: fixture.workspace.id)
+    func listed(_ freshness: Freshness, at now: Date) throws -> [Int64] {
+      try reopened.listRuns(scope: scope, filter: RunFilter(freshness: freshness), limit: 50, now: now).runs
+        .map(
+          \.id)
+    }
+    let justBefore = createdAt.addingTimeInterval(1_499)
+    #expect(run.freshness(policy: policy, now: justBefore) == .freshActive)
+    #expect(try listed(.freshActive, at: justBefore) == [runID])
+    #expect(try listed(.likelyStale, at: justBefore).isEmpty)
+
+    let deadline = createdAt.addingTimeInterval(1_500)
+    #expect(run.freshness(policy: policy, now: deadline) == .likelyStale)
+    #expect(try listed(.likelyStale, at: deadline) == [runID])
+    #expect(try listed(.freshActive, at: deadline).isEmpty)
+  }
+
+  @Test func aTypeDroppedFromThePolicyBecomesUnknown() throws {
+    let fixture = try TestFixture()
+    let run = try fixture.createRun(type: "policy.sync")
+    var policy = LifecyclePolicy.builtIn
+    policy.types["policy.sync"] = nil
+    let reopened = try RunwatchDatabase(path: fixture.path, policy: policy)
+    let scope = RunScope(workspaceID: fixture.workspace.id)
+    let unknown = try reopened.listRuns(
+      scope: scope, filter: RunFilter(freshness: .unknown), limit: 50, now: fixture.clock.now())
+    #expect(unknown.runs.map(\.id) == [run.id])
+    #expect(try reopened.run(id: run.id)?.freshness(policy: policy, now: fixture.clock.now()) == .unknown)
+  }
+}
