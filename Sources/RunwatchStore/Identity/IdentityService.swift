@@ -2,6 +2,7 @@ import Foundation
 import RunwatchCore
 import SQLiteDB
 import SecretKit
+import Synchronization
 
 /// The outcome of a sign-in attempt.
 public enum SignInResult: Sendable, Equatable {
@@ -26,21 +27,31 @@ public final class IdentityService: Sendable {
   public let sessionSettings: SessionSettings
   /// Sign-in slow-down.
   public let throttleSettings: LoginThrottleSettings
-  /// Verified against when the e-mail is unknown, so unknown and known accounts take the same time.
-  private let decoyHash: String
+  /// Verified against when the e-mail is unknown, so unknown and known accounts take the same time. Made on
+  /// first use: commands that never sign anyone in should not pay for a hash.
+  private let decoyHash = Mutex<String?>(nil)
 
   /// Creates the service. Tests pass `PasswordHasher(cost: .minimum)` to stay fast.
   public init(
     database: RunwatchDatabase, clock: any TimeSource, hasher: PasswordHasher = PasswordHasher(),
     sessionSettings: SessionSettings = SessionSettings(),
     throttleSettings: LoginThrottleSettings = LoginThrottleSettings()
-  ) throws {
+  ) {
     self.database = database
     self.clock = clock
     self.hasher = hasher
     self.sessionSettings = sessionSettings
     self.throttleSettings = throttleSettings
-    self.decoyHash = try hasher.hash(try Secrets.randomToken())
+  }
+
+  private func decoy() throws -> String {
+    if let existing = decoyHash.withLock({ $0 }) { return existing }
+    let made = try hasher.hash(try Secrets.randomToken())
+    return decoyHash.withLock { stored in
+      if let stored { return stored }
+      stored = made
+      return made
+    }
   }
 
   /// Adds a user with a password (hashed with Argon2id here; the clear text goes nowhere else).
@@ -71,9 +82,9 @@ public final class IdentityService: Sendable {
     }
     let credentials = try database.credentials(email: email)
     let storedHash = credentials?.passwordHash
-    let matches = hasher.verify(password, against: storedHash ?? decoyHash) && storedHash != nil
+    let matches = hasher.verify(password, against: try storedHash ?? decoy()) && storedHash != nil
     try database.recordLoginAttempt(
-      email: email, address: address, succeeded: matches && credentials != nil, settings: throttleSettings, at: now)
+      email: email, address: address, succeeded: matches, settings: throttleSettings, at: now)
     guard matches, let user = credentials?.user, let storedHash else {
       if let retryAt = try database.loginRetryTime(
         email: email, address: address, settings: throttleSettings, at: now)
