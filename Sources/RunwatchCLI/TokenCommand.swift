@@ -5,7 +5,8 @@ import RunwatchStore
 /// `runwatch token create|list|revoke`: workspace-scoped worker API tokens.
 struct TokenCommand: ParsableCommand {
   static let configuration = CommandConfiguration(
-    commandName: "token", abstract: "Manage worker API tokens.", subcommands: [Create.self, List.self, Revoke.self])
+    commandName: "token", abstract: "Manage worker API tokens.",
+    subcommands: [Create.self, List.self, Revoke.self])
 
   /// Creates a token and prints its secret once, alone on stdout. Only its hash is stored.
   struct Create: ParsableCommand {
@@ -21,7 +22,8 @@ struct TokenCommand: ParsableCommand {
       let owner = try identity.database.requireWorkspace(slug: workspace)
       let issued = try identity.createAPIToken(workspaceID: owner.id, name: name)
       CommandIO.current.message(
-        "Created token \(issued.token.name) (id \(issued.token.id)) for \(owner.slug). Store it now: it is not shown again.")
+        "Created token \(issued.token.name) (id \(issued.token.id)) for \(owner.slug). Store it now: it is not shown again."
+      )
       CommandIO.current.output(issued.secret)
     }
   }

@@ -42,7 +42,8 @@ struct UserCommand: ParsableCommand {
   /// Gives a user a role in a workspace, and entitlements to tenants.
   struct Grant: ParsableCommand {
     static let configuration = CommandConfiguration(
-      abstract: "Make a user a member of a workspace with a role; --tenant entitles operator/readonly members.")
+      abstract:
+        "Make a user a member of a workspace with a role; --tenant entitles operator/readonly members.")
 
     @OptionGroup var options: GlobalOptions
     @Option(help: "User e-mail.") var email: String
@@ -61,8 +62,9 @@ struct UserCommand: ParsableCommand {
         if !tenants.isEmpty {
           CommandIO.current.message("Note: \(role.rawValue) reaches every tenant; --tenant adds nothing now.")
         }
-      } else if tenants.isEmpty, try database.memberships(userID: user.id)
-        .first(where: { $0.workspaceID == owner.id })?.grantedTenantIDs.isEmpty ?? true
+      } else if tenants.isEmpty,
+        try database.memberships(userID: user.id)
+          .first(where: { $0.workspaceID == owner.id })?.grantedTenantIDs.isEmpty ?? true
       {
         CommandIO.current.message(
           "Note: \(role.rawValue) sees only granted tenants; grant some with --tenant ID.")

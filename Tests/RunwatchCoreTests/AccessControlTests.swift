@@ -9,7 +9,9 @@ import Testing
   let tenantA: Int64 = 10
   let tenantB: Int64 = 11
 
-  var policyRun: RunAccessTarget { RunAccessTarget(workspaceID: workspace, tenantID: tenantA, type: "policy.sync") }
+  var policyRun: RunAccessTarget {
+    RunAccessTarget(workspaceID: workspace, tenantID: tenantA, type: "policy.sync")
+  }
   var restoreRun: RunAccessTarget {
     RunAccessTarget(workspaceID: workspace, tenantID: tenantA, type: "restore.execute")
   }
@@ -62,7 +64,8 @@ import Testing
       let principal = member(role, of: workspace)
       #expect(decide(principal, policyRun) == .allowed)
       #expect(decide(principal, restoreRun) == .allowed)
-      #expect(decide(principal, RunAccessTarget(workspaceID: workspace, tenantID: 999, type: "x")) == .allowed)
+      #expect(
+        decide(principal, RunAccessTarget(workspaceID: workspace, tenantID: 999, type: "x")) == .allowed)
     }
   }
 
@@ -84,7 +87,9 @@ import Testing
   @Test func memberWithoutOperationsViewIsForbiddenNamingIt() {
     let principal = Principal(
       identity: .user(id: 1, email: "x@example.com"),
-      workspaces: [workspace: WorkspaceAccess(workspaceID: workspace, role: nil, capabilities: [], tenants: .all)])
+      workspaces: [
+        workspace: WorkspaceAccess(workspaceID: workspace, role: nil, capabilities: [], tenants: .all)
+      ])
     #expect(decide(principal, policyRun) == .forbidden(.operationsView))
   }
 
@@ -108,9 +113,13 @@ import Testing
   @Test func registryMapsRolesToCapabilitiesInOnePlace() {
     #expect(CapabilityRegistry.capabilities(of: .readonly, policy: policy) == [.operationsView])
     #expect(
-      CapabilityRegistry.capabilities(of: .operator, policy: policy) == [.operationsView, .auditView, .restoreView])
+      CapabilityRegistry.capabilities(of: .operator, policy: policy) == [
+        .operationsView, .auditView, .restoreView,
+      ])
     #expect(
-      CapabilityRegistry.capabilities(of: .owner, policy: policy) == [.operationsView, .auditView, .restoreView])
+      CapabilityRegistry.capabilities(of: .owner, policy: policy) == [
+        .operationsView, .auditView, .restoreView,
+      ])
     #expect(CapabilityRegistry.capabilities(of: .manager, policy: policy).contains(.restoreView))
     #expect(CapabilityRegistry.isEntitledToAllTenants(.owner))
     #expect(CapabilityRegistry.isEntitledToAllTenants(.manager))
@@ -126,8 +135,10 @@ import Testing
     let target = RunAccessTarget(workspaceID: workspace, tenantID: tenantA, type: "backup_schedule_run")
     let operatorAccess = CapabilityRegistry.access(
       workspaceID: workspace, role: .operator, grantedTenantIDs: [tenantA], policy: custom)
-    let principal = Principal(identity: .user(id: 1, email: "o@example.com"), workspaces: [workspace: operatorAccess])
-    #expect(AccessControl.decide(principal: principal, run: target, policy: custom) == .forbidden("backup.view"))
+    let principal = Principal(
+      identity: .user(id: 1, email: "o@example.com"), workspaces: [workspace: operatorAccess])
+    #expect(
+      AccessControl.decide(principal: principal, run: target, policy: custom) == .forbidden("backup.view"))
   }
 
   @Test func hiddenTypesAreTheCoveredTypesWhoseCapabilityIsMissing() {

@@ -26,7 +26,8 @@ final class IdentityFixture {
       database: base.database, clock: base.clock, hasher: PasswordHasher(cost: .minimum),
       sessionSettings: sessionSettings, throttleSettings: throttleSettings)
     otherWorkspace = try base.database.addWorkspace(slug: "globex", name: "Globex", at: base.clock.now())
-    foreignTenant = try base.database.addTenant(workspaceID: otherWorkspace.id, name: "Initech", at: base.clock.now())
+    foreignTenant = try base.database.addTenant(
+      workspaceID: otherWorkspace.id, name: "Initech", at: base.clock.now())
   }
 
   /// A user with password `correct horse` and the given role in `workspace` (default: the fixture's).
@@ -36,7 +37,8 @@ final class IdentityFixture {
   ) throws -> User {
     let user = try identity.addUser(email: email, name: email, password: "correct horse")
     try database.grant(
-      userID: user.id, workspaceID: (workspace ?? base.workspace).id, role: role, tenantIDs: tenants.map(\.id),
+      userID: user.id, workspaceID: (workspace ?? base.workspace).id, role: role,
+      tenantIDs: tenants.map(\.id),
       at: clock.now())
     return user
   }

@@ -38,8 +38,10 @@ import Testing
     let run = try fixture.base.createRun()
     let user = try fixture.member(
       "op@example.com", role: .operator, tenants: [fixture.base.tenant, fixture.base.otherTenant])
-    #expect(try fixture.database.authorizeRun(id: run.id, principal: fixture.principal(user)) == .allowed(run))
-    try fixture.database.revoke(userID: user.id, workspaceID: fixture.base.workspace.id, tenantIDs: [fixture.base.tenant.id])
+    #expect(
+      try fixture.database.authorizeRun(id: run.id, principal: fixture.principal(user)) == .allowed(run))
+    try fixture.database.revoke(
+      userID: user.id, workspaceID: fixture.base.workspace.id, tenantIDs: [fixture.base.tenant.id])
     #expect(try fixture.database.authorizeRun(id: run.id, principal: fixture.principal(user)) == .notFound)
     #expect(
       try fixture.principal(user).access(in: fixture.base.workspace.id)?.tenants
@@ -61,7 +63,9 @@ import Testing
     #expect(throws: IdentityError.invalid("the password must not be empty")) {
       try fixture.identity.addUser(email: "new@example.com", name: "New", password: "")
     }
-    #expect(throws: IdentityError.self) { try fixture.identity.addUser(email: "nope", name: "N", password: "pw") }
+    #expect(throws: IdentityError.self) {
+      try fixture.identity.addUser(email: "nope", name: "N", password: "pw")
+    }
     #expect(try fixture.database.user(email: "OP@EXAMPLE.COM")?.email == "op@example.com")
   }
 

@@ -22,17 +22,21 @@ import Testing
       restoreA = try base.createRun(type: "restore.execute", tenant: base.tenant)
       policyB = try base.createRun(type: "policy.sync", tenant: base.otherTenant)
       workspaceLevel = try base.lifecycle.create(
-        NewRun(workspaceID: base.workspace.id, tenantID: nil, initiatorUserID: nil, type: "inventory_sync",
+        NewRun(
+          workspaceID: base.workspace.id, tenantID: nil, initiatorUserID: nil, type: "inventory_sync",
           context: [:]), by: base.worker)
       foreign = try base.lifecycle.create(
-        NewRun(workspaceID: fixture.otherWorkspace.id, tenantID: fixture.foreignTenant.id, initiatorUserID: nil,
+        NewRun(
+          workspaceID: fixture.otherWorkspace.id, tenantID: fixture.foreignTenant.id, initiatorUserID: nil,
           type: "policy.sync", context: [:]), by: base.worker)
     }
 
     var all: [OperationRun] { [policyA, restoreA, policyB, workspaceLevel, foreign] }
 
     func listed(_ principal: Principal, in workspaceID: Int64) throws -> Set<Int64>? {
-      guard case .allowed(let scope) = fixture.database.runScope(for: principal, in: workspaceID) else { return nil }
+      guard case .allowed(let scope) = fixture.database.runScope(for: principal, in: workspaceID) else {
+        return nil
+      }
       let page = try fixture.database.listRuns(
         scope: scope, filter: RunFilter(), limit: 100, now: fixture.clock.now())
       return Set(page.runs.map(\.id))
@@ -66,14 +70,17 @@ import Testing
 
   @Test func operatorSeesOnlyGrantedTenants() throws {
     let world = try World()
-    let user = try world.fixture.member("op@example.com", role: .operator, tenants: [world.fixture.base.tenant])
+    let user = try world.fixture.member(
+      "op@example.com", role: .operator, tenants: [world.fixture.base.tenant])
     try expectListMatchesOpenable(
-      world, try world.fixture.principal(user), [world.policyA.id, world.restoreA.id, world.workspaceLevel.id])
+      world, try world.fixture.principal(user),
+      [world.policyA.id, world.restoreA.id, world.workspaceLevel.id])
   }
 
   @Test func readonlyListHidesTypesItCannotOpen() throws {
     let world = try World()
-    let user = try world.fixture.member("ro@example.com", role: .readonly, tenants: [world.fixture.base.tenant])
+    let user = try world.fixture.member(
+      "ro@example.com", role: .readonly, tenants: [world.fixture.base.tenant])
     let principal = try world.fixture.principal(user)
     try expectListMatchesOpenable(world, principal, [world.policyA.id, world.workspaceLevel.id])
     #expect(
@@ -83,20 +90,23 @@ import Testing
 
   @Test func memberOfAnotherWorkspaceSeesOnlyThatWorkspace() throws {
     let world = try World()
-    let user = try world.fixture.member("g@example.com", role: .owner, workspace: world.fixture.otherWorkspace)
+    let user = try world.fixture.member(
+      "g@example.com", role: .owner, workspace: world.fixture.otherWorkspace)
     try expectListMatchesOpenable(world, try world.fixture.principal(user), [world.foreign.id])
   }
 
   @Test func tokensListTheirWholeWorkspace() throws {
     let world = try World()
-    let issued = try world.fixture.identity.createAPIToken(workspaceID: world.fixture.otherWorkspace.id, name: "t")
+    let issued = try world.fixture.identity.createAPIToken(
+      workspaceID: world.fixture.otherWorkspace.id, name: "t")
     let principal = try #require(try world.fixture.identity.principal(bearerToken: issued.secret))
     try expectListMatchesOpenable(world, principal, [world.foreign.id])
   }
 
   @Test func missingRunAndNotEntitledRunGiveTheSameResult() throws {
     let world = try World()
-    let user = try world.fixture.member("op@example.com", role: .operator, tenants: [world.fixture.base.otherTenant])
+    let user = try world.fixture.member(
+      "op@example.com", role: .operator, tenants: [world.fixture.base.otherTenant])
     let principal = try world.fixture.principal(user)
     let notEntitled = try world.fixture.database.authorizeRun(id: world.policyA.id, principal: principal)
     let otherWorkspace = try world.fixture.database.authorizeRun(id: world.foreign.id, principal: principal)
@@ -108,8 +118,10 @@ import Testing
 
   @Test func readonlyScopeNamesItsLimits() throws {
     let world = try World()
-    let user = try world.fixture.member("ro@example.com", role: .readonly, tenants: [world.fixture.base.tenant])
-    let scope = world.fixture.database.runScope(for: try world.fixture.principal(user), in: world.fixture.base.workspace.id)
+    let user = try world.fixture.member(
+      "ro@example.com", role: .readonly, tenants: [world.fixture.base.tenant])
+    let scope = world.fixture.database.runScope(
+      for: try world.fixture.principal(user), in: world.fixture.base.workspace.id)
     #expect(
       scope
         == .allowed(

@@ -48,7 +48,8 @@ import Testing
   }
 
   @Test func idleSessionsExpire() throws {
-    let fixture = try IdentityFixture(sessionSettings: SessionSettings(idleTimeout: 600, absoluteLifetime: 7200))
+    let fixture = try IdentityFixture(
+      sessionSettings: SessionSettings(idleTimeout: 600, absoluteLifetime: 7200))
     try fixture.member("ana.op@example.com", role: .operator)
     let issued = try signIn(fixture)
     fixture.clock.advance(by: 599)
@@ -61,14 +62,17 @@ import Testing
   }
 
   @Test func busySessionsStillEndAtTheAbsoluteExpiry() throws {
-    let fixture = try IdentityFixture(sessionSettings: SessionSettings(idleTimeout: 600, absoluteLifetime: 3600))
+    let fixture = try IdentityFixture(
+      sessionSettings: SessionSettings(idleTimeout: 600, absoluteLifetime: 3600))
     try fixture.member("ana.op@example.com", role: .operator)
     let issued = try signIn(fixture)
     for _ in 0..<11 {
       fixture.clock.advance(by: 300)
       #expect(try fixture.identity.touchSession(issued.cookieValue) != nil)
     }
-    #expect(try fixture.identity.validateSession(issued.cookieValue)?.idleExpiresAt == issued.session.absoluteExpiresAt)
+    #expect(
+      try fixture.identity.validateSession(issued.cookieValue)?.idleExpiresAt
+        == issued.session.absoluteExpiresAt)
     fixture.clock.advance(by: 300)
     #expect(try fixture.identity.touchSession(issued.cookieValue) == nil)
     #expect(try fixture.base.count("sessions") == 0, "an expired session found by touch is deleted")
@@ -106,12 +110,15 @@ import Testing
     let fixture = try IdentityFixture()
     let user = try fixture.member("ana.op@example.com", role: .operator)
     let issued = try signIn(fixture)
-    #expect(try !fixture.identity.setCurrentWorkspace(fixture.otherWorkspace.id, forSession: issued.cookieValue))
+    #expect(
+      try !fixture.identity.setCurrentWorkspace(fixture.otherWorkspace.id, forSession: issued.cookieValue))
     try fixture.database.grant(
       userID: user.id, workspaceID: fixture.otherWorkspace.id, role: .readonly, at: fixture.clock.now())
-    #expect(try fixture.identity.setCurrentWorkspace(fixture.otherWorkspace.id, forSession: issued.cookieValue))
     #expect(
-      try fixture.identity.validateSession(issued.cookieValue)?.currentWorkspaceID == fixture.otherWorkspace.id)
+      try fixture.identity.setCurrentWorkspace(fixture.otherWorkspace.id, forSession: issued.cookieValue))
+    #expect(
+      try fixture.identity.validateSession(issued.cookieValue)?.currentWorkspaceID
+        == fixture.otherWorkspace.id)
   }
 
   @Test func principalForSessionCarriesTheUsersAccess() throws {
@@ -120,7 +127,8 @@ import Testing
     let issued = try signIn(fixture)
     let resolved = try #require(try fixture.identity.principal(forSession: issued.cookieValue))
     #expect(resolved.principal.userID == user.id)
-    #expect(resolved.principal.access(in: fixture.base.workspace.id)?.tenants == .only([fixture.base.tenant.id]))
+    #expect(
+      resolved.principal.access(in: fixture.base.workspace.id)?.tenants == .only([fixture.base.tenant.id]))
     #expect(resolved.principal.access(in: fixture.otherWorkspace.id) == nil)
   }
 }

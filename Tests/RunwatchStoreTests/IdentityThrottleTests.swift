@@ -37,11 +37,13 @@ import Testing
     let fixture = try IdentityFixture(throttleSettings: settings)
     try fixture.member("ana.op@example.com", role: .operator)
     for index in 0..<5 {
-      _ = try fixture.identity.signIn(email: "guess\(index)@example.com", password: "x", address: "198.51.100.7")
+      _ = try fixture.identity.signIn(
+        email: "guess\(index)@example.com", password: "x", address: "198.51.100.7")
     }
     let retryAt = fixture.clock.now().addingTimeInterval(300)
     #expect(
-      try fixture.identity.signIn(email: "ana.op@example.com", password: "correct horse", address: "198.51.100.7")
+      try fixture.identity.signIn(
+        email: "ana.op@example.com", password: "correct horse", address: "198.51.100.7")
         == .throttled(retryAt: retryAt))
     guard
       case .signedIn = try fixture.identity.signIn(
@@ -58,7 +60,9 @@ import Testing
       _ = try fixture.identity.signIn(email: "ana.op@example.com", password: "x", address: "a")
     }
     fixture.clock.advance(by: 901)
-    #expect(try fixture.identity.signIn(email: "ana.op@example.com", password: "x", address: "a") == .invalidCredentials)
+    #expect(
+      try fixture.identity.signIn(email: "ana.op@example.com", password: "x", address: "a")
+        == .invalidCredentials)
     #expect(try fixture.base.count("login_attempts") == 1, "old attempts are pruned")
   }
 }

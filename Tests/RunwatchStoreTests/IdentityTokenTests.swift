@@ -8,7 +8,8 @@ import Testing
 @Suite struct IdentityTokenTests {
   @Test func tokensAreStoredOnlyHashedAndAuthenticateToTheirWorkspace() throws {
     let fixture = try IdentityFixture()
-    let issued = try fixture.identity.createAPIToken(workspaceID: fixture.base.workspace.id, name: "ci-worker")
+    let issued = try fixture.identity.createAPIToken(
+      workspaceID: fixture.base.workspace.id, name: "ci-worker")
     #expect(issued.secret.hasPrefix("rwt_"))
     #expect(try fixture.isStored(try SecretsProbe.sha256Hex(issued.secret)))
     #expect(try !fixture.isStored(issued.secret))
@@ -56,7 +57,6 @@ import Testing
     #expect(try fixture.database.authorizeRun(id: run.id, principal: ownPrincipal) == .allowed(run))
   }
 }
-
 
 enum SecretsProbe {
   static func sha256Hex(_ text: String) throws -> String { try Secrets.sha256Hex(text) }

@@ -47,7 +47,8 @@ extension RunwatchDatabase {
         "INSERT INTO api_tokens (workspace_id, name, token_hash, created_at) VALUES (?, ?, ?, ?)",
         [workspaceID, name, hash, time])
       let token = APIToken(
-        id: connection.lastInsertRowID, workspaceID: workspaceID, name: name, createdAt: time, lastUsedAt: nil,
+        id: connection.lastInsertRowID, workspaceID: workspaceID, name: name, createdAt: time,
+        lastUsedAt: nil,
         revokedAt: nil)
       return IssuedAPIToken(secret: secret, token: token)
     }
@@ -69,7 +70,8 @@ extension RunwatchDatabase {
   public func apiToken(id: Int64) throws -> APIToken? {
     try pool.read { connection in
       try connection.queryOne(
-        "SELECT id, workspace_id, name, created_at, last_used_at, revoked_at FROM api_tokens WHERE id = ?", [id]
+        "SELECT id, workspace_id, name, created_at, last_used_at, revoked_at FROM api_tokens WHERE id = ?",
+        [id]
       ).map(Self.apiToken(row:))
     }
   }

@@ -57,7 +57,8 @@ public final class IdentityService: Sendable {
   /// Adds a user with a password (hashed with Argon2id here; the clear text goes nowhere else).
   public func addUser(email: String, name: String, password: String) throws -> User {
     guard !password.isEmpty else { throw IdentityError.invalid("the password must not be empty") }
-    return try database.addUser(email: email, name: name, passwordHash: try hasher.hash(password), at: clock.now())
+    return try database.addUser(
+      email: email, name: name, passwordHash: try hasher.hash(password), at: clock.now())
   }
 
   /// Sets a user's password and ends all their sessions.
@@ -71,7 +72,9 @@ public final class IdentityService: Sendable {
 
   /// Checks credentials with throttling and, on success, starts a fresh session (destroying
   /// `previousSessionID`, the cookie the browser came with, against session fixation).
-  public func signIn(email: String, password: String, address: String, replacing previousSessionID: String? = nil)
+  public func signIn(
+    email: String, password: String, address: String, replacing previousSessionID: String? = nil
+  )
     throws -> SignInResult
   {
     let now = clock.now()
@@ -109,10 +112,12 @@ public final class IdentityService: Sendable {
   }
 
   /// Starts a session without a password (trusted-header mode, after the proxy vouched for the user).
-  public func createSession(userID: Int64, replacing previousSessionID: String? = nil) throws -> IssuedSession {
+  public func createSession(userID: Int64, replacing previousSessionID: String? = nil) throws -> IssuedSession
+  {
     let firstWorkspace = try database.memberships(userID: userID).first?.workspaceID
     return try database.createSession(
-      userID: userID, currentWorkspaceID: firstWorkspace, replacing: previousSessionID, settings: sessionSettings,
+      userID: userID, currentWorkspaceID: firstWorkspace, replacing: previousSessionID,
+      settings: sessionSettings,
       at: clock.now())
   }
 

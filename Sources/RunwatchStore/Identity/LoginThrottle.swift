@@ -52,9 +52,12 @@ extension RunwatchDatabase {
         WHERE address = ? AND succeeded = 0 AND attempted_at > ?
         """, [address, windowStart])
       var retryTimes: [Date] = []
-      for (row, limit) in [(byAccount, settings.maxFailuresPerAccount), (byAddress, settings.maxFailuresPerAddress)]
-      {
-        guard let row, let latest = row.date("latest"), (row.int64("n") ?? 0) >= Int64(limit) else { continue }
+      for (row, limit) in [
+        (byAccount, settings.maxFailuresPerAccount), (byAddress, settings.maxFailuresPerAddress),
+      ] {
+        guard let row, let latest = row.date("latest"), (row.int64("n") ?? 0) >= Int64(limit) else {
+          continue
+        }
         let retry = latest.addingTimeInterval(settings.lockout)
         if retry > time { retryTimes.append(retry) }
       }

@@ -109,7 +109,9 @@ extension RunwatchDatabase {
     return slug
   }
 
-  static func checkTenant(_ tenantID: Int64, belongsTo workspaceID: Int64, slug: String, in connection: Connection)
+  static func checkTenant(
+    _ tenantID: Int64, belongsTo workspaceID: Int64, slug: String, in connection: Connection
+  )
     throws
   {
     guard

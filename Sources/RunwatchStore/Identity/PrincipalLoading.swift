@@ -31,7 +31,9 @@ extension RunwatchDatabase {
   public func principal(token: APIToken) -> Principal {
     Principal(
       identity: .token(id: token.id, name: token.name),
-      workspaces: [token.workspaceID: CapabilityRegistry.tokenAccess(workspaceID: token.workspaceID, policy: policy)])
+      workspaces: [
+        token.workspaceID: CapabilityRegistry.tokenAccess(workspaceID: token.workspaceID, policy: policy)
+      ])
   }
 }
 

@@ -13,9 +13,10 @@ public struct SessionSettings: Sendable, Equatable {
   public var touchInterval: TimeInterval
 
   /// Creates settings; defaults: 30 minutes idle, 12 hours absolute, touch once a minute.
-  public init(idleTimeout: TimeInterval = 30 * 60, absoluteLifetime: TimeInterval = 12 * 3600,
-    touchInterval: TimeInterval = 60)
-  {
+  public init(
+    idleTimeout: TimeInterval = 30 * 60, absoluteLifetime: TimeInterval = 12 * 3600,
+    touchInterval: TimeInterval = 60
+  ) {
     self.idleTimeout = idleTimeout
     self.absoluteLifetime = absoluteLifetime
     self.touchInterval = touchInterval
@@ -93,7 +94,9 @@ extension RunwatchDatabase {
   }
 
   /// The live session for a cookie value, or nil when unknown or expired (idle or absolute). Read-only.
-  public func validateSession(_ cookieValue: String, settings: SessionSettings, at time: Date) throws -> Session? {
+  public func validateSession(_ cookieValue: String, settings: SessionSettings, at time: Date) throws
+    -> Session?
+  {
     guard let hash = try Self.sessionHash(cookieValue) else { return nil }
     return try pool.read { connection in
       try Self.liveSession(hash: hash, cookieValue: cookieValue, settings: settings, at: time, in: connection)
@@ -102,7 +105,8 @@ extension RunwatchDatabase {
 
   /// Like `validateSession`, and records the activity (pushing the idle expiry forward) when the last record
   /// is older than `settings.touchInterval`. Expired sessions found here are deleted.
-  public func touchSession(_ cookieValue: String, settings: SessionSettings, at time: Date) throws -> Session? {
+  public func touchSession(_ cookieValue: String, settings: SessionSettings, at time: Date) throws -> Session?
+  {
     guard let hash = try Self.sessionHash(cookieValue) else { return nil }
     return try pool.writeTransaction { connection in
       guard
@@ -175,8 +179,10 @@ extension RunwatchDatabase {
   /// so junk cookies cost no database work.
   static func sessionHash(_ cookieValue: String) throws -> String? {
     guard cookieValue.utf8.count == 43,
-      cookieValue.utf8.allSatisfy({ $0 == 45 || $0 == 95 || (48...57).contains($0) || (65...90).contains($0)
-        || (97...122).contains($0) })
+      cookieValue.utf8.allSatisfy({
+        $0 == 45 || $0 == 95 || (48...57).contains($0) || (65...90).contains($0)
+          || (97...122).contains($0)
+      })
     else { return nil }
     return try SessionSecrets.storedHash(of: cookieValue)
   }

@@ -81,6 +81,7 @@ extension RunwatchDatabase {
       throw StoreError.corruptRow(table: "users")
     }
     return User(
-      id: id, email: email, name: row.string("name") ?? email, hasPassword: row.string("password_hash") != nil)
+      id: id, email: email, name: row.string("name") ?? email, hasPassword: row.string("password_hash") != nil
+    )
   }
 }
