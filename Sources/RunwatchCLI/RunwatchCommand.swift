@@ -9,6 +9,10 @@ public struct RunwatchCommand: ParsableCommand {
     subcommands: [
       MigrateCommand.self,
       PolicyCommand.self,
+      WorkspaceCommand.self,
+      TenantCommand.self,
+      UserCommand.self,
+      TokenCommand.self,
     ])
 
   /// Creates the command.

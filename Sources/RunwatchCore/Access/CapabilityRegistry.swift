@@ -1,0 +1,57 @@
+/// The one place that says which role holds which capability and which tenants it reaches. Pages, the
+/// worker API, list scoping and the CLI all ask here; nothing else hard-codes a role.
+public enum CapabilityRegistry {
+  /// Capabilities Runwatch itself defines (the policy may add per-type ones).
+  public static let builtInCapabilities: Set<Capability> = [.operationsView, .auditView, .restoreView]
+
+  /// Every capability known under `policy`: the built-in ones plus each type's view capability.
+  public static func allCapabilities(policy: LifecyclePolicy) -> Set<Capability> {
+    builtInCapabilities.union(policy.types.values.map { Capability(rawValue: $0.capability) })
+  }
+
+  /// What `role` may do under `policy`. Owners and managers hold everything, including capabilities a policy
+  /// file invents; operators see runs (restores included) and the audit log; read-only members see ordinary
+  /// runs only.
+  public static func capabilities(of role: Role, policy: LifecyclePolicy) -> Set<Capability> {
+    switch role {
+    case .owner, .manager: allCapabilities(policy: policy)
+    case .operator: [.operationsView, .auditView, .restoreView]
+    case .readonly: [.operationsView]
+    }
+  }
+
+  /// Whether `role` reaches every tenant of its workspace (otherwise only tenants it was granted).
+  public static func isEntitledToAllTenants(_ role: Role) -> Bool {
+    switch role {
+    case .owner, .manager: true
+    case .operator, .readonly: false
+    }
+  }
+
+  /// What a worker token may do: see every run of its own workspace (it reports on them), whatever its type,
+  /// but not the audit log, which is for people.
+  public static func tokenCapabilities(policy: LifecyclePolicy) -> Set<Capability> {
+    allCapabilities(policy: policy).subtracting([.auditView])
+  }
+
+  /// A member's access in one workspace, from the stored facts (role and granted tenant ids).
+  public static func access(
+    workspaceID: Int64, role: Role, grantedTenantIDs: Set<Int64>, policy: LifecyclePolicy
+  ) -> WorkspaceAccess {
+    WorkspaceAccess(
+      workspaceID: workspaceID, role: role, capabilities: capabilities(of: role, policy: policy),
+      tenants: isEntitledToAllTenants(role) ? .all : .only(grantedTenantIDs))
+  }
+
+  /// A worker token's access: its own workspace, every tenant.
+  public static func tokenAccess(workspaceID: Int64, policy: LifecyclePolicy) -> WorkspaceAccess {
+    WorkspaceAccess(
+      workspaceID: workspaceID, role: nil, capabilities: tokenCapabilities(policy: policy), tenants: .all)
+  }
+
+  /// The covered types whose view capability is missing from `capabilities`: lists hide them so they only
+  /// contain runs that would open. Uncovered types need only `operations.view`, so they are never hidden here.
+  public static func hiddenTypes(for capabilities: Set<Capability>, policy: LifecyclePolicy) -> [String] {
+    policy.types.filter { !capabilities.contains(Capability(rawValue: $0.value.capability)) }.keys.sorted()
+  }
+}

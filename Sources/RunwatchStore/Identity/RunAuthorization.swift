@@ -1,0 +1,49 @@
+import Foundation
+import RunwatchCore
+import SQLiteDB
+
+extension RunScope {
+  /// The list scope for `principal` in `workspaceID`: only tenants it is entitled to and only types whose
+  /// capability it holds, so every listed run would open. Not a member → `.notFound`; a member without
+  /// `operations.view` → `.forbidden(.operationsView)`.
+  public static func authorized(
+    for principal: Principal, in workspaceID: Int64, policy: LifecyclePolicy
+  ) -> Authorized<RunScope> {
+    switch AccessControl.decide(principal: principal, workspaceID: workspaceID, requiring: .operationsView) {
+    case .notFound: return .notFound
+    case .forbidden(let capability): return .forbidden(capability)
+    case .allowed: break
+    }
+    guard let access = principal.access(in: workspaceID) else { return .notFound }
+    let tenantIDs: [Int64]? =
+      switch access.tenants {
+      case .all: nil
+      case .only(let ids): ids.sorted()
+      }
+    return .allowed(
+      RunScope(
+        workspaceID: workspaceID, tenantIDs: tenantIDs, includesWorkspaceLevelRuns: true,
+        hiddenTypes: CapabilityRegistry.hiddenTypes(for: access.capabilities, policy: policy)))
+  }
+}
+
+extension RunwatchDatabase {
+  /// The run `id` if `principal` may open it. A missing run and a run the principal must not know about go
+  /// through the same lookup and the same decision and come back as the same `.notFound` value; a reachable
+  /// run lacking a capability comes back `.forbidden(capability)`.
+  public func authorizeRun(id: Int64, principal: Principal) throws -> Authorized<OperationRun> {
+    let run = try self.run(id: id)
+    switch AccessControl.decide(principal: principal, run: run.map(RunAccessTarget.init), policy: policy) {
+    case .allowed:
+      guard let run else { return .notFound }
+      return .allowed(run)
+    case .notFound: return .notFound
+    case .forbidden(let capability): return .forbidden(capability)
+    }
+  }
+
+  /// The list scope for `principal` in `workspaceID` under the policy in force (see `RunScope.authorized`).
+  public func runScope(for principal: Principal, in workspaceID: Int64) -> Authorized<RunScope> {
+    RunScope.authorized(for: principal, in: workspaceID, policy: policy)
+  }
+}
