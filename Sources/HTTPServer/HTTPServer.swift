@@ -67,6 +67,9 @@ public final class HTTPServer: @unchecked Sendable {
   /// Requests currently held by the server (accepted, not yet completed).
   var liveRequestCount: Int { context.liveRequestCount }
 
+  /// The largest request body the server has held in memory (for tests of the body limit).
+  var peakBufferedBodyBytes: Int { context.peakBufferedBodyBytes }
+
   /// Stops gracefully: stop accepting (`MHD_quiesce_daemon`), let requests in flight finish for up
   /// to the grace period, then close everything (`MHD_stop_daemon`). Safe to call twice.
   public func stop() {

@@ -76,6 +76,7 @@ func serverAccessHandler(
       uploadData.withMemoryRebound(to: UInt8.self, capacity: chunkSize) { bytes in
         state.body.append(contentsOf: UnsafeBufferPointer(start: bytes, count: chunkSize))
       }
+      context.bodyBuffered(state.body.count)
     }
     return .YES
   }
@@ -145,7 +146,9 @@ private func collectHeader(
 
 private func clientAddress(_ connection: OpaquePointer) -> String {
   var buffer = [CChar](repeating: 0, count: 64)
-  let found = buffer.withUnsafeMutableBufferPointer { rw_mhd_client_address(connection, $0.baseAddress, $0.count) }
+  let found = buffer.withUnsafeMutableBufferPointer {
+    rw_mhd_client_address(connection, $0.baseAddress, $0.count)
+  }
   guard found == 1, let end = buffer.firstIndex(of: 0) else { return "" }
   return String(decoding: buffer[..<end].map { UInt8(bitPattern: $0) }, as: UTF8.self)
 }

@@ -10,6 +10,7 @@ final class ServerContext: @unchecked Sendable {
   let configuration: HTTPServerConfiguration
   private let lock = NSLock()
   private var liveRequests = 0
+  private var peakBufferedBody = 0
 
   init(responder: any HTTPResponder, configuration: HTTPServerConfiguration) {
     self.responder = responder
@@ -20,6 +21,11 @@ final class ServerContext: @unchecked Sendable {
   /// before completion); `stop()` waits for this to reach zero.
   var liveRequestCount: Int { lock.withLock { liveRequests } }
 
+  /// The largest request body held in memory so far; never above `maximumBodySize`, which is
+  /// what keeps an oversized upload from ballooning the process.
+  var peakBufferedBodyBytes: Int { lock.withLock { peakBufferedBody } }
+
+  func bodyBuffered(_ count: Int) { lock.withLock { peakBufferedBody = max(peakBufferedBody, count) } }
   func requestStarted() { lock.withLock { liveRequests += 1 } }
   func requestFinished() { lock.withLock { liveRequests -= 1 } }
 }

@@ -10,11 +10,15 @@ struct RouterTests {
     var router = Router()
     router.get("/operations") { _ in .text("index") }
     router.get("/operations/:id(id)") { request in
-      guard let id = request.pathParameter("id", as: Int64.self) else { return .text("?", status: .badRequest) }
+      guard let id = request.pathParameter("id", as: Int64.self) else {
+        return .text("?", status: .badRequest)
+      }
       return .text("run \(id) via \(request.routeTemplate ?? "-")")
     }
     router.post("/operations/:id(id)/retry") { request in .text("retry \(request.pathParameters["id"]!)") }
-    router.get("/tenants/:name") { request in .text("tenant \(request.pathParameter("name", as: String.self)!)") }
+    router.get("/tenants/:name") { request in
+      .text("tenant \(request.pathParameter("name", as: String.self)!)")
+    }
     return router
   }
 
@@ -26,7 +30,8 @@ struct RouterTests {
     let response = get(operationsRouter(), "/operations/42")
     #expect(response.status == .ok)
     #expect(response.bodyText == "run 42 via /operations/:id")
-    #expect(get(operationsRouter(), "/operations/999999999999999999").bodyText.hasPrefix("run 999999999999999999"))
+    #expect(
+      get(operationsRouter(), "/operations/999999999999999999").bodyText.hasPrefix("run 999999999999999999"))
   }
 
   @Test(arguments: [
@@ -68,7 +73,8 @@ struct RouterTests {
   }
 
   @Test func queryKeepsOrderAndRepeatsAndDecodes() {
-    let request = HTTPRequest(method: .get, target: "/operations?status=running&status=queued&q=a+b%2Fc&empty&x=%zz&y=%E2%82%AC&z=%")
+    let request = HTTPRequest(
+      method: .get, target: "/operations?status=running&status=queued&q=a+b%2Fc&empty&x=%zz&y=%E2%82%AC&z=%")
     #expect(request.rawQuery == "status=running&status=queued&q=a+b%2Fc&empty&x=%zz&y=%E2%82%AC&z=%")
     #expect(request.query.all("status") == ["running", "queued"])
     #expect(request.query.first("status") == "running")
@@ -90,18 +96,22 @@ struct RouterTests {
   @Test func formBodiesAreParsedOnlyForFormContentType() {
     let body = Array("note=hello+world&tag=a&tag=b%26c".utf8)
     let form = HTTPRequest(
-      method: .post, target: "/x", headers: ["Content-Type": "application/x-www-form-urlencoded; charset=UTF-8"],
+      method: .post, target: "/x",
+      headers: ["Content-Type": "application/x-www-form-urlencoded; charset=UTF-8"],
       body: body)
     #expect(form.formParameters.first("note") == "hello world")
     #expect(form.formParameters.all("tag") == ["a", "b&c"])
-    let json = HTTPRequest(method: .post, target: "/x", headers: ["Content-Type": "application/json"], body: body)
+    let json = HTTPRequest(
+      method: .post, target: "/x", headers: ["Content-Type": "application/json"], body: body)
     #expect(json.formParameters.isEmpty)
   }
 
   @Test func cookiesAndHeadersAreParsed() {
     let request = HTTPRequest(
       method: .get, target: "/",
-      headers: HTTPHeaders([("cookie", "session=abc; theme=\"dark\";bad; =x; session=second"), ("X-Thing", "1")]))
+      headers: HTTPHeaders([
+        ("cookie", "session=abc; theme=\"dark\";bad; =x; session=second"), ("X-Thing", "1"),
+      ]))
     #expect(request.cookie("session") == "abc")
     #expect(request.cookie("theme") == "dark")
     #expect(request.cookie("bad") == nil)
@@ -111,9 +121,10 @@ struct RouterTests {
 
   @Test func securityHeadersAreAppliedToEveryResponseIncludingErrors() {
     let router = operationsRouter()
-    for response in [get(router, "/operations"), get(router, "/nope"),
-      router.respond(rejecting: HTTPRequest(method: .post, target: "/x"), status: .payloadTooLarge)]
-    {
+    for response in [
+      get(router, "/operations"), get(router, "/nope"),
+      router.respond(rejecting: HTTPRequest(method: .post, target: "/x"), status: .payloadTooLarge),
+    ] {
       #expect(
         response.headers["Content-Security-Policy"]
           == "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; form-action 'self'; frame-ancestors 'none'; base-uri 'none'"
@@ -150,7 +161,8 @@ struct RouterTests {
   @Test func middlewareWrapsMatchedRoutes() {
     var router = operationsRouter()
     router.middleware = [BlockPosts()]
-    #expect(router.respond(to: HTTPRequest(method: .post, target: "/operations/1/retry")).status == .forbidden)
+    #expect(
+      router.respond(to: HTTPRequest(method: .post, target: "/operations/1/retry")).status == .forbidden)
     #expect(get(router, "/operations/1").status == .ok)
   }
 

@@ -19,7 +19,8 @@ struct AssetDirectory: ~Copyable {
     try Data("hidden".utf8).write(to: assets.appendingPathComponent(".env"))
     try Data("top secret".utf8).write(to: root.appendingPathComponent("secret.txt"))
     try FileManager.default.createSymbolicLink(
-      atPath: assets.appendingPathComponent("link.txt").path, withDestinationPath: root.appendingPathComponent("secret.txt").path)
+      atPath: assets.appendingPathComponent("link.txt").path,
+      withDestinationPath: root.appendingPathComponent("secret.txt").path)
   }
 
   deinit { try? FileManager.default.removeItem(at: root) }
