@@ -9,6 +9,7 @@ public struct RunwatchCommand: ParsableCommand {
     subcommands: [
       MigrateCommand.self,
       PolicyCommand.self,
+      ReconcileCommand.self,
     ])
 
   /// Creates the command.
