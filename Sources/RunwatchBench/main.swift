@@ -62,7 +62,8 @@ func seed(_ database: RunwatchDatabase, options: BenchOptions, now: Date) throws
   let types = policy.reconcilableTypes
   let nowMS = Int64(now.timeIntervalSince1970 * 1000)
   let (workspaceID, tenantIDs, userID) = try database.pool.writeTransaction { connection in
-    try connection.execute("INSERT INTO workspaces (slug, name, created_at) VALUES ('bench', 'Bench', ?)", [now])
+    try connection.execute(
+      "INSERT INTO workspaces (slug, name, created_at) VALUES ('bench', 'Bench', ?)", [now])
     let workspaceID = connection.lastInsertRowID
     var tenantIDs: [Int64] = []
     for index in 0..<10 {
@@ -107,7 +108,8 @@ func seed(_ database: RunwatchDatabase, options: BenchOptions, now: Date) throws
         // Exactly `stale` of the active runs are stale, spread evenly through the table.
         let isStale =
           options.stale > 0
-          && (activeIndex * options.stale) / options.active != ((activeIndex + 1) * options.stale) / options.active
+          && (activeIndex * options.stale) / options.active != ((activeIndex + 1) * options.stale)
+            / options.active
         let running = activeIndex % 2 == 1
         let threshold = Int64(running ? rules.runningStaleAfterSeconds : rules.queuedStaleAfterSeconds) * 1000
         let created = isStale ? nowMS - threshold - 60_000 - Int64(activeIndex % 1000) : nowMS - 5_000
@@ -115,7 +117,8 @@ func seed(_ database: RunwatchDatabase, options: BenchOptions, now: Date) throws
         try connection.execute(
           insert,
           [
-            workspaceID, tenantID, initiator, type, running ? "running" : "queued", "pending", created, started,
+            workspaceID, tenantID, initiator, type, running ? "running" : "queued", "pending", created,
+            started,
             SQLValue.null, (started ?? created) + threshold,
           ])
       }
@@ -145,7 +148,8 @@ func main() throws {
   print("dry-run batch (limit \(limit)): \(preview.changes.count) changes reported in \(format(previewMS))")
 
   let (tick, tickMS) = try timed { try reconciler.reconcileAll(ReconcileOptions(limit: limit)) }
-  let perChange = tick.reconciled > 0 ? String(format: ", %.0f µs per change", tickMS * 1000 / Double(tick.reconciled)) : ""
+  let perChange =
+    tick.reconciled > 0 ? String(format: ", %.0f µs per change", tickMS * 1000 / Double(tick.reconciled)) : ""
   print(
     "tick: \(tick.reconciled) reconciled, \(tick.skipped) skipped in \(format(tickMS))\(perChange)")
 

@@ -7,7 +7,8 @@ import RunwatchStore
 struct ReconcileCommand: ParsableCommand {
   static let configuration = CommandConfiguration(
     commandName: "reconcile",
-    abstract: "Complete stale and out-of-sync runs as failed, with reason, evidence, audit event and notification.")
+    abstract:
+      "Complete stale and out-of-sync runs as failed, with reason, evidence, audit event and notification.")
 
   @OptionGroup var options: GlobalOptions
 

@@ -34,7 +34,8 @@ import Testing
     #expect(plan.reason == .staleQueued)
     #expect(plan.outcome == .failed)
     #expect(plan.before == RunSnapshot(status: .queued, outcome: .pending, freshnessState: .likelyStale))
-    #expect(plan.after == RunSnapshot(status: .completed, outcome: .failed, freshnessState: .reconciledFailed))
+    #expect(
+      plan.after == RunSnapshot(status: .completed, outcome: .failed, freshnessState: .reconciledFailed))
     #expect(plan.reasonMessage == ReasonCatalog.describe(.staleQueued).explanation)
     let evidence = try #require(plan.evidence.objectValue)
     #expect(
@@ -50,7 +51,9 @@ import Testing
     #expect(evidence["terminal_truth_path"] == "direct_and_scheduled")
     #expect(plan.evidence["execution_legitimacy"]?["legitimate"] == true)
     #expect(
-      checks(plan.evidence) == ["tenant_active": "passed", "initiator_member": "passed", "type_covered": "passed"])
+      checks(plan.evidence) == [
+        "tenant_active": "passed", "initiator_member": "passed", "type_covered": "passed",
+      ])
   }
 
   @Test func staleRunningRunAgesFromStartedAtFallingBackToCreatedAt() throws {
@@ -58,7 +61,8 @@ import Testing
     let withStart = run(.running, startedAt: started)
     #expect(
       ReconcileAssessment.assess(
-        withStart, policy: policy, now: started.addingTimeInterval(1_199), facts: legitimate) == .nothingToDo(.fresh))
+        withStart, policy: policy, now: started.addingTimeInterval(1_199), facts: legitimate)
+        == .nothingToDo(.fresh))
     let plan = try #require(
       ReconcileAssessment.assess(
         withStart, policy: policy, now: started.addingTimeInterval(1_200), facts: legitimate
@@ -81,12 +85,14 @@ import Testing
         == .nothingToDo(.terminal))
     #expect(
       ReconcileAssessment.assess(
-        run(.running, type: "report.export", linked: doneRecord), policy: policy, now: late, facts: legitimate)
+        run(.running, type: "report.export", linked: doneRecord), policy: policy, now: late, facts: legitimate
+      )
         == .nothingToDo(.uncoveredType))
     var optedOut = policy
     optedOut.types["policy.sync"]?.scheduledReconciliation = false
     #expect(
-      ReconcileAssessment.assess(run(.queued, linked: doneRecord), policy: optedOut, now: late, facts: legitimate)
+      ReconcileAssessment.assess(
+        run(.queued, linked: doneRecord), policy: optedOut, now: late, facts: legitimate)
         == .nothingToDo(.scheduledReconciliationDisabled))
   }
 
@@ -98,7 +104,9 @@ import Testing
         facts: ExecutionLegitimacyFacts(tenantActive: false, initiatorMember: false)
       ).plan)
     #expect(
-      checks(archived.evidence) == ["tenant_active": "failed", "initiator_member": "failed", "type_covered": "passed"])
+      checks(archived.evidence) == [
+        "tenant_active": "failed", "initiator_member": "failed", "type_covered": "passed",
+      ])
     #expect(archived.evidence["execution_legitimacy"]?["legitimate"] == false)
     let systemRun = try #require(
       ReconcileAssessment.assess(
@@ -122,7 +130,8 @@ import Testing
       let record = LinkedRecord(kind: "restore", externalID: "r-9", status: status)
       let plan = try #require(
         ReconcileAssessment.assess(
-          run(.running, type: "restore.execute", startedAt: created, linked: record), policy: policy, now: now,
+          run(.running, type: "restore.execute", startedAt: created, linked: record), policy: policy,
+          now: now,
           facts: legitimate
         ).plan)
       #expect(plan.reason == .adapterOutOfSync)
@@ -137,7 +146,8 @@ import Testing
     let inProgress = LinkedRecord(kind: "restore", externalID: "r-9", status: "running")
     #expect(
       ReconcileAssessment.assess(
-        run(.running, type: "restore.execute", startedAt: created, linked: inProgress), policy: policy, now: now,
+        run(.running, type: "restore.execute", startedAt: created, linked: inProgress), policy: policy,
+        now: now,
         facts: legitimate) == .nothingToDo(.fresh))
   }
 

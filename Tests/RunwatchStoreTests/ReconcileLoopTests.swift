@@ -35,7 +35,8 @@ final class LogCapture: Sendable {
     }
 
     func log(event: LogEvent) {
-      capture.append(Record(level: event.level, message: event.message.description, metadata: event.metadata ?? [:]))
+      capture.append(
+        Record(level: event.level, message: event.message.description, metadata: event.metadata ?? [:]))
     }
   }
 }
@@ -109,7 +110,10 @@ final class LogCapture: Sendable {
     continuation.finish()
     #expect(await iterator.next() == nil)
     #expect(try fixture.writeCounts()["completed"] == 1)
-    #expect(capture.all.map(\.message) == ["reconcile loop started", "reconcile tick changed runs", "reconcile loop stopped"])
+    #expect(
+      capture.all.map(\.message) == [
+        "reconcile loop started", "reconcile tick changed runs", "reconcile loop stopped",
+      ])
     loop.stop()
   }
 

@@ -22,7 +22,8 @@ import Testing
     let cancelled = try linkedRun(fixture, externalID: "r-2")
     let succeeded = try linkedRun(fixture, externalID: "r-3")
     let stillRunning = try linkedRun(fixture, externalID: "r-4")
-    #expect(try fixture.database.updateLinkedRecord(kind: "restore", externalID: "r-1", status: "failed") == 1)
+    #expect(
+      try fixture.database.updateLinkedRecord(kind: "restore", externalID: "r-1", status: "failed") == 1)
     try fixture.database.updateLinkedRecord(kind: "restore", externalID: "r-2", status: "Cancelled")
     try fixture.database.updateLinkedRecord(kind: "restore", externalID: "r-3", status: "completed")
     try fixture.database.updateLinkedRecord(kind: "restore", externalID: "r-4", status: "running")
@@ -41,13 +42,15 @@ import Testing
       let evidence = try #require(stored.reconciliation?.evidence)
       #expect(stored.reconciliation?.reason == .adapterOutOfSync)
       #expect(evidence["linked_record"]?["kind"] == "restore")
-      #expect(evidence["linked_record"]?["external_id"] == .string(try #require(run.linkedRecord?.externalID)))
+      #expect(
+        evidence["linked_record"]?["external_id"] == .string(try #require(run.linkedRecord?.externalID)))
       #expect(evidence["linked_record"]?["status"] == .string(recordStatus))
       #expect(evidence["freshness_state"] == "fresh_active")
     }
     #expect(try fixture.stored(stillRunning).status == .running)
     // Completed runs keep the record status they finished with.
-    #expect(try fixture.database.updateLinkedRecord(kind: "restore", externalID: "r-1", status: "succeeded") == 0)
+    #expect(
+      try fixture.database.updateLinkedRecord(kind: "restore", externalID: "r-1", status: "succeeded") == 0)
     #expect(try fixture.reconciler().reconcile() == ReconcileResult())
   }
 
@@ -56,7 +59,8 @@ import Testing
     #expect(throws: StoreError.self) {
       try fixture.database.updateLinkedRecord(kind: "restore", externalID: "r-1", status: "  ")
     }
-    #expect(try fixture.database.updateLinkedRecord(kind: "restore", externalID: "missing", status: "failed") == 0)
+    #expect(
+      try fixture.database.updateLinkedRecord(kind: "restore", externalID: "missing", status: "failed") == 0)
   }
 
   @Test func reconciledRunNotifiesItsInitiatorExactlyOnceWithTheCanonicalURL() throws {

@@ -20,9 +20,11 @@ import Testing
     let queuedChange = try #require(byRun[queued.id])
     #expect(queuedChange.applied)
     #expect(queuedChange.reasonCode == .staleQueued)
-    #expect(queuedChange.before == RunSnapshot(status: .queued, outcome: .pending, freshnessState: .likelyStale))
     #expect(
-      queuedChange.after == RunSnapshot(status: .completed, outcome: .failed, freshnessState: .reconciledFailed))
+      queuedChange.before == RunSnapshot(status: .queued, outcome: .pending, freshnessState: .likelyStale))
+    #expect(
+      queuedChange.after
+        == RunSnapshot(status: .completed, outcome: .failed, freshnessState: .reconciledFailed))
     #expect(byRun[running.id]?.reasonCode == .staleRunning)
     #expect(byRun[running.id]?.evidence["reference_time"] == .timestamp(try #require(running.startedAt)))
 
@@ -37,7 +39,8 @@ import Testing
     #expect(reconciliation.evidence["threshold_seconds"] == 900)
     #expect(reconciliation.evidence["execution_legitimacy"]?["legitimate"] == true)
     #expect(storedQueued.failures.first?.message == ReasonCatalog.describe(.staleQueued).explanation)
-    #expect(storedQueued.freshness(policy: fixture.database.policy, now: fixture.clock.now()) == .reconciledFailed)
+    #expect(
+      storedQueued.freshness(policy: fixture.database.policy, now: fixture.clock.now()) == .reconciledFailed)
     #expect(try fixture.stored(running).reconciliation?.reason == .staleRunning)
   }
 

@@ -15,7 +15,8 @@ import Testing
     let linked = try fixture.lifecycle.create(
       NewRun(
         workspaceID: fixture.workspace.id, tenantID: fixture.tenant.id, initiatorUserID: nil,
-        type: "restore.execute", linkedRecord: LinkedRecord(kind: "restore", externalID: "r-1", status: "running")),
+        type: "restore.execute",
+        linkedRecord: LinkedRecord(kind: "restore", externalID: "r-1", status: "running")),
       by: fixture.worker)
     try fixture.database.updateLinkedRecord(kind: "restore", externalID: "r-1", status: "cancelled")
     fixture.clock.advance(by: 4_500)
@@ -45,7 +46,8 @@ import Testing
 
   @Test func filtersAndLimitSelectOnlyMatchingRuns() throws {
     let fixture = try TestFixture()
-    let otherWorkspace = try fixture.database.addWorkspace(slug: "globex", name: "Globex", at: fixture.clock.now())
+    let otherWorkspace = try fixture.database.addWorkspace(
+      slug: "globex", name: "Globex", at: fixture.clock.now())
     let otherWorkspaceTenant = try fixture.database.addTenant(
       workspaceID: otherWorkspace.id, name: "Initech", at: fixture.clock.now())
     let policySync = try fixture.createRun(type: "policy.sync")
@@ -65,7 +67,9 @@ import Testing
     #expect(try ids(ReconcileOptions(tenantIDs: [fixture.tenant.id])) == [policySync.id])
     #expect(try ids(ReconcileOptions(workspaceIDs: [otherWorkspace.id])) == [elsewhere.id])
     #expect(
-      try ids(ReconcileOptions(types: ["policy.sync"], workspaceIDs: [fixture.workspace.id])) == [policySync.id])
+      try ids(ReconcileOptions(types: ["policy.sync"], workspaceIDs: [fixture.workspace.id])) == [
+        policySync.id
+      ])
     #expect(try ids(ReconcileOptions()) == [policySync.id, inventory.id, elsewhere.id])
     #expect(try reconciler.reconcile(ReconcileOptions(limit: 2, dryRun: true)).candidates == 2)
     let limited = try reconciler.reconcile(ReconcileOptions(limit: 1))

@@ -14,7 +14,8 @@ import Testing
     fixture.clock.advance(by: 1_200)
     let reconciler = fixture.reconciler()
     // The reconciler has chosen the run (a dry run reads exactly what a batch would)…
-    #expect(try reconciler.reconcile(ReconcileOptions(dryRun: true)).changes.map(\.operationRunID) == [run.id])
+    #expect(
+      try reconciler.reconcile(ReconcileOptions(dryRun: true)).changes.map(\.operationRunID) == [run.id])
     // …the worker's completion lands before the reconciler's write…
     #expect(try fixture.lifecycle.complete(runID: run.id, outcome: .succeeded, by: fixture.worker).isApplied)
     // …and the reconciler's second look inside its write transaction leaves the run alone.
@@ -109,7 +110,8 @@ import Testing
     let looped = try fixture.createRun()
     let manual = try fixture.createRun(tenant: fixture.otherTenant)
     fixture.clock.advance(by: 900)
-    _ = try fixture.reconciler(.cliReconciler).reconcile(ReconcileOptions(tenantIDs: [fixture.otherTenant.id]))
+    _ = try fixture.reconciler(.cliReconciler).reconcile(
+      ReconcileOptions(tenantIDs: [fixture.otherTenant.id]))
     _ = try fixture.reconciler(.scheduledReconciler).reconcile()
     for (run, source) in [(looped, "scheduled_reconciler"), (manual, "cli")] {
       let events = try fixture.database.auditEvents(runID: run.id).filter { $0.action == "run.reconciled" }

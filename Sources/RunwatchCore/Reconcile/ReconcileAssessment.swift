@@ -68,12 +68,14 @@ public enum ReconcileAssessment {
     ]
     let reason: ReasonCode
     let outcome: RunOutcome
-    if let record = run.linkedRecord, let recordOutcome = LinkedRecordOutcome.outcome(forRecordStatus: record.status)
+    if let record = run.linkedRecord,
+      let recordOutcome = LinkedRecordOutcome.outcome(forRecordStatus: record.status)
     {
       reason = .adapterOutOfSync
       outcome = recordOutcome
       evidence["linked_record"] = [
-        "kind": .string(record.kind), "external_id": .string(record.externalID), "status": .string(record.status),
+        "kind": .string(record.kind), "external_id": .string(record.externalID),
+        "status": .string(record.status),
         "outcome": .string(recordOutcome.rawValue),
       ]
     } else if freshness == .likelyStale {

@@ -30,7 +30,8 @@ struct CandidateQuery {
     return result
   }
 
-  private func ids(_ sql: String, _ arguments: [any SQLBindable], in connection: Connection) throws -> [Int64] {
+  private func ids(_ sql: String, _ arguments: [any SQLBindable], in connection: Connection) throws -> [Int64]
+  {
     try connection.query(sql, arguments).compactMap { $0.int64("id") }
   }
 

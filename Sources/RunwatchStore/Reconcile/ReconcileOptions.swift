@@ -38,10 +38,12 @@ public struct ReconcileOptions: Sendable, Equatable {
     }
     for type in types {
       guard let rules = policy.types[type] else {
-        throw StoreError.invalid("type \(type) is not covered by the lifecycle policy, so it is never reconciled")
+        throw StoreError.invalid(
+          "type \(type) is not covered by the lifecycle policy, so it is never reconciled")
       }
       guard rules.scheduledReconciliation else {
-        throw StoreError.invalid("type \(type) has scheduled_reconciliation: false, so it is never reconciled")
+        throw StoreError.invalid(
+          "type \(type) has scheduled_reconciliation: false, so it is never reconciled")
       }
     }
     if let bad = tenantIDs.first(where: { $0 <= 0 }) {

@@ -110,7 +110,8 @@ public final class Reconciler: Sendable {
     if let userID = run.initiatorUserID {
       initiatorMember =
         try connection.queryOne(
-          "SELECT 1 FROM memberships WHERE user_id = ? AND workspace_id = ?", [userID, run.workspaceID]) != nil
+          "SELECT 1 FROM memberships WHERE user_id = ? AND workspace_id = ?", [userID, run.workspaceID])
+        != nil
     }
     return ExecutionLegitimacyFacts(tenantActive: tenantActive, initiatorMember: initiatorMember)
   }
