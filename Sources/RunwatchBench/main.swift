@@ -53,7 +53,7 @@ func timed<T>(_ body: () throws -> T) rethrows -> (T, Double) {
   )
 }
 
-func format(_ milliseconds: Double) -> String { String(format: "%.1f ms", milliseconds) }
+func format(_ milliseconds: Double) -> String { String(format: "%.2f ms", milliseconds) }
 
 /// Inserts the generated runs straight into the table in large transactions (setup only: the lifecycle
 /// service is what the timed ticks exercise).
