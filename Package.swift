@@ -67,9 +67,17 @@ let package = Package(
         .product(name: "Logging", package: "swift-log"),
       ]),
     .executableTarget(name: "runwatch", dependencies: ["RunwatchCLI"]),
+    // Times one reconcile tick over a large generated database: `runwatch-bench reconcile --active N --stale M`.
+    .executableTarget(
+      name: "runwatch-bench", dependencies: ["RunwatchStore", "RunwatchCore", "SQLiteDB"],
+      path: "Sources/RunwatchBench"),
 
     .testTarget(name: "RunwatchCoreTests", dependencies: ["RunwatchCore"]),
-    .testTarget(name: "RunwatchStoreTests", dependencies: ["RunwatchStore", "SQLiteDB", "RunwatchCore"]),
+    .testTarget(
+      name: "RunwatchStoreTests",
+      dependencies: [
+        "RunwatchStore", "SQLiteDB", "RunwatchCore", .product(name: "Logging", package: "swift-log"),
+      ]),
     .testTarget(name: "HTTPServerTests", dependencies: ["HTTPServer"]),
     .testTarget(
       name: "RunwatchWebTests",

@@ -9,10 +9,14 @@ public struct RunwatchCommand: ParsableCommand {
     subcommands: [
       MigrateCommand.self,
       PolicyCommand.self,
+<<<<<<< HEAD
       WorkspaceCommand.self,
       TenantCommand.self,
       UserCommand.self,
       TokenCommand.self,
+=======
+      ReconcileCommand.self,
+>>>>>>> reconciler
     ])
 
   /// Creates the command.

@@ -31,6 +31,7 @@ extension LifecycleService {
         reconciliation?.reconciledAt, run.id, run.status.rawValue,
       ])
     guard connection.changes == 1 else { return .refused(Refusal(reason: .statusChanged, run: run)) }
+    try faults.afterStep(.runUpdated)
     var metadata: [String: JSONValue] = [
       "before": snapshot(run, now: now), "after": snapshot(done, now: now), "type": .string(run.type),
     ]
@@ -40,7 +41,9 @@ extension LifecycleService {
       metadata["evidence"] = reconciliation.evidence
     }
     try AuditLog.record(action, run: done, actor: actor, at: now, metadata: .object(metadata), in: connection)
+    try faults.afterStep(.auditRecorded)
     try Notifications.recordTerminal(done, at: now, in: connection)
+    try faults.afterStep(.notificationRecorded)
     return .applied(done)
   }
 

@@ -10,11 +10,19 @@ public final class LifecycleService: Sendable {
   public let database: RunwatchDatabase
   /// Source of "now".
   public let clock: any TimeSource
+  /// Failure injection between the steps of a terminal write (tests only; `.none` otherwise).
+  let faults: LifecycleFaults
 
   /// Creates the service over `database`, reading time from `clock`.
-  public init(database: RunwatchDatabase, clock: any TimeSource) {
+  public convenience init(database: RunwatchDatabase, clock: any TimeSource) {
+    self.init(database: database, clock: clock, faults: .none)
+  }
+
+  /// Creates the service with a fault hook, so crash tests can fail a terminal write between its steps.
+  init(database: RunwatchDatabase, clock: any TimeSource, faults: LifecycleFaults) {
     self.database = database
     self.clock = clock
+    self.faults = faults
   }
 
   /// The policy in force.

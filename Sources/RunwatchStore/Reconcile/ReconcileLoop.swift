@@ -1,0 +1,122 @@
+import Foundation
+import Logging
+import RunwatchCore
+
+/// Runs the reconciler every `reconcile.interval_seconds` on its own thread inside `serve`.
+///
+/// A dedicated thread, not a Task: a tick is blocking SQLite work and must not occupy the cooperative pool that
+/// serves requests. Errors are logged and the loop carries on; `stop()` lets the in-flight run change commit,
+/// ends the tick at the next batch boundary and waits for the thread, so shutdown never abandons a change
+/// half-way (each change is one transaction in any case).
+///
+/// `@unchecked Sendable` because the mutable state (`isRunning`, `isStopping`, `thread`) is only read or written
+/// while `condition` is locked; everything else is immutable and Sendable.
+public final class ReconcileLoop: @unchecked Sendable {
+  /// The reconciler each tick runs (acting as `Actor.scheduledReconciler` in `serve`).
+  public let reconciler: Reconciler
+  /// Seconds between the end of one tick and the start of the next.
+  public let interval: TimeInterval
+  private let logger: Logger
+  private let onTick: @Sendable (ReconcileResult) -> Void
+  private let condition = NSCondition()
+  private var isRunning = false
+  private var isStopping = false
+  private var hasExited = true
+
+  /// Creates a loop. `interval` defaults to the policy's `reconcile.interval_seconds`; `onTick` is told the
+  /// figures of every completed tick (metrics, tests).
+  public init(
+    reconciler: Reconciler, logger: Logger, interval: TimeInterval? = nil,
+    onTick: @escaping @Sendable (ReconcileResult) -> Void = { _ in }
+  ) {
+    self.reconciler = reconciler
+    self.logger = logger
+    self.interval = interval ?? TimeInterval(reconciler.lifecycle.policy.reconcile.intervalSeconds)
+    self.onTick = onTick
+  }
+
+  /// Starts ticking on a background thread: the first tick runs at once. Calling it again while running does
+  /// nothing.
+  public func start() {
+    condition.lock()
+    defer { condition.unlock() }
+    guard !isRunning else { return }
+    isRunning = true
+    isStopping = false
+    hasExited = false
+    let thread = Thread { [self] in runLoop() }
+    thread.name = "runwatch-reconcile"
+    thread.start()
+    logger.info(
+      "reconcile loop started", metadata: ["reconcile.interval_seconds": "\(interval)"])
+  }
+
+  /// Stops the loop and returns once the thread has exited: an in-flight tick finishes its current change and
+  /// stops at the next batch boundary.
+  public func stop() {
+    condition.lock()
+    guard isRunning else {
+      condition.unlock()
+      return
+    }
+    isStopping = true
+    condition.broadcast()
+    while !hasExited { condition.wait() }
+    isRunning = false
+    condition.unlock()
+    logger.info("reconcile loop stopped")
+  }
+
+  /// Runs one tick now on the calling thread: reconciles every stale run in batches, logs it when something
+  /// changed, and returns the figures. Errors are logged, never thrown, so a bad tick cannot end the loop.
+  @discardableResult
+  public func tick() -> ReconcileResult? {
+    let started = ContinuousClock.now
+    do {
+      let result = try reconciler.reconcileAll(shouldContinue: { [self] in !stopRequested })
+      if result.reconciled > 0 {
+        logger.info(
+          "reconcile tick changed runs",
+          metadata: [
+            "reconcile.candidates": "\(result.candidates)", "reconcile.reconciled": "\(result.reconciled)",
+            "reconcile.skipped": "\(result.skipped)",
+            "reconcile.duration_ms": "\(Self.milliseconds(since: started))",
+          ])
+      }
+      onTick(result)
+      return result
+    } catch {
+      logger.error(
+        "reconcile tick failed",
+        metadata: [
+          "reconcile.error": "\(error)", "reconcile.duration_ms": "\(Self.milliseconds(since: started))",
+        ])
+      return nil
+    }
+  }
+
+  private var stopRequested: Bool {
+    condition.lock()
+    defer { condition.unlock() }
+    return isStopping
+  }
+
+  private func runLoop() {
+    while !stopRequested {
+      tick()
+      condition.lock()
+      let deadline = Date().addingTimeInterval(interval)
+      while !isStopping, condition.wait(until: deadline) {}
+      condition.unlock()
+    }
+    condition.lock()
+    hasExited = true
+    condition.broadcast()
+    condition.unlock()
+  }
+
+  private static func milliseconds(since start: ContinuousClock.Instant) -> Int64 {
+    let elapsed = ContinuousClock.now - start
+    return elapsed.components.seconds * 1000 + elapsed.components.attoseconds / 1_000_000_000_000_000
+  }
+}

@@ -1,0 +1,73 @@
+import RunwatchCore
+
+/// One run the reconciler completed (or, in a dry run, would complete).
+public struct ReconcileChange: Sendable, Equatable, Codable {
+  /// Whether it was written (`false` in a dry run).
+  public var applied: Bool
+  /// The run.
+  public var operationRunID: Int64
+  /// Its operation type.
+  public var type: String
+  /// Status, outcome and freshness before.
+  public var before: RunSnapshot
+  /// Status, outcome and freshness after.
+  public var after: RunSnapshot
+  /// Stable reason code.
+  public var reasonCode: ReasonCode
+  /// The operator sentence for the reason, from the reason catalog.
+  public var reasonMessage: String
+  /// Evidence stored on the run.
+  public var evidence: JSONValue
+
+  /// Creates a change.
+  public init(
+    applied: Bool, operationRunID: Int64, type: String, before: RunSnapshot, after: RunSnapshot,
+    reasonCode: ReasonCode, reasonMessage: String, evidence: JSONValue
+  ) {
+    self.applied = applied
+    self.operationRunID = operationRunID
+    self.type = type
+    self.before = before
+    self.after = after
+    self.reasonCode = reasonCode
+    self.reasonMessage = reasonMessage
+    self.evidence = evidence
+  }
+
+  enum CodingKeys: String, CodingKey {
+    case applied
+    case operationRunID = "operation_run_id"
+    case type, before, after
+    case reasonCode = "reason_code"
+    case reasonMessage = "reason_message"
+    case evidence
+  }
+}
+
+/// What one reconcile pass found and did. Encodes to the JSON printed by `runwatch reconcile --json`.
+public struct ReconcileResult: Sendable, Equatable, Codable {
+  /// Runs selected for assessment.
+  public var candidates: Int
+  /// Changes written (always 0 in a dry run).
+  public var reconciled: Int
+  /// Candidates left alone: still fresh on a second look, or finished by someone else first.
+  public var skipped: Int
+  /// The changes, in the order they were assessed.
+  public var changes: [ReconcileChange]
+
+  /// Creates a result.
+  public init(candidates: Int = 0, reconciled: Int = 0, skipped: Int = 0, changes: [ReconcileChange] = []) {
+    self.candidates = candidates
+    self.reconciled = reconciled
+    self.skipped = skipped
+    self.changes = changes
+  }
+
+  /// Adds another batch's figures to this one.
+  mutating func absorb(_ batch: ReconcileResult) {
+    candidates += batch.candidates
+    reconciled += batch.reconciled
+    skipped += batch.skipped
+    changes += batch.changes
+  }
+}
