@@ -9,14 +9,11 @@ public struct RunwatchCommand: ParsableCommand {
     subcommands: [
       MigrateCommand.self,
       PolicyCommand.self,
-<<<<<<< HEAD
       WorkspaceCommand.self,
       TenantCommand.self,
       UserCommand.self,
       TokenCommand.self,
-=======
       ReconcileCommand.self,
->>>>>>> reconciler
     ])
 
   /// Creates the command.
