@@ -28,7 +28,8 @@ public enum Badge {
   /// Operator words for an outcome.
   public static func label(for outcome: RunOutcome) -> String { outcomeParts(outcome).1 }
 
-  private static func render(kind: String, state: String, glyph: String, text: String, title: String) -> HTML {
+  private static func render(kind: String, state: String, glyph: String, text: String, title: String) -> HTML
+  {
     """
     <span class="badge badge--\(kind) badge--\(kind)-\(state)" title="\(title): \(text)">\
     <span class="badge__glyph" aria-hidden="true">\(glyph)</span> \(text)</span>

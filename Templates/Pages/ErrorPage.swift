@@ -49,7 +49,8 @@ public enum ErrorPageKind: Sendable, Equatable {
   /// One sentence saying what happened.
   public var sentence: String {
     switch self {
-    case .badRequest: "The request was not understood: a parameter is missing or has a value Runwatch does not accept."
+    case .badRequest:
+      "The request was not understood: a parameter is missing or has a value Runwatch does not accept."
     case .forbidden(let capability?):
       "You can see this workspace, but your role does not include the \(capability) capability needed for this page."
     case .forbidden(nil): "This request was refused. If you submitted a form, reload the page and try again."
@@ -58,7 +59,8 @@ public enum ErrorPageKind: Sendable, Equatable {
     case .payloadTooLarge: "The request body is larger than Runwatch accepts."
     case .uriTooLong: "The address is longer than Runwatch accepts."
     case .tooManyRequests: "Too many requests in a short time. Wait a moment and try again."
-    case .internalError: "Runwatch could not complete this request. Try again; if it keeps happening, check the server log."
+    case .internalError:
+      "Runwatch could not complete this request. Try again; if it keeps happening, check the server log."
     }
   }
 }

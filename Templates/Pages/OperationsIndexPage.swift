@@ -85,7 +85,8 @@ public struct OperationsIndexView: Sendable, Equatable {
 
   /// Creates the view.
   public init(
-    counts: OperationsCounts, filters: RunFilterSelection, typeOptions: [String], tenantOptions: [TenantOption],
+    counts: OperationsCounts, filters: RunFilterSelection, typeOptions: [String],
+    tenantOptions: [TenantOption],
     rows: [RunRow], page: KeysetPage, now: Date
   ) {
     self.counts = counts

@@ -50,7 +50,8 @@ public enum RunDetailPage {
       counts.isEmpty
       ? "<p class=\"muted\">No counts reported.</p>"
       : Table.render(
-        caption: "Summary counts", columns: [Table.Column("Count"), Table.Column("Value", cssClass: "numeric")],
+        caption: "Summary counts",
+        columns: [Table.Column("Count"), Table.Column("Value", cssClass: "numeric")],
         rows: HTML.each(counts, separator: "\n") {
           "<tr><th scope=\"row\">\(humanize($0.key))</th><td class=\"numeric\">\($0.value)</td></tr>"
         }, cssClass: "data-table data-table--compact")

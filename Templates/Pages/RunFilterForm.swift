@@ -28,10 +28,16 @@ enum RunFilterForm {
   static func appliedFilters(_ view: OperationsIndexView) -> [EmptyState.AppliedFilter] {
     let filters = view.filters
     var applied: [EmptyState.AppliedFilter] = []
-    if let freshness = filters.freshness { applied.append(.init(name: "Freshness", value: Badge.label(for: freshness))) }
+    if let freshness = filters.freshness {
+      applied.append(.init(name: "Freshness", value: Badge.label(for: freshness)))
+    }
     if let status = filters.status { applied.append(.init(name: "Status", value: Badge.label(for: status))) }
-    if let outcome = filters.outcome { applied.append(.init(name: "Outcome", value: Badge.label(for: outcome))) }
-    if let type = filters.type { applied.append(.init(name: "Type", value: OperationTypeLabel.label(for: type))) }
+    if let outcome = filters.outcome {
+      applied.append(.init(name: "Outcome", value: Badge.label(for: outcome)))
+    }
+    if let type = filters.type {
+      applied.append(.init(name: "Type", value: OperationTypeLabel.label(for: type)))
+    }
     if let tenantID = filters.tenantID {
       let name = view.tenantOptions.first { $0.id == tenantID }?.name ?? "#\(tenantID)"
       applied.append(.init(name: "Tenant", value: name))
@@ -41,12 +47,15 @@ enum RunFilterForm {
 
   /// The offered types, plus the selected one when it is not among them (so the form keeps its value).
   private static func typeOptions(_ view: OperationsIndexView) -> [String] {
-    guard let selected = view.filters.type, !view.typeOptions.contains(selected) else { return view.typeOptions }
+    guard let selected = view.filters.type, !view.typeOptions.contains(selected) else {
+      return view.typeOptions
+    }
     return view.typeOptions + [selected]
   }
 
   /// A labelled select with an "Any" choice (empty value, which the router treats as no filter).
-  static func select(_ name: String, _ label: String, selected: String?, options: [(String, String)]) -> HTML {
+  static func select(_ name: String, _ label: String, selected: String?, options: [(String, String)]) -> HTML
+  {
     """
     <div class="field">
     <label for="filter-\(name)">\(label)</label>

@@ -30,7 +30,8 @@ public struct RunRow: Sendable, Equatable {
 
   /// Creates a row from its parts.
   public init(
-    id: Int64, type: String, tenantName: String?, status: RunStatus, outcome: RunOutcome, freshness: Freshness,
+    id: Int64, type: String, tenantName: String?, status: RunStatus, outcome: RunOutcome,
+    freshness: Freshness,
     initiatorName: String?, createdAt: Date, startedAt: Date? = nil, completedAt: Date? = nil,
     expectedRuntimeSeconds: Int? = nil, summaryCounts: [String: Int64] = [:]
   ) {

@@ -34,7 +34,8 @@ enum RunTimeline {
     for report in view.lateReports {
       steps.append(
         step(
-          "Late report refused (\(RunDetailPage.humanize(report.kind)))", at: report.receivedAt, now: view.now,
+          "Late report refused (\(RunDetailPage.humanize(report.kind)))", at: report.receivedAt,
+          now: view.now,
           state: "late"))
     }
     return """
