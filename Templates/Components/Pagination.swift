@@ -24,17 +24,17 @@ public struct KeysetPage: Sendable, Equatable {
 /// Renders ``KeysetPage`` links.
 public enum Pagination {
   /// `<nav aria-label="Pagination">` with Newer/Older links built from `path` and `base` (the current
-  /// filters, without any cursor). A missing neighbour is shown as plain disabled text, not a dead link.
+  /// filters, without any cursor). A missing neighbour is shown as plain muted text, not a dead link.
   public static func render(_ page: KeysetPage, path: String, base: QueryString) -> HTML {
     let clean = base.removing(KeysetPage.olderParameter, KeysetPage.newerParameter)
     let newer = HTML.unwrap(
-      page.newerCursor, otherwise: "<span class=\"pagination__off\" aria-disabled=\"true\">← Newer</span>"
+      page.newerCursor, otherwise: "<span class=\"pagination__off\">← Newer</span>"
     ) { cursor in
       let href = clean.setting(KeysetPage.newerParameter, to: cursor).url(path: path)
       return "<a class=\"pagination__link\" rel=\"prev\" href=\"\(href)\">← Newer</a>"
     }
     let older = HTML.unwrap(
-      page.olderCursor, otherwise: "<span class=\"pagination__off\" aria-disabled=\"true\">Older →</span>"
+      page.olderCursor, otherwise: "<span class=\"pagination__off\">Older →</span>"
     ) { cursor in
       let href = clean.setting(KeysetPage.olderParameter, to: cursor).url(path: path)
       return "<a class=\"pagination__link\" rel=\"next\" href=\"\(href)\">Older →</a>"

@@ -59,29 +59,41 @@ public enum TimeText {
 
 /// How long a run has taken compared with its type's expected runtime, in operator words.
 public enum DurationComparison {
-  /// `queued 3 min`, `running 12 min · 4× longer than expected`, `took 2 min 5 s`.
-  ///
-  /// Queued runs count from creation; running and completed runs from `startedAt` (falling back to
-  /// `createdAt`, as freshness does). A comparison is added only when the run is at least twice its
-  /// expected runtime, because smaller overruns are normal noise and would train people to ignore it.
+  /// `queued 3 min`, `running 12 min · running 4× longer than expected`, `took 2 min 5 s`.
   public static func describe(
     status: RunStatus, createdAt: Date, startedAt: Date?, completedAt: Date?, expectedRuntimeSeconds: Int?,
     now: Date
   ) -> String {
+    let parts = parts(
+      status: status, createdAt: createdAt, startedAt: startedAt, completedAt: completedAt,
+      expectedRuntimeSeconds: expectedRuntimeSeconds, now: now)
+    return [parts.elapsed, parts.overrun].compactMap { $0 }.joined(separator: " · ")
+  }
+
+  /// The elapsed time (`running 12 min`) and, separately, the overrun note (`running 4× longer than
+  /// expected`) so tables can put the note on its own line.
+  ///
+  /// Queued runs count from creation; running and completed runs from `startedAt` (falling back to
+  /// `createdAt`, as freshness does). A comparison is added only when the run is at least twice its
+  /// expected runtime, because smaller overruns are normal noise and would train people to ignore it.
+  public static func parts(
+    status: RunStatus, createdAt: Date, startedAt: Date?, completedAt: Date?, expectedRuntimeSeconds: Int?,
+    now: Date
+  ) -> (elapsed: String, overrun: String?) {
     switch status {
     case .queued:
-      return "queued \(TimeText.duration(seconds: Int(now.timeIntervalSince(createdAt))))"
+      return ("queued \(TimeText.duration(seconds: Int(now.timeIntervalSince(createdAt))))", nil)
     case .running:
       let elapsed = Int(now.timeIntervalSince(startedAt ?? createdAt))
-      let base = "running \(TimeText.duration(seconds: elapsed))"
-      guard let factor = overrun(elapsed: elapsed, expected: expectedRuntimeSeconds) else { return base }
-      return "\(base) · running \(factor)× longer than expected"
+      let factor = overrun(elapsed: elapsed, expected: expectedRuntimeSeconds)
+      return (
+        "running \(TimeText.duration(seconds: elapsed))",
+        factor.map { "running \($0)× longer than expected" }
+      )
     case .completed:
-      let end = completedAt ?? now
-      let elapsed = Int(end.timeIntervalSince(startedAt ?? createdAt))
-      let base = "took \(TimeText.duration(seconds: elapsed))"
-      guard let factor = overrun(elapsed: elapsed, expected: expectedRuntimeSeconds) else { return base }
-      return "\(base) · \(factor)× longer than expected"
+      let elapsed = Int((completedAt ?? now).timeIntervalSince(startedAt ?? createdAt))
+      let factor = overrun(elapsed: elapsed, expected: expectedRuntimeSeconds)
+      return ("took \(TimeText.duration(seconds: elapsed))", factor.map { "\($0)× longer than expected" })
     }
   }
 

@@ -106,7 +106,7 @@ public enum AuditPage {
         let href = view.listQuery.setting("event", to: String(event.id)).url(path: "/audit")
         let isSelected = view.selected?.id == event.id
         return """
-          <tr data-event-id="\(event.id)"\(HTML.attribute("aria-selected=\"true\"", if: isSelected))>\
+          <tr data-event-id="\(event.id)"\(HTML.attribute("class=\"is-selected\"", if: isSelected))>\
           <th scope="row"><a href="\(href)"\(HTML.attribute("aria-current=\"true\"", if: isSelected))>\
           \(AuditEventItem.label(for: event.action))</a> <code>\(event.action)</code></th>\
           <td>\(event.actorLabel)</td>\

@@ -145,7 +145,7 @@ public enum OperationsIndexPage {
   /// One `<tr data-run-id data-freshness>`.
   static func row(for row: RunRow, now: Date) -> HTML {
     let label = OperationTypeLabel.label(for: row.type)
-    let duration = DurationComparison.describe(
+    let duration = DurationComparison.parts(
       status: row.status, createdAt: row.createdAt, startedAt: row.startedAt, completedAt: row.completedAt,
       expectedRuntimeSeconds: row.expectedRuntimeSeconds, now: now)
     let progress = HTML.unwrap(row.progress, otherwise: "<span class=\"muted\">—</span>") {
@@ -160,7 +160,9 @@ public enum OperationsIndexPage {
       <td>\(Badge.freshness(row.freshness))</td>\
       <td>\(row.initiatorName ?? "System")</td>\
       <td>\(TimeElement.relative(row.createdAt, now: now))</td>\
-      <td>\(duration)</td>\
+      <td class="duration">\(duration.elapsed)\(HTML.unwrap(duration.overrun) {
+        "<span class=\"duration__overrun\"><span aria-hidden=\"true\">▲</span> \($0)</span>"
+      })</td>\
       <td>\(progress)</td></tr>
       """
   }

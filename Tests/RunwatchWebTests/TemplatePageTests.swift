@@ -84,7 +84,10 @@ struct TemplatePageTests {
     #expect(rows == S.rows.map { "tr data-run-id=\"\($0.id)\" data-freshness=\"\($0.freshness.rawValue)\"" })
     #expect(html.contains("<a href=\"/operations/105\">Policy sync <span class=\"run-id\">#105</span></a>"))
     #expect(html.contains("<progress max=\"120\" value=\"40\""))
-    #expect(html.contains("running 1 h 20 min · running 4× longer than expected"))
+    #expect(
+      html.contains(
+        "<td class=\"duration\">running 1 h 20 min<span class=\"duration__overrun\"><span aria-hidden=\"true\">▲</span> running 4× longer than expected</span></td>"
+      ))
     #expect(html.contains("<td>System</td>"), "system runs name no initiator")
     #expect(html.contains("<td>Workspace-level</td>"))
     for (count, freshness) in [(7, "fresh_active"), (2, "likely_stale"), (4, "reconciled_failed")] {
@@ -108,7 +111,7 @@ struct TemplatePageTests {
 
     let first = OperationsIndexPage.render(S.index(page: KeysetPage(olderCursor: "101")), chrome: S.chrome())
       .rendered
-    #expect(first.contains("<span class=\"pagination__off\" aria-disabled=\"true\">← Newer</span>"))
+    #expect(first.contains("<span class=\"pagination__off\">← Newer</span>"))
     #expect(!first.contains("after="))
     let only = OperationsIndexPage.render(S.index(page: .single), chrome: S.chrome()).rendered
     #expect(!only.contains("aria-label=\"Pagination\""))
@@ -200,6 +203,8 @@ struct TemplatePageTests {
     #expect(html.contains("<input id=\"filter-run\" name=\"run\""))
     #expect(html.contains("value=\"103\">"))
     #expect(html.contains("href=\"/audit?action=run.reconciled&amp;run=103&amp;before=78&amp;event=76\""))
+    #expect(html.contains("<tr data-event-id=\"77\" class=\"is-selected\">"))
+    #expect(!html.contains("aria-selected"), "aria-selected is not allowed on plain table rows")
     #expect(
       html.contains("<aside class=\"side-panel\" aria-labelledby=\"panel-title\" data-event-id=\"77\">"))
     #expect(html.contains("<figcaption>Before</figcaption>"))
