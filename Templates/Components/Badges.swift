@@ -1,0 +1,67 @@
+import RunwatchCore
+
+/// Status, outcome and freshness badges: a shape glyph plus words plus a CSS class, so meaning never rests
+/// on colour alone (the glyph is hidden from screen readers because the words already say it).
+public enum Badge {
+  /// The badge for a run's freshness.
+  public static func freshness(_ freshness: Freshness) -> HTML {
+    let (glyph, text) = freshnessParts(freshness)
+    return render(kind: "freshness", state: freshness.rawValue, glyph: glyph, text: text, title: "Freshness")
+  }
+
+  /// The badge for a run's lifecycle status.
+  public static func status(_ status: RunStatus) -> HTML {
+    let (glyph, text) = statusParts(status)
+    return render(kind: "status", state: status.rawValue, glyph: glyph, text: text, title: "Status")
+  }
+
+  /// The badge for a run's outcome.
+  public static func outcome(_ outcome: RunOutcome) -> HTML {
+    let (glyph, text) = outcomeParts(outcome)
+    return render(kind: "outcome", state: outcome.rawValue, glyph: glyph, text: text, title: "Outcome")
+  }
+
+  /// Operator words for a freshness state (also used in filter selects and empty states).
+  public static func label(for freshness: Freshness) -> String { freshnessParts(freshness).1 }
+  /// Operator words for a status.
+  public static func label(for status: RunStatus) -> String { statusParts(status).1 }
+  /// Operator words for an outcome.
+  public static func label(for outcome: RunOutcome) -> String { outcomeParts(outcome).1 }
+
+  private static func render(kind: String, state: String, glyph: String, text: String, title: String) -> HTML
+  {
+    """
+    <span class="badge badge--\(kind) badge--\(kind)-\(state)" title="\(title): \(text)">\
+    <span class="badge__glyph" aria-hidden="true">\(glyph)</span> \(text)</span>
+    """
+  }
+
+  private static func freshnessParts(_ freshness: Freshness) -> (String, String) {
+    switch freshness {
+    case .freshActive: ("●", "Active")
+    case .likelyStale: ("▲", "Likely stale")
+    case .reconciledFailed: ("✕", "Reconciled as failed")
+    case .terminalNormal: ("✓", "Finished")
+    case .unknown: ("?", "Unknown")
+    }
+  }
+
+  private static func statusParts(_ status: RunStatus) -> (String, String) {
+    switch status {
+    case .queued: ("○", "Queued")
+    case .running: ("◐", "Running")
+    case .completed: ("■", "Completed")
+    }
+  }
+
+  private static func outcomeParts(_ outcome: RunOutcome) -> (String, String) {
+    switch outcome {
+    case .pending: ("…", "Pending")
+    case .succeeded: ("✓", "Succeeded")
+    case .partiallySucceeded: ("◑", "Partially succeeded")
+    case .blocked: ("⊘", "Blocked")
+    case .failed: ("✕", "Failed")
+    case .cancelled: ("–", "Cancelled")
+    }
+  }
+}

@@ -1,0 +1,176 @@
+import Foundation
+import RunwatchCore
+
+/// Filters of the Operations index as selected in the request (already allow-listed by the router).
+public struct RunFilterSelection: Sendable, Equatable {
+  /// `freshness` parameter.
+  public var freshness: Freshness?
+  /// `status` parameter.
+  public var status: RunStatus?
+  /// `outcome` parameter.
+  public var outcome: RunOutcome?
+  /// `type` parameter.
+  public var type: String?
+  /// `tenant` parameter (tenant id).
+  public var tenantID: Int64?
+
+  /// Creates a selection.
+  public init(
+    freshness: Freshness? = nil, status: RunStatus? = nil, outcome: RunOutcome? = nil, type: String? = nil,
+    tenantID: Int64? = nil
+  ) {
+    self.freshness = freshness
+    self.status = status
+    self.outcome = outcome
+    self.type = type
+    self.tenantID = tenantID
+  }
+
+  /// The selection as GET parameters, in form order; unset filters are left out.
+  public var query: QueryString {
+    QueryString([
+      ("freshness", freshness?.rawValue ?? ""), ("status", status?.rawValue ?? ""),
+      ("outcome", outcome?.rawValue ?? ""), ("type", type ?? ""), ("tenant", tenantID.map(String.init) ?? ""),
+    ])
+  }
+}
+
+/// Aggregate counts shown at the top of the index; each links to the filter that lists those runs.
+public struct OperationsCounts: Sendable, Equatable {
+  /// Active runs within their window (freshness `fresh_active`).
+  public var active: Int
+  /// Runs that are likely stale now (freshness `likely_stale`).
+  public var likelyStale: Int
+  /// Runs reconciled as failed in the last 24 hours (the link lists all `reconciled_failed` runs).
+  public var reconciledLast24Hours: Int
+
+  /// Creates the counts.
+  public init(active: Int, likelyStale: Int, reconciledLast24Hours: Int) {
+    self.active = active
+    self.likelyStale = likelyStale
+    self.reconciledLast24Hours = reconciledLast24Hours
+  }
+}
+
+/// A tenant offered in the tenant filter.
+public struct TenantOption: Sendable, Equatable {
+  /// Tenant id (the `tenant` parameter value).
+  public var id: Int64
+  /// Display name.
+  public var name: String
+
+  /// Creates a tenant option.
+  public init(id: Int64, name: String) {
+    self.id = id
+    self.name = name
+  }
+}
+
+/// Everything the Operations index shows.
+public struct OperationsIndexView: Sendable, Equatable {
+  /// Counts at the top.
+  public var counts: OperationsCounts
+  /// The filters applied.
+  public var filters: RunFilterSelection
+  /// Operation type codes offered in the type filter (labels are derived).
+  public var typeOptions: [String]
+  /// Tenants offered in the tenant filter (only those the user is entitled to).
+  public var tenantOptions: [TenantOption]
+  /// The rows of this page, newest first.
+  public var rows: [RunRow]
+  /// Cursors to neighbouring pages.
+  public var page: KeysetPage
+  /// The clock reading used for relative times and durations.
+  public var now: Date
+
+  /// Creates the view.
+  public init(
+    counts: OperationsCounts, filters: RunFilterSelection, typeOptions: [String],
+    tenantOptions: [TenantOption],
+    rows: [RunRow], page: KeysetPage, now: Date
+  ) {
+    self.counts = counts
+    self.filters = filters
+    self.typeOptions = typeOptions
+    self.tenantOptions = tenantOptions
+    self.rows = rows
+    self.page = page
+    self.now = now
+  }
+}
+
+/// `GET /operations`.
+public enum OperationsIndexPage {
+  /// The whole document.
+  public static func render(_ view: OperationsIndexView, chrome: PageChrome) -> HTML {
+    let main: HTML = """
+      <div class="page-head">
+      <h1>Operations</h1>
+      <div data-auto-refresh></div>
+      </div>
+      \(countsBlock(view.counts))
+      \(RunFilterForm.render(view))
+      \(view.rows.isEmpty ? emptyState(view) : table(view))
+      \(Pagination.render(view.page, path: "/operations", base: view.filters.query))
+      """
+    return Layout.document(title: "Operations", chrome: chrome.in(.operations), main: main)
+  }
+
+  private static func countsBlock(_ counts: OperationsCounts) -> HTML {
+    func tile(_ count: Int, _ label: String, _ freshness: Freshness) -> HTML {
+      """
+      <li><a class="count-tile count-tile--\(freshness)" href="/operations?freshness=\(freshness)">\
+      <span class="count-tile__number">\(count)</span> \(Badge.freshness(freshness))\
+      <span class="count-tile__label">\(label)</span></a></li>
+      """
+    }
+    return """
+      <ul class="count-tiles" aria-label="Summary">
+      \(tile(counts.active, "active now", .freshActive))
+      \(tile(counts.likelyStale, "likely stale now", .likelyStale))
+      \(tile(counts.reconciledLast24Hours, "reconciled in the last 24 h", .reconciledFailed))
+      </ul>
+      """
+  }
+
+  private static func table(_ view: OperationsIndexView) -> HTML {
+    let columns = [
+      "Run", "Tenant", "Status", "Outcome", "Freshness", "Initiator", "Created", "Duration", "Progress",
+    ].map { Table.Column($0) }
+    return Table.render(
+      caption: "Runs, newest first", columns: columns,
+      rows: HTML.each(view.rows, separator: "\n") { row(for: $0, now: view.now) })
+  }
+
+  /// One `<tr data-run-id data-freshness>`.
+  static func row(for row: RunRow, now: Date) -> HTML {
+    let label = OperationTypeLabel.label(for: row.type)
+    let duration = DurationComparison.parts(
+      status: row.status, createdAt: row.createdAt, startedAt: row.startedAt, completedAt: row.completedAt,
+      expectedRuntimeSeconds: row.expectedRuntimeSeconds, now: now)
+    let progress = HTML.unwrap(row.progress, otherwise: "<span class=\"muted\">—</span>") {
+      ProgressBar.render(processed: $0.processed, total: $0.total, label: "Progress of run \(row.id)")
+    }
+    return """
+      <tr data-run-id="\(row.id)" data-freshness="\(row.freshness)">\
+      <th scope="row"><a href="/operations/\(row.id)">\(label) <span class="run-id">#\(row.id)</span></a></th>\
+      <td>\(row.tenantName ?? "Workspace-level")</td>\
+      <td>\(Badge.status(row.status))</td>\
+      <td>\(Badge.outcome(row.outcome))</td>\
+      <td>\(Badge.freshness(row.freshness))</td>\
+      <td>\(row.initiatorName ?? "System")</td>\
+      <td>\(TimeElement.relative(row.createdAt, now: now))</td>\
+      <td class="duration">\(duration.elapsed)\(HTML.unwrap(duration.overrun) {
+        "<span class=\"duration__overrun\"><span aria-hidden=\"true\">▲</span> \($0)</span>"
+      })</td>\
+      <td>\(progress)</td></tr>
+      """
+  }
+
+  private static func emptyState(_ view: OperationsIndexView) -> HTML {
+    EmptyState.render(
+      noun: "runs", filters: RunFilterForm.appliedFilters(view),
+      emptyMessage: "No runs yet in this workspace. Runs appear here as soon as a worker creates one.",
+      clearHref: "/operations")
+  }
+}

@@ -1,0 +1,130 @@
+import Foundation
+import RunwatchCore
+
+/// A report that arrived after the run reached terminal truth, as shown on the run page.
+public struct LateReportItem: Sendable, Equatable {
+  /// Late report id.
+  public var id: Int64
+  /// When it arrived.
+  public var receivedAt: Date
+  /// What was attempted: `start`, `heartbeat`, `complete`, `queue_failure`.
+  public var kind: String
+  /// Who sent it.
+  public var reporter: String
+  /// What it said.
+  public var payload: JSONValue
+
+  /// Creates a late report item.
+  public init(id: Int64, receivedAt: Date, kind: String, reporter: String, payload: JSONValue) {
+    self.id = id
+    self.receivedAt = receivedAt
+    self.kind = kind
+    self.reporter = reporter
+    self.payload = payload
+  }
+}
+
+/// An audit event listed on a run page or in the audit log.
+public struct AuditEventItem: Sendable, Equatable {
+  /// Event id (the `/audit?event=<id>` parameter).
+  public var id: Int64
+  /// Action code (`run.reconciled`).
+  public var action: String
+  /// Who did it, in words (`Scheduled reconciler`, `ada@example.com`, `worker token "fleet-1"`).
+  public var actorLabel: String
+  /// Kind of actor (`user`, `system`, `token`).
+  public var actorKind: String
+  /// Where it came from (`scheduled_reconciler`, `api`, `cli`).
+  public var source: String
+  /// When it happened.
+  public var createdAt: Date
+  /// The run it concerns, if any.
+  public var runID: Int64?
+  /// Event metadata (`before`/`after` snapshots, evidence…).
+  public var metadata: JSONValue
+
+  /// Creates an audit event item.
+  public init(
+    id: Int64, action: String, actorLabel: String, actorKind: String, source: String, createdAt: Date,
+    runID: Int64?, metadata: JSONValue
+  ) {
+    self.id = id
+    self.action = action
+    self.actorLabel = actorLabel
+    self.actorKind = actorKind
+    self.source = source
+    self.createdAt = createdAt
+    self.runID = runID
+    self.metadata = metadata
+  }
+
+  /// Operator words for an action code; unknown codes are shown as they are.
+  public static func label(for action: String) -> String {
+    switch action {
+    case "run.created": "Run created"
+    case "run.completed": "Completed by its worker"
+    case "run.reconciled": "Reconciled"
+    case "run.queue_failure_bridged": "Queue failure recorded"
+    case "run.late_report_refused": "Late report refused"
+    case "run.start_refused": "Start refused"
+    default: action
+    }
+  }
+}
+
+/// Everything the run detail page shows.
+public struct RunDetailView: Sendable, Equatable {
+  /// The run as stored.
+  public var run: OperationRun
+  /// Freshness at render time.
+  public var freshness: Freshness
+  /// Tenant name; `nil` for workspace-level runs.
+  public var tenantName: String?
+  /// Initiator's display name; `nil` for system runs.
+  public var initiatorName: String?
+  /// The type's expected runtime; `nil` when the type is not covered by the policy.
+  public var expectedRuntimeSeconds: Int?
+  /// The allowed window in the run's current active status (`staleThresholdSeconds(policy:)`).
+  public var staleThresholdSeconds: Int?
+  /// When the reconcile loop's next tick is due, if known.
+  public var nextReconcileAt: Date?
+  /// Late reports, oldest first.
+  public var lateReports: [LateReportItem]
+  /// Audit events about this run, newest first.
+  public var auditEvents: [AuditEventItem]
+  /// The clock reading used for relative times.
+  public var now: Date
+
+  /// Creates the view.
+  public init(
+    run: OperationRun, freshness: Freshness, tenantName: String?, initiatorName: String?,
+    expectedRuntimeSeconds: Int?, staleThresholdSeconds: Int?, nextReconcileAt: Date?,
+    lateReports: [LateReportItem], auditEvents: [AuditEventItem], now: Date
+  ) {
+    self.run = run
+    self.freshness = freshness
+    self.tenantName = tenantName
+    self.initiatorName = initiatorName
+    self.expectedRuntimeSeconds = expectedRuntimeSeconds
+    self.staleThresholdSeconds = staleThresholdSeconds
+    self.nextReconcileAt = nextReconcileAt
+    self.lateReports = lateReports
+    self.auditEvents = auditEvents
+    self.now = now
+  }
+
+  /// The lifecycle explanation this run needs: reconciled runs explain their reason; likely-stale runs
+  /// explain the reason they are about to get; everything else needs none.
+  public var lifecycleExplanation: LifecycleExplanation? {
+    if let reconciliation = run.reconciliation {
+      return LifecycleExplanation(
+        reason: reconciliation.reason,
+        situation: .reconciled(at: reconciliation.reconciledAt, source: reconciliation.source))
+    }
+    guard freshness == .likelyStale else { return nil }
+    return LifecycleExplanation(
+      reason: run.status == .queued ? .staleQueued : .staleRunning,
+      situation: .likelyStale(
+        allowedSeconds: staleThresholdSeconds, activeSince: run.referenceTime, nextTickAt: nextReconcileAt))
+  }
+}
