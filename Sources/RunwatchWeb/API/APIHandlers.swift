@@ -1,0 +1,149 @@
+import Foundation
+import HTTPServer
+import Logging
+import RunwatchCore
+import RunwatchStore
+
+/// The handlers behind `APIRoutes`, sharing the environment. Each returns the success response or throws an
+/// `APIError`; `authenticated` turns errors into the JSON envelope and anything unexpected into a logged 500.
+struct APIHandlers: Sendable {
+  let environment: WebEnvironment
+
+  var database: RunwatchDatabase { environment.database }
+  var lifecycle: LifecycleService { environment.lifecycle }
+
+  /// Resolves the bearer token (401 when missing, malformed, unknown or revoked), then runs `body`.
+  func authenticated(_ request: HTTPRequest, _ body: (Principal) throws -> HTTPResponse) -> HTTPResponse {
+    do {
+      guard let secret = Self.bearerSecret(request.headers["Authorization"]),
+        let principal = try environment.identity.principal(bearerToken: secret)
+      else { return APIRoutes.render(.unauthorized()) }
+      return try body(principal)
+    } catch let error as APIError {
+      return APIRoutes.render(error, loader: loader())
+    } catch {
+      environment.logger.error(
+        "api.request_failed",
+        metadata: ["http.route": "\(request.routeTemplate ?? "")", "error": "\(String(describing: error))"])
+      return APIRoutes.render(.internalError())
+    }
+  }
+
+  /// The secret from `Authorization: Bearer <secret>` (scheme case-insensitive), or nil.
+  static func bearerSecret(_ header: String?) -> String? {
+    guard let header else { return nil }
+    let parts = header.split(separator: " ", maxSplits: 1, omittingEmptySubsequences: true)
+    guard parts.count == 2, parts[0].lowercased() == "bearer" else { return nil }
+    let secret = parts[1].trimmingCharacters(in: .whitespaces)
+    return secret.isEmpty ? nil : secret
+  }
+
+  func loader() -> APIRunLoader { APIRunLoader(database: database, now: environment.clock.now()) }
+
+  func json(_ value: JSONValue, status: HTTPStatus = .ok) -> HTTPResponse {
+    .json(value.jsonText, status: status)
+  }
+
+  /// The single workspace a token reaches.
+  func workspaceID(of principal: Principal) throws(APIError) -> Int64 {
+    guard principal.workspaces.count == 1, let id = principal.workspaces.keys.first else {
+      throw .unauthorized()
+    }
+    return id
+  }
+
+  /// The run named by the path, if the principal may open it: 404 when missing or another workspace's.
+  func authorizedRun(_ request: HTTPRequest, _ principal: Principal) throws -> OperationRun {
+    guard let id = request.pathParameter("id", as: Int64.self) else { throw APIError.runNotFound() }
+    switch try database.authorizeRun(id: id, principal: principal) {
+    case .allowed(let run): return run
+    case .notFound: throw APIError.runNotFound()
+    case .forbidden(let capability): throw APIError.forbidden(capability)
+    }
+  }
+
+  /// The run after a transition: 200 with the run, or the refusal as 409.
+  func transitioned(_ result: TransitionResult) throws -> HTTPResponse {
+    switch result {
+    case .applied(let run): return json(try loader().json(run))
+    case .refused(let refusal): throw APIError.refused(refusal)
+    }
+  }
+
+  func createRun(_ request: HTTPRequest, _ principal: Principal) throws -> HTTPResponse {
+    let create = try CreateRunRequest(body: try APIBody(request: request))
+    let workspaceID = try workspaceID(of: principal)
+    if let tenantID = create.tenantID {
+      guard let tenant = try database.tenant(id: tenantID), tenant.workspaceID == workspaceID else {
+        throw APIError.invalidField("tenant_id", "no such tenant in this token's workspace")
+      }
+      guard !tenant.isArchived else { throw APIError.invalidField("tenant_id", "the tenant is archived") }
+    }
+    var initiatorID: Int64?
+    if let email = create.initiatorEmail {
+      guard let user = try database.user(email: email),
+        try database.memberships(userID: user.id).contains(where: { $0.workspaceID == workspaceID })
+      else { throw APIError.invalidField("initiator", "no member of this token's workspace has this e-mail") }
+      initiatorID = user.id
+    }
+    let run = try lifecycle.create(
+      NewRun(
+        workspaceID: workspaceID, tenantID: create.tenantID, initiatorUserID: initiatorID, type: create.type,
+        context: create.context),
+      by: principal.actor(source: "api"))
+    var response = json(try loader().json(run), status: .created)
+    response.headers.set("Location", "\(APIRoutes.prefix)/runs/\(run.id)")
+    return response
+  }
+
+  func listRuns(_ request: HTTPRequest, _ principal: Principal) throws -> HTTPResponse {
+    let query = try APIListQuery(query: request.query)
+    let scope: RunScope
+    switch database.runScope(for: principal, in: try workspaceID(of: principal)) {
+    case .allowed(let allowed): scope = allowed
+    case .notFound: throw APIError.unauthorized()
+    case .forbidden(let capability): throw APIError.forbidden(capability)
+    }
+    let now = environment.clock.now()
+    let page = try database.listRuns(
+      scope: scope, filter: query.filter, before: query.after, limit: query.limit, now: now)
+    let loader = APIRunLoader(database: database, now: now)
+    return json([
+      "runs": .array(try page.runs.map(loader.json)),
+      "next": page.olderCursor.map { .string(APIListQuery.cursor(afterRunID: $0)) } ?? .null,
+    ])
+  }
+
+  func showRun(_ request: HTTPRequest, _ principal: Principal) throws -> HTTPResponse {
+    json(try loader().json(try authorizedRun(request, principal)))
+  }
+
+  func start(_ request: HTTPRequest, _ principal: Principal) throws -> HTTPResponse {
+    let run = try authorizedRun(request, principal)
+    _ = try APIBody(request: request)
+    return try transitioned(lifecycle.start(runID: run.id, by: principal.actor(source: "api")))
+  }
+
+  func heartbeat(_ request: HTTPRequest, _ principal: Principal) throws -> HTTPResponse {
+    let run = try authorizedRun(request, principal)
+    let beat = try HeartbeatRequest(body: try APIBody(request: request))
+    return try transitioned(
+      lifecycle.heartbeat(runID: run.id, summaryCounts: beat.summaryCounts, by: principal.actor(source: "api")))
+  }
+
+  func complete(_ request: HTTPRequest, _ principal: Principal) throws -> HTTPResponse {
+    let run = try authorizedRun(request, principal)
+    let report = try CompleteRunRequest(body: try APIBody(request: request))
+    return try transitioned(
+      lifecycle.complete(
+        runID: run.id, outcome: report.outcome, summaryCounts: report.summaryCounts, failures: report.failures,
+        by: principal.actor(source: "api")))
+  }
+
+  func queueFailure(_ request: HTTPRequest, _ principal: Principal) throws -> HTTPResponse {
+    let run = try authorizedRun(request, principal)
+    let failure = try QueueFailureRequest(body: try APIBody(request: request))
+    return try transitioned(
+      lifecycle.bridgeQueueFailure(runID: run.id, report: failure.report, by: principal.actor(source: "api")))
+  }
+}

@@ -1,0 +1,72 @@
+import RunwatchCore
+import RunwatchStore
+
+/// `POST /runs`: what to create. The workspace comes from the token, never from the body.
+public struct CreateRunRequest: Sendable, Equatable {
+  /// Operation type: 1–100 characters of letters, digits and `. _ - :`. Unknown types are accepted (their
+  /// freshness is `unknown` and they are never reconciled).
+  public var type: String
+  /// Tenant id in the token's workspace, or nil for a workspace-level run.
+  public var tenantID: Int64?
+  /// E-mail of a member of the token's workspace, or nil for a system run.
+  public var initiatorEmail: String?
+  /// Free-form context object.
+  public var context: JSONValue
+
+  /// Reads and allow-lists the fields of `body`.
+  public init(body: APIBody) throws(APIError) {
+    type = try body.requiredString("type", maximumLength: 100, allowed: Self.isTypeCharacter)
+    tenantID = try body.identifier("tenant_id")
+    initiatorEmail = try body.string("initiator", maximumLength: 254)
+    context = try body.object("context")
+  }
+
+  /// Characters allowed in a type name.
+  public static func isTypeCharacter(_ character: Character) -> Bool {
+    character.isASCII && (character.isLetter || character.isNumber || "._-:".contains(character))
+  }
+}
+
+/// `POST /runs/{id}/heartbeat`: progress counts, merged into the stored ones.
+public struct HeartbeatRequest: Sendable, Equatable {
+  /// Counts to merge.
+  public var summaryCounts: [String: Int64]
+
+  /// Reads `summary_counts` from `body`.
+  public init(body: APIBody) throws(APIError) {
+    summaryCounts = try body.counts("summary_counts")
+  }
+}
+
+/// `POST /runs/{id}/complete`: the worker's final word.
+public struct CompleteRunRequest: Sendable, Equatable {
+  /// A terminal outcome (`pending` is refused).
+  public var outcome: RunOutcome
+  /// Final counts, merged into the stored ones.
+  public var summaryCounts: [String: Int64]
+  /// Failure lines.
+  public var failures: [RunFailure]
+
+  /// Reads `outcome`, `summary_counts` and `failures` from `body`.
+  public init(body: APIBody) throws(APIError) {
+    let name = try body.choice("outcome", allowed: RunOutcome.terminalOutcomes.map(\.rawValue))
+    outcome = RunOutcome(rawValue: name) ?? .failed
+    summaryCounts = try body.counts("summary_counts")
+    failures = try body.failures("failures")
+  }
+}
+
+/// `POST /runs/{id}/queue-failure`: the queue's failure callback, for the direct bridge.
+public struct QueueFailureRequest: Sendable, Equatable {
+  /// What the queue said, as the lifecycle service takes it.
+  public var report: QueueFailureReport
+
+  /// Reads `kind`, `exception_class` (≤ 255 characters) and `message` (cut to 2000) from `body`.
+  public init(body: APIBody) throws(APIError) {
+    let kindName = try body.choice("kind", allowed: QueueFailureReport.Kind.allCases.map(\.rawValue))
+    report = QueueFailureReport(
+      kind: QueueFailureReport.Kind(rawValue: kindName) ?? .exception,
+      exceptionClass: try body.string("exception_class", maximumLength: 255),
+      message: try body.message("message"))
+  }
+}

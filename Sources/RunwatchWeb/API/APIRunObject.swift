@@ -1,0 +1,96 @@
+import Foundation
+import RunwatchCore
+import RunwatchStore
+
+/// The run object every endpoint returns, built from a stored run plus the facts the run row only holds ids
+/// for. Pure: the caller fetches the workspace slug, initiator e-mail and late reports (see `APIRunLoader`).
+public enum APIRunObject {
+  /// The run as JSON: ids, status, outcome, derived freshness at `now`, counts, failures, context, RFC 3339 UTC
+  /// timestamps, the reconciliation record with its operator label, late reports and the canonical page URL.
+  public static func json(
+    _ run: OperationRun, workspaceSlug: String, initiatorEmail: String?, lateReports: [LateReport],
+    policy: LifecyclePolicy, now: Date
+  ) -> JSONValue {
+    [
+      "id": .number(Double(run.id)),
+      "workspace": .string(workspaceSlug),
+      "tenant_id": run.tenantID.map { .number(Double($0)) } ?? .null,
+      "type": .string(run.type),
+      "status": .string(run.status.rawValue),
+      "outcome": .string(run.outcome.rawValue),
+      "freshness": .string(run.freshness(policy: policy, now: now).rawValue),
+      "initiator": initiatorEmail.map(JSONValue.string) ?? .null,
+      "summary_counts": .object(run.summaryCounts.mapValues { .number(Double($0)) }),
+      "failure_summary": .array(
+        run.failures.map { ["code": .string($0.code), "message": .string($0.message)] }),
+      "context": run.context,
+      "created_at": .timestamp(run.createdAt),
+      "started_at": timestamp(run.startedAt),
+      "last_heartbeat_at": timestamp(run.lastHeartbeatAt),
+      "completed_at": timestamp(run.completedAt),
+      "reconciliation": run.reconciliation.map(reconciliation) ?? .null,
+      "late_reports": .array(lateReports.map(lateReport)),
+      "url": .string(run.canonicalPath),
+    ]
+  }
+
+  static func reconciliation(_ record: Reconciliation) -> JSONValue {
+    [
+      "reason_code": .string(record.reason.rawValue),
+      "label": .string(ReasonCatalog.describe(record.reason).label),
+      "source": .string(record.source),
+      "reconciled_at": .timestamp(record.reconciledAt),
+      "evidence": record.evidence,
+    ]
+  }
+
+  static func lateReport(_ report: LateReport) -> JSONValue {
+    [
+      "id": .number(Double(report.id)),
+      "received_at": .timestamp(report.receivedAt),
+      "kind": .string(report.kind),
+      "reporter": .string(report.reporter),
+      "payload": report.payload,
+    ]
+  }
+
+  static func timestamp(_ date: Date?) -> JSONValue { date.map(JSONValue.timestamp) ?? .null }
+}
+
+/// Builds run objects for one request, fetching what the run row only references and remembering workspace
+/// slugs and initiator e-mails so a page of runs costs one lookup per distinct value, not one per run.
+/// Not shared between requests (it caches without locking).
+public final class APIRunLoader {
+  private let database: RunwatchDatabase
+  private let now: Date
+  private var workspaceSlugs: [Int64: String] = [:]
+  private var emails: [Int64: String?] = [:]
+
+  /// A loader reading `database`, deriving freshness at `now`.
+  public init(database: RunwatchDatabase, now: Date) {
+    self.database = database
+    self.now = now
+  }
+
+  /// The run object for `run`.
+  public func json(_ run: OperationRun) throws -> JSONValue {
+    APIRunObject.json(
+      run, workspaceSlug: try slug(run.workspaceID), initiatorEmail: try email(run.initiatorUserID),
+      lateReports: try database.lateReports(runID: run.id), policy: database.policy, now: now)
+  }
+
+  private func slug(_ workspaceID: Int64) throws -> String {
+    if let known = workspaceSlugs[workspaceID] { return known }
+    let slug = try database.workspace(id: workspaceID)?.slug ?? String(workspaceID)
+    workspaceSlugs[workspaceID] = slug
+    return slug
+  }
+
+  private func email(_ userID: Int64?) throws -> String? {
+    guard let userID else { return nil }
+    if let known = emails[userID] { return known }
+    let email = try database.user(id: userID)?.email
+    emails[userID] = email
+    return email
+  }
+}
