@@ -51,7 +51,8 @@ public struct APIBody: Sendable {
       || (mediaType.hasPrefix("application/") && mediaType.hasSuffix("+json"))
     guard isJSONType else { return false }
     for parameter in parts.dropFirst() where parameter.hasPrefix("charset=") {
-      let charset = parameter.dropFirst("charset=".count).trimmingCharacters(in: CharacterSet(charactersIn: "\""))
+      let charset = parameter.dropFirst("charset=".count).trimmingCharacters(
+        in: CharacterSet(charactersIn: "\""))
       if charset != "utf-8" && charset != "utf8" { return false }
     }
     return true
@@ -137,13 +138,16 @@ public struct APIBody: Sendable {
     guard items.count <= 100 else { throw .invalidField(name, "must hold at most 100 failures") }
     var failures: [RunFailure] = []
     for (index, item) in items.enumerated() {
-      guard let member = item.objectValue else { throw .invalidField("\(name)[\(index)]", "must be an object") }
+      guard let member = item.objectValue else {
+        throw .invalidField("\(name)[\(index)]", "must be an object")
+      }
       let item = APIBody(members: member)
       let prefix = "\(name)[\(index)]."
       let code = try item.prefixed(prefix) { () throws(APIError) -> String in
         try item.requiredString("code", maximumLength: 100)
       }
-      let message = try item.prefixed(prefix) { () throws(APIError) -> String? in try item.message("message") }
+      let message = try item.prefixed(prefix) { () throws(APIError) -> String? in try item.message("message")
+      }
       failures.append(RunFailure(code: code, message: message ?? ""))
     }
     return failures
@@ -170,7 +174,9 @@ public struct APIBody: Sendable {
     guard (1...maximumLength).contains(text.count) else {
       throw .invalidField(field, "must be 1 to \(maximumLength) characters")
     }
-    if let allowed, !text.allSatisfy(allowed) { throw .invalidField(field, "contains a character not allowed") }
+    if let allowed, !text.allSatisfy(allowed) {
+      throw .invalidField(field, "contains a character not allowed")
+    }
     return text
   }
 

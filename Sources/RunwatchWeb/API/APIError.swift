@@ -46,7 +46,8 @@ public struct APIError: Error, Sendable, Equatable {
   /// 403: the token may see the workspace but not this kind of run.
   public static func forbidden(_ capability: Capability) -> APIError {
     APIError(
-      status: .forbidden, code: "forbidden", message: "This token lacks the \(capability.rawValue) capability.")
+      status: .forbidden, code: "forbidden",
+      message: "This token lacks the \(capability.rawValue) capability.")
   }
 
   /// 404: unknown run, or one in another workspace (the same body either way).
@@ -62,13 +63,15 @@ public struct APIError: Error, Sendable, Equatable {
   /// 405 for a known path with another method.
   public static func methodNotAllowed() -> APIError {
     APIError(
-      status: .methodNotAllowed, code: "method_not_allowed", message: "This endpoint does not accept that method.")
+      status: .methodNotAllowed, code: "method_not_allowed",
+      message: "This endpoint does not accept that method.")
   }
 
   /// 413: the body is over the server's limit.
   public static func payloadTooLarge() -> APIError {
     APIError(
-      status: .payloadTooLarge, code: "payload_too_large", message: "The request body is over the 1 MiB limit.")
+      status: .payloadTooLarge, code: "payload_too_large",
+      message: "The request body is over the 1 MiB limit.")
   }
 
   /// 415: a body that is not `application/json`.

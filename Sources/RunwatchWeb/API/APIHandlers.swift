@@ -128,7 +128,8 @@ struct APIHandlers: Sendable {
     let run = try authorizedRun(request, principal)
     let beat = try HeartbeatRequest(body: try APIBody(request: request))
     return try transitioned(
-      lifecycle.heartbeat(runID: run.id, summaryCounts: beat.summaryCounts, by: principal.actor(source: "api")))
+      lifecycle.heartbeat(
+        runID: run.id, summaryCounts: beat.summaryCounts, by: principal.actor(source: "api")))
   }
 
   func complete(_ request: HTTPRequest, _ principal: Principal) throws -> HTTPResponse {
@@ -136,7 +137,8 @@ struct APIHandlers: Sendable {
     let report = try CompleteRunRequest(body: try APIBody(request: request))
     return try transitioned(
       lifecycle.complete(
-        runID: run.id, outcome: report.outcome, summaryCounts: report.summaryCounts, failures: report.failures,
+        runID: run.id, outcome: report.outcome, summaryCounts: report.summaryCounts,
+        failures: report.failures,
         by: principal.actor(source: "api")))
   }
 

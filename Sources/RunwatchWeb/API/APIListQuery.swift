@@ -41,7 +41,9 @@ public struct APIListQuery: Sendable, Equatable {
       filter.type = text
     }
     if let text = query.first("tenant") {
-      guard let id = Self.positiveInteger(text) else { throw .invalidField("tenant", "must be a positive integer") }
+      guard let id = Self.positiveInteger(text) else {
+        throw .invalidField("tenant", "must be a positive integer")
+      }
       filter.tenantID = id
     }
     limit = Self.defaultLimit
@@ -52,7 +54,9 @@ public struct APIListQuery: Sendable, Equatable {
       limit = Int(value)
     }
     if let text = query.first("after") {
-      guard let cursor = Self.positiveInteger(text) else { throw .invalidField("after", "is not a cursor from `next`") }
+      guard let cursor = Self.positiveInteger(text) else {
+        throw .invalidField("after", "is not a cursor from `next`")
+      }
       after = cursor
     }
   }

@@ -32,9 +32,11 @@ extension APIRoutes {
     APIRouteSpec(method: .post, path: "/runs", statuses: bodyStatuses.union([201])),
     APIRouteSpec(method: .get, path: "/runs", statuses: [200, 401, 403, 422, 500]),
     APIRouteSpec(method: .get, path: "/runs/{id}", statuses: runStatuses.union([200])),
-    APIRouteSpec(method: .post, path: "/runs/{id}/start", statuses: bodyStatuses.union(runStatuses).union([200, 409])),
     APIRouteSpec(
-      method: .post, path: "/runs/{id}/heartbeat", statuses: bodyStatuses.union(runStatuses).union([200, 409])),
+      method: .post, path: "/runs/{id}/start", statuses: bodyStatuses.union(runStatuses).union([200, 409])),
+    APIRouteSpec(
+      method: .post, path: "/runs/{id}/heartbeat",
+      statuses: bodyStatuses.union(runStatuses).union([200, 409])),
     APIRouteSpec(
       method: .post, path: "/runs/{id}/complete", statuses: bodyStatuses.union(runStatuses).union([200, 409])),
     APIRouteSpec(
