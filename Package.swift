@@ -81,8 +81,13 @@ let package = Package(
     .testTarget(name: "HTTPServerTests", dependencies: ["HTTPServer"]),
     .testTarget(
       name: "RunwatchWebTests",
-      dependencies: ["RunwatchWeb", "RunwatchStore", "RunwatchCore", "HTTPServer", "RunwatchTemplates"]),
-    .testTarget(name: "RunwatchCLITests", dependencies: ["RunwatchCLI", "RunwatchStore", "RunwatchCore"]),
+      dependencies: [
+        "RunwatchWeb", "RunwatchStore", "RunwatchCore", "HTTPServer", "RunwatchTemplates",
+        .product(name: "Yams", package: "Yams"),
+      ]),
+    .testTarget(
+      name: "RunwatchCLITests",
+      dependencies: ["RunwatchCLI", "RunwatchStore", "RunwatchCore", "RunwatchWeb", "HTTPServer"]),
   ],
   swiftLanguageModes: [.v6]
 )

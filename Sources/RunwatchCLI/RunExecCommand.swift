@@ -1,0 +1,66 @@
+import ArgumentParser
+import Foundation
+import RunwatchCore
+import RunwatchStore
+
+/// `runwatch run exec`: wraps a shell job in an operation run.
+struct RunCommand: ParsableCommand {
+  static let configuration = CommandConfiguration(
+    commandName: "run", abstract: "Work with operation runs from the command line.", subcommands: [Exec.self])
+
+  /// Creates a run, starts it, runs the command with heartbeats and completes the run by exit status.
+  struct Exec: ParsableCommand {
+    static let configuration = CommandConfiguration(
+      abstract: "Run a command as an operation run (progress: print `RUNWATCH progress name=N …` on stdout).",
+      discussion: """
+        Creates and starts the run, heartbeats while the command runs, then completes it as succeeded (exit 0) \
+        or failed (the last lines of stderr become the failure message). SIGINT and SIGTERM are forwarded to \
+        the command; `run exec` exits with the command's status. With --server/--token it reports through the \
+        worker API; otherwise straight to the database (--db). If the run may not start (HTTP 409: already \
+        finished, tenant archived) the command is not run.
+        """)
+
+    @OptionGroup var options: GlobalOptions
+    @Option(help: "Operation type, e.g. policy.sync.") var type: String
+    @Option(help: "Tenant id the run works on.") var tenant: Int64
+    @Option(help: "E-mail of the user the run is for (gets the terminal notification).") var initiator:
+      String?
+    @Option(help: "Runwatch server base URL (report through the API instead of --db).") var server: String?
+    @Option(help: "API token for --server (env RUNWATCH_TOKEN).") var token: String?
+    @Option(help: "Seconds between heartbeats.") var heartbeatSeconds: Double = 30
+    @Argument(parsing: .postTerminator, help: "The command and its arguments, after --.") var command:
+      [String] = []
+
+    func validate() throws {
+      guard !command.isEmpty else { throw ValidationError("give the command after --") }
+      guard heartbeatSeconds >= 0.1, heartbeatSeconds <= 86_400 else {
+        throw ValidationError("--heartbeat-seconds must be between 0.1 and 86400")
+      }
+      if server != nil, resolvedToken == nil {
+        throw ValidationError("--server needs --token (or RUNWATCH_TOKEN)")
+      }
+      if let server, URL(string: server)?.scheme?.hasPrefix("http") != true {
+        throw ValidationError("--server must be an http:// or https:// URL")
+      }
+    }
+
+    var resolvedToken: String? {
+      token ?? ProcessInfo.processInfo.environment["RUNWATCH_TOKEN"].flatMap { $0.isEmpty ? nil : $0 }
+    }
+
+    func run() throws {
+      let reporter: any RunReporter
+      if let server, let url = URL(string: server), let token = resolvedToken {
+        reporter = HTTPRunReporter(server: url, token: token)
+      } else {
+        reporter = LocalRunReporter(
+          lifecycle: LifecycleService(database: try options.openDatabase(), clock: SystemTimeSource()))
+      }
+      let status = try RunExecutor(
+        reporter: reporter, type: type, tenantID: tenant, initiator: initiator, command: command,
+        heartbeatInterval: heartbeatSeconds, io: CommandIO.current
+      ).run()
+      if status != 0 { throw ExitCode(status) }
+    }
+  }
+}

@@ -1,0 +1,196 @@
+import Foundation
+import RunwatchCore
+import Synchronization
+
+#if canImport(Glibc)
+  import Glibc
+#endif
+
+/// Runs one command as an operation run: create, start, run with heartbeats and progress counts, complete by
+/// exit status. Signals to `run exec` (SIGINT, SIGTERM) are forwarded to the command. A `run exec` killed
+/// outright leaves the run running; the reconciler heals it once it goes stale.
+struct RunExecutor {
+  let reporter: any RunReporter
+  let type: String
+  let tenantID: Int64
+  let initiator: String?
+  let command: [String]
+  let heartbeatInterval: TimeInterval
+  let io: CommandIO
+  /// Stderr lines kept for the failure message.
+  static let keptErrorLines = 20
+
+  /// Runs the command and returns its exit status (128 + signal when it was killed by one).
+  func run() throws -> Int32 {
+    let context: JSONValue = ["command": .array(command.map(JSONValue.string)), "source": "run exec"]
+    let runID = try reporter.create(type: type, tenantID: tenantID, initiator: initiator, context: context)
+    io.message("runwatch: run \(runID) created")
+    if case .refused(let why) = try reporter.start(runID: runID) {
+      throw CLIError("run \(runID) was not started, so the command did not run: \(why)")
+    }
+
+    let process = Process()
+    process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+    process.arguments = command
+    let outPipe = Pipe()
+    let errPipe = Pipe()
+    process.standardOutput = outPipe
+    process.standardError = errPipe
+    process.standardInput = FileHandle.standardInput
+
+    let state = ExecState()
+    let readers = DispatchGroup()
+    Self.readLines(outPipe.fileHandleForReading, group: readers) { [io] line in
+      if let counts = ProgressLine.counts(in: line) {
+        state.merge(counts)
+      } else {
+        io.output(line)
+      }
+    }
+    Self.readLines(errPipe.fileHandleForReading, group: readers) { [io] line in
+      state.keepErrorLine(line, limit: Self.keptErrorLines)
+      io.message(line)
+    }
+
+    let forwarding = SignalForwarding(signals: [SIGINT, SIGTERM])
+    do {
+      try process.run()
+    } catch {
+      forwarding.cancel()
+      try? outPipe.fileHandleForWriting.close()
+      try? errPipe.fileHandleForWriting.close()
+      _ = try reporter.complete(
+        runID: runID, outcome: .failed, counts: [:],
+        failures: [RunFailure(code: "run_exec.launch_failed", message: "could not launch \(command[0])")])
+      throw CLIError("could not launch \(command[0]): \(error.localizedDescription)")
+    }
+    forwarding.forward(to: process.processIdentifier)
+    let heartbeats = startHeartbeats(runID: runID, process: process, state: state)
+
+    process.waitUntilExit()
+    forwarding.cancel()
+    heartbeats.signal()
+    readers.wait()
+
+    let status: Int32 =
+      process.terminationReason == .uncaughtSignal
+      ? 128 + process.terminationStatus : process.terminationStatus
+    let counts = state.counts()
+    let outcome: RunOutcome = status == 0 ? .succeeded : .failed
+    var failures: [RunFailure] = []
+    if status != 0 {
+      let how =
+        process.terminationReason == .uncaughtSignal
+        ? "killed by signal \(process.terminationStatus)" : "exited with status \(status)"
+      let tail = state.errorLines().joined(separator: "\n")
+      failures = [
+        RunFailure(code: "run_exec.command_failed", message: tail.isEmpty ? how : "\(how): \(tail)")
+      ]
+    }
+    switch try reporter.complete(runID: runID, outcome: outcome, counts: counts, failures: failures) {
+    case .accepted: io.message("runwatch: run \(runID) completed as \(outcome.rawValue)")
+    case .refused(let why): io.message("runwatch: run \(runID) was already finished; report kept: \(why)")
+    }
+    return status
+  }
+
+  /// Heartbeats every interval until signalled. A refusal means the run was finished elsewhere (reconciled):
+  /// the command is stopped with SIGTERM. Transport errors are reported and retried at the next beat.
+  private func startHeartbeats(runID: Int64, process: Process, state: ExecState) -> DispatchSemaphore {
+    let stop = DispatchSemaphore(value: 0)
+    let pid = process.processIdentifier
+    let (reporter, io, interval) = (reporter, io, heartbeatInterval)
+    Thread.detachNewThread {
+      while stop.wait(timeout: .now() + interval) == .timedOut {
+        do {
+          if case .refused(let why) = try reporter.heartbeat(runID: runID, counts: state.counts()) {
+            io.message("runwatch: run \(runID) is no longer active, stopping the command: \(why)")
+            kill(pid, SIGTERM)
+            return
+          }
+        } catch {
+          io.message("runwatch: heartbeat for run \(runID) failed, will retry: \(error)")
+        }
+      }
+    }
+    return stop
+  }
+
+  /// Reads `handle` line by line on a background thread until end of file.
+  private static func readLines(
+    _ handle: FileHandle, group: DispatchGroup, _ line: @escaping @Sendable (String) -> Void
+  ) {
+    group.enter()
+    Thread.detachNewThread {
+      var pending = Data()
+      while true {
+        let chunk = handle.availableData
+        if chunk.isEmpty { break }
+        pending.append(chunk)
+        while let newline = pending.firstIndex(of: 10) {
+          line(String(decoding: pending[pending.startIndex..<newline], as: UTF8.self))
+          pending.removeSubrange(pending.startIndex...newline)
+        }
+      }
+      if !pending.isEmpty { line(String(decoding: pending, as: UTF8.self)) }
+      group.leave()
+    }
+  }
+}
+
+/// Counts and stderr tail shared by the reader and heartbeat threads.
+final class ExecState: Sendable {
+  private let latestCounts = Mutex<[String: Int64]>([:])
+  private let tail = Mutex<[String]>([])
+
+  func merge(_ counts: [String: Int64]) { latestCounts.withLock { $0.merge(counts) { _, new in new } } }
+  func counts() -> [String: Int64] { latestCounts.withLock { $0 } }
+  func keepErrorLine(_ line: String, limit: Int) {
+    tail.withLock {
+      $0.append(line)
+      if $0.count > limit { $0.removeFirst($0.count - limit) }
+    }
+  }
+  func errorLines() -> [String] { tail.withLock { $0 } }
+}
+
+/// Forwards SIGINT and SIGTERM to the child while it runs, instead of letting them end `run exec` first (which
+/// would leave the run to the reconciler even though the command could still report).
+/// Used only by the thread that runs the command; the handlers share the target through `ForwardTarget`.
+final class SignalForwarding {
+  private let sources: [any DispatchSourceSignal]
+  private let target = ForwardTarget()
+  private let signals: [Int32]
+
+  init(signals: [Int32]) {
+    self.signals = signals
+    var made: [any DispatchSourceSignal] = []
+    for number in signals {
+      signal(number, SIG_IGN)
+      made.append(DispatchSource.makeSignalSource(signal: number, queue: .global()))
+    }
+    sources = made
+    for (source, number) in zip(sources, signals) {
+      source.setEventHandler { [target] in
+        let pid = target.pid.withLock { $0 }
+        if pid > 0 { kill(pid, number) }
+      }
+      source.resume()
+    }
+  }
+
+  /// Starts forwarding to `pid`.
+  func forward(to pid: pid_t) { target.pid.withLock { $0 = pid } }
+
+  /// Stops forwarding and restores the default dispositions.
+  func cancel() {
+    target.pid.withLock { $0 = 0 }
+    for source in sources { source.cancel() }
+    for number in signals { signal(number, SIG_DFL) }
+  }
+}
+
+/// The process signals go to (0: none yet, or finished).
+final class ForwardTarget: Sendable {
+  let pid = Mutex<pid_t>(0)
+}

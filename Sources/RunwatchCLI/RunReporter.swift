@@ -1,0 +1,70 @@
+import Foundation
+import RunwatchCore
+import RunwatchStore
+
+/// What the server or store said about one report from `run exec`.
+enum ReportAnswer: Sendable, Equatable {
+  /// Applied.
+  case accepted
+  /// Refused (HTTP 409 or a lifecycle refusal): the run is not ours to drive any more; the message says why.
+  case refused(String)
+}
+
+/// Where `run exec` reports: the lifecycle service on a local database, or the worker API over HTTP.
+protocol RunReporter: Sendable {
+  /// Creates a queued run and returns its id.
+  func create(type: String, tenantID: Int64, initiator: String?, context: JSONValue) throws -> Int64
+  /// Starts it; refused when it must not be executed.
+  func start(runID: Int64) throws -> ReportAnswer
+  /// Progress; refused once the run is terminal.
+  func heartbeat(runID: Int64, counts: [String: Int64]) throws -> ReportAnswer
+  /// The final word.
+  func complete(runID: Int64, outcome: RunOutcome, counts: [String: Int64], failures: [RunFailure]) throws
+    -> ReportAnswer
+}
+
+/// Reports straight to the lifecycle service (`--db`), as a local worker.
+struct LocalRunReporter: RunReporter {
+  let lifecycle: LifecycleService
+  /// The audit and late-report actor: a worker process, not a person.
+  static let actor = Actor(kind: .worker, label: "run-exec", source: "run_exec")
+
+  func create(type: String, tenantID: Int64, initiator: String?, context: JSONValue) throws -> Int64 {
+    let database = lifecycle.database
+    guard let tenant = try database.tenant(id: tenantID) else {
+      throw CLIError("no tenant with id \(tenantID)")
+    }
+    var initiatorID: Int64?
+    if let initiator {
+      guard let user = try database.user(email: initiator) else { throw CLIError("no user \(initiator)") }
+      initiatorID = user.id
+    }
+    return try lifecycle.create(
+      NewRun(
+        workspaceID: tenant.workspaceID, tenantID: tenant.id, initiatorUserID: initiatorID, type: type,
+        context: context),
+      by: Self.actor
+    ).id
+  }
+
+  func start(runID: Int64) throws -> ReportAnswer {
+    Self.answer(try lifecycle.start(runID: runID, by: Self.actor))
+  }
+
+  func heartbeat(runID: Int64, counts: [String: Int64]) throws -> ReportAnswer {
+    Self.answer(try lifecycle.heartbeat(runID: runID, summaryCounts: counts, by: Self.actor))
+  }
+
+  func complete(runID: Int64, outcome: RunOutcome, counts: [String: Int64], failures: [RunFailure]) throws
+    -> ReportAnswer
+  {
+    Self.answer(
+      try lifecycle.complete(
+        runID: runID, outcome: outcome, summaryCounts: counts, failures: failures, by: Self.actor))
+  }
+
+  static func answer(_ result: TransitionResult) -> ReportAnswer {
+    guard let refusal = result.refusal else { return .accepted }
+    return .refused(refusal.reason.message)
+  }
+}

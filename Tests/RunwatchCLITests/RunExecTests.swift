@@ -1,0 +1,189 @@
+import ArgumentParser
+import Foundation
+import HTTPServer
+import Logging
+import RunwatchCore
+import RunwatchStore
+import RunwatchWeb
+import SecretKit
+import Synchronization
+import Testing
+
+@testable import RunwatchCLI
+
+#if canImport(Glibc)
+  import Glibc
+#endif
+
+/// `runwatch run exec` against a temp database, in process (and once as a real process killed with -9).
+/// Signal dispositions are process-wide, so these tests run one at a time.
+@Suite(.serialized) final class RunExecTests {
+  let harness: CLIHarness
+  let database: RunwatchDatabase
+  let workspace: Workspace
+  let tenant: Tenant
+
+  init() throws {
+    harness = try CLIHarness()
+    database = try harness.database()
+    workspace = try database.addWorkspace(slug: "acme", name: "Acme", at: Date())
+    tenant = try database.addTenant(workspaceID: workspace.id, name: "Contoso", at: Date())
+  }
+
+  /// Runs `runwatch run exec --db … <options> -- <command>` in process.
+  func exec(_ options: [String] = [], shell script: String) -> CLIHarness.Outcome {
+    let out = Mutex<[String]>([])
+    let err = Mutex<[String]>([])
+    let io = CommandIO(
+      output: { line in out.withLock { $0.append(line) } },
+      message: { line in err.withLock { $0.append(line) } },
+      readInput: { "" })
+    var failure: (any Error)?
+    do {
+      var command = try RunwatchCommand.parseAsRoot(
+        ["run", "exec", "--db", harness.path, "--type", "policy.sync", "--tenant", String(tenant.id)]
+          + options
+          + ["--", "/bin/sh", "-c", script])
+      try CommandIO.$current.withValue(io) { try command.run() }
+    } catch {
+      failure = error
+    }
+    return CLIHarness.Outcome(stdout: out.withLock { $0 }, stderr: err.withLock { $0 }, error: failure)
+  }
+
+  func onlyRun() throws -> OperationRun {
+    let page = try database.listRuns(
+      scope: RunScope(workspaceID: workspace.id), filter: RunFilter(), limit: 10, now: Date())
+    #expect(page.runs.count == 1)
+    return try #require(page.runs.first)
+  }
+
+  @Test func succeedingCommandCompletesTheRunWithProgressCountsAndHeartbeats() throws {
+    let outcome = exec(
+      ["--heartbeat-seconds", "0.2"],
+      shell: "echo hello; echo 'RUNWATCH progress processed=10 total=50 bad=x'; sleep 0.7; echo done")
+    #expect(outcome.exitCode == 0, "\(outcome.errorMessage)")
+    #expect(outcome.stdout == ["hello", "done"])
+    let run = try onlyRun()
+    #expect(run.status == .completed)
+    #expect(run.outcome == .succeeded)
+    #expect(run.summaryCounts == ["processed": 10, "total": 50])
+    #expect(run.context["source"] == "run exec")
+    let started = try #require(run.startedAt)
+    let lastBeat = try #require(run.lastHeartbeatAt)
+    #expect(lastBeat > started)
+    let actors = try database.auditEvents(runID: run.id).map(\.actorLabel)
+    #expect(actors.allSatisfy { $0 == "run-exec" })
+  }
+
+  @Test func failingCommandFailsTheRunWithItsStderrAndExitsWithItsStatus() throws {
+    let outcome = exec(shell: "echo first >&2; echo 'disk full' >&2; exit 3")
+    #expect(outcome.exitCode == 3)
+    #expect(outcome.stderr.contains("disk full"))
+    let run = try onlyRun()
+    #expect(run.outcome == .failed)
+    let failure = try #require(run.failures.first)
+    #expect(failure.code == "run_exec.command_failed")
+    #expect(failure.message == "exited with status 3: first\ndisk full")
+  }
+
+  @Test func refusedStartMeansTheCommandNeverRuns() throws {
+    let marker = harness.directory.appendingPathComponent("ran").path
+    #expect(try database.archiveTenant(id: tenant.id, at: Date()))
+    let outcome = exec(shell: "touch \(marker)")
+    #expect(outcome.exitCode == 1)
+    #expect(outcome.errorMessage.contains("was not started"))
+    #expect(outcome.errorMessage.contains("archived"))
+    #expect(!FileManager.default.fileExists(atPath: marker))
+    #expect(try onlyRun().status == .queued)
+  }
+
+  @Test func reportsThroughTheWorkerAPIWithServerAndToken() throws {
+    let identity = IdentityService(
+      database: database, clock: SystemTimeSource(), hasher: PasswordHasher(cost: .minimum))
+    let lifecycle = LifecycleService(database: database, clock: SystemTimeSource())
+    let token = try identity.createAPIToken(workspaceID: workspace.id, name: "exec").secret
+    var router = Router()
+    APIRoutes.register(
+      on: &router,
+      environment: WebEnvironment(
+        database: database, lifecycle: lifecycle, identity: identity, clock: SystemTimeSource(),
+        logger: Logger(label: "run-exec-test"), assets: nil))
+    let server = try HTTPServer.start(port: 0, responder: router)
+    defer { server.stop() }
+    let base = ["--server", "http://127.0.0.1:\(server.port)", "--token", token]
+
+    let outcome = exec(base, shell: "echo 'RUNWATCH progress items=4'; echo oops >&2; exit 2")
+    #expect(outcome.exitCode == 2, "\(outcome.errorMessage)")
+    let run = try onlyRun()
+    #expect(run.outcome == .failed)
+    #expect(run.summaryCounts == ["items": 4])
+    #expect(run.failures.first?.message == "exited with status 2: oops")
+    #expect(try database.auditEvents(runID: run.id).first?.actorLabel == "token:exec")
+
+    let refused = exec(
+      ["--server", "http://127.0.0.1:\(server.port)", "--token", "rwt_wrong"], shell: "true")
+    #expect(refused.exitCode == 1)
+    #expect(refused.errorMessage.contains("HTTP 401"))
+  }
+
+  @Test func killedRunExecLeavesTheRunRunningUntilTheReconcilerHealsIt() throws {
+    let binary = try #require(Self.runwatchBinary(), "build the runwatch product first")
+    let process = Process()
+    process.executableURL = binary
+    process.arguments = [
+      "run", "exec", "--db", harness.path, "--type", "policy.sync", "--tenant", String(tenant.id),
+      "--heartbeat-seconds", "0.2", "--", "/bin/sh", "-c", "sleep 2",
+    ]
+    process.standardOutput = FileHandle.nullDevice
+    process.standardError = FileHandle.nullDevice
+    try process.run()
+    // Wait (bounded) for the separate process to start its run; there is no clock to move for another process.
+    let deadline = Date().addingTimeInterval(20)
+    var running: OperationRun?
+    while Date() < deadline {
+      if let run = try database.listRuns(
+        scope: RunScope(workspaceID: workspace.id), filter: RunFilter(status: .running), limit: 1, now: Date()
+      ).runs.first {
+        running = run
+        break
+      }
+      usleep(50_000)
+    }
+    let run = try #require(running)
+    kill(process.processIdentifier, SIGKILL)
+    process.waitUntilExit()
+    #expect(process.terminationReason == .uncaughtSignal)
+    usleep(2_500_000)  // The orphaned `sleep 2` ends on its own; nobody is left to complete the run.
+    #expect(try database.run(id: run.id)?.status == .running)
+
+    let later = ManualTimeSource(Date().addingTimeInterval(1_201))
+    let reconciler = Reconciler(
+      lifecycle: LifecycleService(database: database, clock: later), actor: .cliReconciler)
+    #expect(try reconciler.reconcile().reconciled == 1)
+    let healed = try #require(try database.run(id: run.id))
+    #expect(healed.outcome == .failed)
+    #expect(healed.reconciliation?.reason == .staleRunning)
+    #expect(healed.freshness(policy: database.policy, now: later.now()) == .reconciledFailed)
+  }
+
+  @Test func progressLinesParseCountsAndIgnoreOtherLines() {
+    #expect(
+      ProgressLine.counts(in: "RUNWATCH progress processed=10 total=50") == ["processed": 10, "total": 50])
+    #expect(ProgressLine.counts(in: "RUNWATCH progress a=-1 b=1.5 =3 c=7") == ["c": 7])
+    #expect(ProgressLine.counts(in: "RUNWATCH progressive=1") == nil)
+    #expect(ProgressLine.counts(in: "runwatch progress a=1") == nil)
+    #expect(ProgressLine.counts(in: "RUNWATCH progress") == [:])
+  }
+
+  static func runwatchBinary() -> URL? {
+    let beside = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent()
+    let candidates = [
+      beside.appendingPathComponent("runwatch"),
+      beside.deletingLastPathComponent().appendingPathComponent("runwatch"),
+      URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+        .deletingLastPathComponent().appendingPathComponent(".build/debug/runwatch"),
+    ]
+    return candidates.first { FileManager.default.isExecutableFile(atPath: $0.path) }
+  }
+}
