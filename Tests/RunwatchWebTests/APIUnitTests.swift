@@ -1,0 +1,114 @@
+import Foundation
+import HTTPServer
+import RunwatchCore
+import Testing
+
+@testable import RunwatchStore
+@testable import RunwatchWeb
+
+/// Request decoding, the run object and error mapping, without a socket.
+@Suite struct APIUnitTests {
+  func request(_ body: String, contentType: String? = "application/json") -> HTTPRequest {
+    var headers = HTTPHeaders()
+    if let contentType { headers.add("Content-Type", contentType) }
+    return HTTPRequest(method: .post, target: "/api/v1/runs", headers: headers, body: Array(body.utf8))
+  }
+
+  @Test func contentTypesAcceptedAreJSONInUTF8Only() {
+    #expect(APIBody.isJSON(contentType: "application/json"))
+    #expect(APIBody.isJSON(contentType: "Application/JSON; charset=UTF-8"))
+    #expect(APIBody.isJSON(contentType: "application/vnd.runwatch+json"))
+    #expect(!APIBody.isJSON(contentType: "application/json; charset=utf-16"))
+    #expect(!APIBody.isJSON(contentType: "text/json"))
+    #expect(!APIBody.isJSON(contentType: nil))
+  }
+
+  @Test func emptyBodyIsAnEmptyObjectAndBadBodiesMapToTheirStatus() throws {
+    #expect(try APIBody(request: request("", contentType: nil)).members.isEmpty)
+    #expect(throws: APIError.unsupportedMediaType()) {
+      try APIBody(request: request("{}", contentType: "text/plain"))
+    }
+    #expect(throws: APIError.malformedJSON()) { try APIBody(request: request("{nope")) }
+    #expect(throws: APIError.malformedJSON()) { try APIBody(request: request("\u{FF}")) }
+    #expect(throws: APIError.invalidField("body", "must be a JSON object")) {
+      try APIBody(request: request("\"x\""))
+    }
+  }
+
+  @Test func countsAreWholeNonNegativeNumbersNamedInErrors() throws {
+    let good = APIBody(members: ["summary_counts": ["a": 0, "b": 9_007_199_254_740_991]])
+    #expect(try good.counts("summary_counts") == ["a": 0, "b": 9_007_199_254_740_991])
+    for bad: JSONValue in ["x", 1.5, -1, true, .null, 9_007_199_254_740_992.0, ["nested": 1]] {
+      #expect(throws: APIError.self) {
+        try APIBody(members: ["summary_counts": ["n": bad]]).counts("summary_counts")
+      }
+    }
+    let many = JSONValue.object(
+      Dictionary(uniqueKeysWithValues: (0...100).map { ("k\($0)", JSONValue.number(1)) }))
+    #expect(throws: APIError.self) { try APIBody(members: ["summary_counts": many]).counts("summary_counts") }
+  }
+
+  @Test func longMessagesAreCutNotRefused() throws {
+    let body = APIBody(members: ["message": .string(String(repeating: "é", count: 3000))])
+    let message = try #require(try body.message("message"))
+    #expect(message.count == APIBody.maximumMessageLength)
+    #expect(message.hasSuffix("…"))
+  }
+
+  @Test func refusalsMapTo409WithTheRunAnd404WhenGone() {
+    let run = OperationRun(
+      id: 4, workspaceID: 1, tenantID: nil, initiatorUserID: nil, type: "x", createdAt: Date())
+    let conflict = APIError.refused(Refusal(reason: .tenantArchived, run: run, lateReportID: nil))
+    #expect(conflict.status == .conflict)
+    #expect(conflict.code == "tenant_archived")
+    #expect(conflict.run == run)
+    #expect(APIError.refused(Refusal(reason: .notFound, run: nil, lateReportID: nil)).status == .notFound)
+  }
+
+  @Test func runObjectHasExactlyTheDocumentedMembersInRFC3339UTC() throws {
+    let created = Date(timeIntervalSince1970: 1_800_000_000)
+    let run = OperationRun(
+      id: 9, workspaceID: 1, tenantID: 2, initiatorUserID: 3, type: "policy.sync", status: .completed,
+      outcome: .failed, summaryCounts: ["n": 2], createdAt: created,
+      startedAt: created.addingTimeInterval(1.4),
+      completedAt: created.addingTimeInterval(60),
+      reconciliation: Reconciliation(
+        reason: .staleRunning, source: "cli", evidence: ["threshold": 1200],
+        reconciledAt: created.addingTimeInterval(60)))
+    let json = APIRunObject.json(
+      run, workspaceSlug: "acme", initiatorEmail: "ana@example.com", lateReports: [], policy: .builtIn,
+      now: created)
+    #expect(
+      Set(try #require(json.objectValue).keys) == [
+        "id", "workspace", "tenant_id", "type", "status", "outcome", "freshness", "initiator",
+        "summary_counts",
+        "failure_summary", "context", "created_at", "started_at", "last_heartbeat_at", "completed_at",
+        "reconciliation", "late_reports", "url",
+      ])
+    #expect(json["created_at"] == "2027-01-15T08:00:00Z")
+    #expect(json["started_at"] == "2027-01-15T08:00:01Z")
+    #expect(json["last_heartbeat_at"] == .null)
+    #expect(json["freshness"] == "reconciled_failed")
+    #expect(json["reconciliation"]?["label"] == .string(ReasonCatalog.describe(.staleRunning).label))
+    #expect(json["url"] == "/operations/9")
+  }
+
+  @Test func listQueryDefaultsAndBounds() throws {
+    let defaults = try APIListQuery(query: QueryParameters())
+    #expect(defaults.limit == 50)
+    #expect(defaults.after == nil)
+    #expect(
+      try APIListQuery(query: QueryParameters(parsing: "limit=200&after=17&status=running")).after == 17)
+    #expect(throws: APIError.invalidField("limit", "must be an integer from 1 to 200")) {
+      try APIListQuery(query: QueryParameters(parsing: "limit=201"))
+    }
+  }
+
+  @Test func bearerSecretNeedsTheBearerScheme() {
+    #expect(APIHandlers.bearerSecret("Bearer rwt_abc") == "rwt_abc")
+    #expect(APIHandlers.bearerSecret("bearer   rwt_abc ") == "rwt_abc")
+    #expect(APIHandlers.bearerSecret("Basic rwt_abc") == nil)
+    #expect(APIHandlers.bearerSecret("Bearer") == nil)
+    #expect(APIHandlers.bearerSecret(nil) == nil)
+  }
+}
