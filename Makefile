@@ -48,3 +48,33 @@ format:
 
 lint:
 	swift format lint -r --strict $(FORMAT_CONFIG) $(FORMAT_PATHS)
+
+# Runs schemathesis (PyPI, in .venv) against the worker API on a live socket, then stops the server by PID.
+# The server is the API test harness (Tests/RunwatchWebTests/APIServeHarness.swift) on a seeded temp database.
+HARNESS_DIR := .build/api-harness
+.PHONY: schemathesis bench-heartbeat
+schemathesis:
+	@test -x .venv/bin/schemathesis || { python3 -m venv .venv && .venv/bin/pip install -q schemathesis; }
+	swift build --build-tests
+	rm -rf $(HARNESS_DIR) && mkdir -p $(HARNESS_DIR)
+	RUNWATCH_API_HARNESS_DIR=$(CURDIR)/$(HARNESS_DIR) swift test --skip-build --filter APIServeHarness \
+	  > $(HARNESS_DIR)/server.log 2>&1 & echo $$! > $(HARNESS_DIR)/pid
+	@for i in $$(seq 1 300); do test -s $(HARNESS_DIR)/run_id && break; sleep 0.2; done
+	@test -s $(HARNESS_DIR)/run_id || { cat $(HARNESS_DIR)/server.log; kill $$(cat $(HARNESS_DIR)/pid); exit 1; }
+	status=0; .venv/bin/schemathesis --config-file docs/schemathesis.toml run docs/openapi.yaml \
+	  --url http://127.0.0.1:$$(cat $(HARNESS_DIR)/port)/api/v1 \
+	  -H "Authorization: Bearer $$(cat $(HARNESS_DIR)/token)" --checks all --max-examples 100 || status=$$?; \
+	touch $(HARNESS_DIR)/stop; wait_pid=$$(cat $(HARNESS_DIR)/pid); \
+	for i in $$(seq 1 50); do kill -0 $$wait_pid 2>/dev/null || break; sleep 0.2; done; \
+	kill $$wait_pid 2>/dev/null; exit $$status
+
+# Requests per second for heartbeat under wrk (docs/bench/heartbeat.lua), against the same harness.
+bench-heartbeat:
+	swift build --build-tests
+	rm -rf $(HARNESS_DIR) && mkdir -p $(HARNESS_DIR)
+	RUNWATCH_API_HARNESS_DIR=$(CURDIR)/$(HARNESS_DIR) swift test --skip-build --filter APIServeHarness \
+	  > $(HARNESS_DIR)/server.log 2>&1 & echo $$! > $(HARNESS_DIR)/pid
+	@for i in $$(seq 1 300); do test -s $(HARNESS_DIR)/run_id && break; sleep 0.2; done
+	RUNWATCH_TOKEN=$$(cat $(HARNESS_DIR)/token) RUNWATCH_RUN_ID=$$(cat $(HARNESS_DIR)/run_id) \
+	  wrk -t2 -c16 -d10s -s docs/bench/heartbeat.lua http://127.0.0.1:$$(cat $(HARNESS_DIR)/port); \
+	touch $(HARNESS_DIR)/stop; kill $$(cat $(HARNESS_DIR)/pid) 2>/dev/null; true
