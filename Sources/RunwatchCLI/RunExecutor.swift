@@ -52,11 +52,12 @@ struct RunExecutor {
       io.message(line)
     }
 
-    let forwarding = SignalForwarding(signals: [SIGINT, SIGTERM])
+    // A parent may have started us with these signals blocked (the mask survives exec); the command inherits
+    // this thread's mask, and forwarding needs them delivered, so unblock them here.
+    SignalForwarding.unblock([SIGINT, SIGTERM])
     do {
       try process.run()
     } catch {
-      forwarding.cancel()
       try? outPipe.fileHandleForWriting.close()
       try? errPipe.fileHandleForWriting.close()
       _ = try reporter.complete(
@@ -64,13 +65,17 @@ struct RunExecutor {
         failures: [RunFailure(code: "run_exec.launch_failed", message: "could not launch \(command[0])")])
       throw CLIError("could not launch \(command[0]): \(error.localizedDescription)")
     }
+    // Only now: an ignored disposition set before the launch would be inherited by the command, which could
+    // then never be stopped with SIGTERM.
+    let forwarding = SignalForwarding(signals: [SIGINT, SIGTERM])
     forwarding.forward(to: process.processIdentifier)
     let heartbeats = startHeartbeats(runID: runID, process: process, state: state)
 
     process.waitUntilExit()
     forwarding.cancel()
     heartbeats.signal()
-    readers.wait()
+    // A command's own children may keep the pipes open after it exits; do not wait for them for long.
+    _ = readers.wait(timeout: .now() + 2)
 
     let status: Int32 =
       process.terminationReason == .uncaughtSignal
@@ -105,7 +110,7 @@ struct RunExecutor {
         do {
           if case .refused(let why) = try reporter.heartbeat(runID: runID, counts: state.counts()) {
             io.message("runwatch: run \(runID) is no longer active, stopping the command: \(why)")
-            kill(pid, SIGTERM)
+            kill(SignalForwarding.target(of: pid), SIGTERM)
             return
           }
         } catch {
@@ -154,43 +159,42 @@ final class ExecState: Sendable {
   func errorLines() -> [String] { tail.withLock { $0 } }
 }
 
-/// Forwards SIGINT and SIGTERM to the child while it runs, instead of letting them end `run exec` first (which
-/// would leave the run to the reconciler even though the command could still report).
-/// Used only by the thread that runs the command; the handlers share the target through `ForwardTarget`.
-final class SignalForwarding {
-  private let sources: [any DispatchSourceSignal]
-  private let target = ForwardTarget()
-  private let signals: [Int32]
+/// Where forwarded signals go: the command's process group when it leads one (so a shell's children get them
+/// too), else its pid; 0 when no command is running. A global atomic because a C signal handler captures
+/// nothing, and an atomic load and `kill` are both async-signal-safe.
+private let signalTarget = Atomic<Int32>(0)
 
-  init(signals: [Int32]) {
-    self.signals = signals
-    var made: [any DispatchSourceSignal] = []
-    for number in signals {
-      signal(number, SIG_IGN)
-      made.append(DispatchSource.makeSignalSource(signal: number, queue: .global()))
-    }
-    sources = made
-    for (source, number) in zip(sources, signals) {
-      source.setEventHandler { [target] in
-        let pid = target.pid.withLock { $0 }
-        if pid > 0 { kill(pid, number) }
-      }
-      source.resume()
-    }
+private func forwardSignal(_ number: Int32) {
+  let target = signalTarget.load(ordering: .relaxed)
+  if target != 0 { kill(target, number) }
+}
+
+/// Forwards SIGINT and SIGTERM to the command while it runs, instead of letting them end `run exec` first (which
+/// would leave the run to the reconciler although the command could still report). Handlers, unlike an ignored
+/// disposition, are reset by exec, so the command starts with default signal handling.
+struct SignalForwarding {
+  let signals: [Int32]
+
+  /// The kill target for `pid`: its process group when it leads one.
+  static func target(of pid: pid_t) -> pid_t { getpgid(pid) == pid ? -pid : pid }
+
+  /// Unblocks `signals` on the calling thread.
+  static func unblock(_ signals: [Int32]) {
+    var set = sigset_t()
+    sigemptyset(&set)
+    for number in signals { sigaddset(&set, number) }
+    pthread_sigmask(SIG_UNBLOCK, &set, nil)
   }
 
   /// Starts forwarding to `pid`.
-  func forward(to pid: pid_t) { target.pid.withLock { $0 = pid } }
+  func forward(to pid: pid_t) {
+    signalTarget.store(Self.target(of: pid), ordering: .relaxed)
+    for number in signals { signal(number, forwardSignal) }
+  }
 
   /// Stops forwarding and restores the default dispositions.
   func cancel() {
-    target.pid.withLock { $0 = 0 }
-    for source in sources { source.cancel() }
     for number in signals { signal(number, SIG_DFL) }
+    signalTarget.store(0, ordering: .relaxed)
   }
-}
-
-/// The process signals go to (0: none yet, or finished).
-final class ForwardTarget: Sendable {
-  let pid = Mutex<pid_t>(0)
 }

@@ -167,6 +167,69 @@ import Testing
     #expect(healed.freshness(policy: database.policy, now: later.now()) == .reconciledFailed)
   }
 
+  @Test func heartbeatRefusedAfterReconcileStopsTheCommand() throws {
+    let database = self.database
+    let workspaceID = workspace.id
+    let reconciled = Mutex(false)
+    Thread.detachNewThread {
+      let deadline = Date().addingTimeInterval(20)
+      while Date() < deadline {
+        if let run = try? database.listRuns(
+          scope: RunScope(workspaceID: workspaceID), filter: RunFilter(status: .running), limit: 1,
+          now: Date()
+        ).runs.first {
+          let result = try? LifecycleService(database: database, clock: SystemTimeSource())
+            .forceFailNonTerminal(
+              runID: run.id, expectedStatus: .running, reason: .staleRunning, evidence: [:],
+              by: .cliReconciler)
+          reconciled.withLock { $0 = result?.isApplied == true }
+          return
+        }
+        usleep(20_000)
+      }
+    }
+    let began = Date()
+    let outcome = exec(["--heartbeat-seconds", "0.2"], shell: "sleep 10")
+    #expect(Date().timeIntervalSince(began) < 8)
+    #expect(reconciled.withLock { $0 })
+    #expect(outcome.exitCode == 128 + SIGTERM)
+    #expect(outcome.stderr.contains { $0.contains("no longer active, stopping the command") })
+    let run = try onlyRun()
+    #expect(run.reconciliation?.reason == .staleRunning)
+    #expect(try database.lateReports(runID: run.id).map(\.kind).last == "complete")
+  }
+
+  @Test func sigtermToRunExecIsForwardedToTheCommand() throws {
+    let binary = try #require(Self.runwatchBinary(), "build the runwatch product first")
+    let process = Process()
+    process.executableURL = binary
+    process.arguments = [
+      "run", "exec", "--db", harness.path, "--type", "policy.sync", "--tenant", String(tenant.id), "--",
+      "/bin/sh", "-c", "echo waiting >&2; exec sleep 10",
+    ]
+    process.standardOutput = FileHandle.nullDevice
+    process.standardError = FileHandle.nullDevice
+    let began = Date()
+    try process.run()
+    let deadline = Date().addingTimeInterval(20)
+    while Date() < deadline,
+      try database.listRuns(
+        scope: RunScope(workspaceID: workspace.id), filter: RunFilter(status: .running), limit: 1, now: Date()
+      ).runs.isEmpty
+    {
+      usleep(50_000)
+    }
+    usleep(300_000)  // Let the command reach `exec sleep`.
+    kill(process.processIdentifier, SIGTERM)
+    process.waitUntilExit()
+    #expect(Date().timeIntervalSince(began) < 9)
+    #expect(process.terminationReason == .exit)
+    #expect(process.terminationStatus == 128 + SIGTERM)
+    let run = try onlyRun()
+    #expect(run.outcome == .failed)
+    #expect(run.failures.first?.message.hasPrefix("killed by signal 15") == true)
+  }
+
   @Test func progressLinesParseCountsAndIgnoreOtherLines() {
     #expect(
       ProgressLine.counts(in: "RUNWATCH progress processed=10 total=50") == ["processed": 10, "total": 50])
