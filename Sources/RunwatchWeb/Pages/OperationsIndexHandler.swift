@@ -80,9 +80,9 @@ struct OperationsIndexHandler: Sendable {
 
   private func counts(scope: RunScope, now: Date) throws -> OperationsCounts {
     let database = environment.database
+    let active = try database.activeCounts(scope: scope, now: now)
     return OperationsCounts(
-      active: try database.countRuns(scope: scope, filter: RunFilter(freshness: .freshActive), now: now),
-      likelyStale: try database.countRuns(scope: scope, filter: RunFilter(freshness: .likelyStale), now: now),
+      active: active.freshActive, likelyStale: active.likelyStale,
       reconciledLast24Hours: try database.countReconciledFailed(
         scope: scope, since: now.addingTimeInterval(-24 * 3600)))
   }
