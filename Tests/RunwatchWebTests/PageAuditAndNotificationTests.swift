@@ -27,7 +27,8 @@ import Testing
     let mine = try fixture.run("policy.sync")
     let hidden = try fixture.run("policy.sync", tenant: fixture.fabrikam)
     _ = try fixture.run("policy.sync", tenant: fixture.initech, workspace: fixture.globex)
-    let all = try fixture.database.auditEvents(runID: mine.id) + fixture.database.auditEvents(runID: hidden.id)
+    let all =
+      try fixture.database.auditEvents(runID: mine.id) + fixture.database.auditEvents(runID: hidden.id)
     let owner = Self.eventIDs(fixture.get("/audit"))
     #expect(owner == all.map(\.id).sorted(by: >))
     let operatorEvents = Self.eventIDs(fixture.get("/audit", as: "operator"))
@@ -57,7 +58,9 @@ import Testing
 
     let event = try #require(expected.first)
     let panel = fixture.get("/audit?action=run.reconciled&event=\(event.id)").bodyText
-    #expect(panel.contains("<aside class=\"side-panel\" aria-labelledby=\"panel-title\" data-event-id=\"\(event.id)\">"))
+    #expect(
+      panel.contains(
+        "<aside class=\"side-panel\" aria-labelledby=\"panel-title\" data-event-id=\"\(event.id)\">"))
     #expect(panel.contains("<a href=\"/operations/\(second.id)\">Run #\(second.id)</a>"))
     #expect(panel.contains("Scheduled reconciler"))
   }
@@ -123,7 +126,8 @@ import Testing
     let fixture = try PageFixture()
     let run = try fixture.run("policy.sync", initiator: "owner")
     _ = try fixture.lifecycle.complete(runID: run.id, outcome: .succeeded, by: fixture.worker)
-    let notification = try #require(try fixture.database.notifications(forUser: fixture.user("owner").id).first)
+    let notification = try #require(
+      try fixture.database.notifications(forUser: fixture.user("owner").id).first)
     let response = fixture.post("/notifications/\(notification.id)/read", as: "operator")
     #expect(response.status == .notFound)
     #expect(response.body == fixture.post("/notifications/999999/read", as: "operator").body)

@@ -33,7 +33,8 @@ final class PageFixture {
   init() throws {
     directory = FileManager.default.temporaryDirectory.appendingPathComponent("runwatch-pages-\(UUID())")
     try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
-    database = try RunwatchDatabase(path: directory.appendingPathComponent("db.sqlite").path, policy: .builtIn)
+    database = try RunwatchDatabase(
+      path: directory.appendingPathComponent("db.sqlite").path, policy: .builtIn)
     lifecycle = LifecycleService(database: database, clock: clock)
     identity = IdentityService(database: database, clock: clock, hasher: PasswordHasher(cost: .minimum))
     environment = WebEnvironment(
@@ -62,7 +63,8 @@ final class PageFixture {
   deinit { try? FileManager.default.removeItem(at: directory) }
 
   private func addViewer(_ name: String, role: Role, workspace: Workspace, tenants: [Tenant] = []) throws {
-    let user = try identity.addUser(email: "\(name)@example.com", name: "\(name.capitalized) User", password: "pw")
+    let user = try identity.addUser(
+      email: "\(name)@example.com", name: "\(name.capitalized) User", password: "pw")
     try database.grant(
       userID: user.id, workspaceID: workspace.id, role: role, tenantIDs: tenants.map(\.id), at: clock.now())
     let session = try identity.createSession(userID: user.id).session
@@ -92,7 +94,8 @@ final class PageFixture {
   /// Queues a run (by default a `policy.sync` of Contoso started by the owner) one second after the last.
   @discardableResult
   func run(
-    _ type: String = "policy.sync", tenant: Tenant? = nil, workspaceLevel: Bool = false, workspace: Workspace? = nil,
+    _ type: String = "policy.sync", tenant: Tenant? = nil, workspaceLevel: Bool = false,
+    workspace: Workspace? = nil,
     initiator: String? = "owner", context: JSONValue = ["source": "test"]
   ) throws -> OperationRun {
     clock.advance(by: 1)

@@ -33,8 +33,11 @@ import Testing
       PageFixture.rowIDs(fixture.get("/operations"))
         == [workspaceLevel.id, restore.id, fabrikamRun.id, contosoRun.id])
     #expect(
-      PageFixture.rowIDs(fixture.get("/operations", as: "operator")) == [workspaceLevel.id, restore.id, contosoRun.id])
-    #expect(PageFixture.rowIDs(fixture.get("/operations", as: "readonly")) == [workspaceLevel.id, contosoRun.id])
+      PageFixture.rowIDs(fixture.get("/operations", as: "operator")) == [
+        workspaceLevel.id, restore.id, contosoRun.id,
+      ])
+    #expect(
+      PageFixture.rowIDs(fixture.get("/operations", as: "readonly")) == [workspaceLevel.id, contosoRun.id])
     #expect(PageFixture.rowIDs(fixture.get("/operations", as: "outsider")) == [foreign.id])
     // The filter only offers what the viewer may see.
     let readonly = fixture.get("/operations", as: "readonly").bodyText
@@ -75,7 +78,10 @@ import Testing
       ("status=queued&type=policy.sync", [stale.id]),
       ("status=completed&tenant=\(fixture.contoso.id)", [succeeded.id]),
       ("freshness=likely_stale&tenant=\(fixture.fabrikam.id)", []),
-      ("freshness=&status=&outcome=&type=&tenant=", [fresh.id, succeeded.id, uncovered.id, reconciled.id, stale.id]),
+      (
+        "freshness=&status=&outcome=&type=&tenant=",
+        [fresh.id, succeeded.id, uncovered.id, reconciled.id, stale.id]
+      ),
     ]
     for (query, expected) in cases {
       let response = fixture.get("/operations?\(query)")
@@ -99,7 +105,8 @@ import Testing
     try fixture.reconcile(old)
     try fixture.run("policy.sync")  // fresh
     func tile(_ freshness: String, _ html: String) -> String? {
-      guard let range = html.range(of: "count-tile--\(freshness)\" href=\"/operations?freshness=\(freshness)\">")
+      guard
+        let range = html.range(of: "count-tile--\(freshness)\" href=\"/operations?freshness=\(freshness)\">")
       else { return nil }
       let rest = html[range.upperBound...].drop { $0 != ">" }.dropFirst()
       return String(rest.prefix { $0 != "<" })
@@ -126,7 +133,8 @@ import Testing
 
   @Test(arguments: [
     ("freshness=stale", "freshness"), ("status=failed", "status"), ("outcome=ok", "outcome"),
-    ("type=no.such.type", "type"), ("tenant=abc", "tenant"), ("tenant=999", "tenant"), ("before=-1", "before"),
+    ("type=no.such.type", "type"), ("tenant=abc", "tenant"), ("tenant=999", "tenant"),
+    ("before=-1", "before"),
     ("after=0", "after"), ("before=123456789012345678901234567890", "before"), ("before=1&after=2", "after"),
     ("status=queued&status=running", "status"),
   ])

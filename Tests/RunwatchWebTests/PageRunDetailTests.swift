@@ -82,7 +82,9 @@ import Testing
     #expect(fixture.get("/operations/\(fabrikamRun.id)").status == .ok)
   }
 
-  @Test(arguments: ["/operations/abc", "/operations/-1", "/operations/0", "/operations/123456789012345678901234567890"])
+  @Test(arguments: [
+    "/operations/abc", "/operations/-1", "/operations/0", "/operations/123456789012345678901234567890",
+  ])
   func malformedIDsNeverReachTheHandler(_ target: String) throws {
     let fixture = try PageFixture()
     #expect(fixture.get(target).status == .notFound)
