@@ -144,27 +144,47 @@ struct BulkRowFactory {
     ]
   }
 
-  /// A run still queued or running at `now`, with the stale deadline the lifecycle service would store.
-  mutating func activeRow(createdAt: Date, now: Date) -> [any SQLBindable] {
+  /// An active run, decided before rows are written so they can be inserted in creation order.
+  struct ActiveSpec {
+    var target: Target
+    var tenantID: Int64?
+    var type: String
+    var total: Int64
+    var createdAt: Date
+    var startedAt: Date?
+  }
+
+  /// A run still queued or running at `now`: most inside their window, about one in ten just past it.
+  mutating func activeSpec(now: Date) -> ActiveSpec {
     let (target, tenantID, type) = placement(activeOnly: true)
     let timing = DemoTypeTiming(policy.types[type])
     let total = DemoContent.itemTotal(for: type, rng: &rng)
     let wait = timing.queueWait(&rng)
-    let running = rng.chance(0.7) && createdAt.addingTimeInterval(wait) < now
+    if rng.chance(0.7) {
+      let startedAt = now.addingTimeInterval(-rng.double(in: 2...(1.1 * timing.running)))
+      return ActiveSpec(
+        target: target, tenantID: tenantID, type: type, total: total, createdAt: startedAt.addingTimeInterval(-wait),
+        startedAt: startedAt)
+    }
+    let createdAt = now.addingTimeInterval(-rng.double(in: 2...(1.1 * timing.queued)))
+    return ActiveSpec(target: target, tenantID: tenantID, type: type, total: total, createdAt: createdAt, startedAt: nil)
+  }
+
+  /// The row of an active run, with the stale deadline the lifecycle service would store.
+  mutating func activeRow(_ spec: ActiveSpec, now: Date) -> [any SQLBindable] {
     var run = OperationRun(
-      id: 0, workspaceID: target.workspaceID, tenantID: tenantID, initiatorUserID: initiator(target), type: type,
-      status: running ? .running : .queued, createdAt: createdAt)
+      id: 0, workspaceID: spec.target.workspaceID, tenantID: spec.tenantID, initiatorUserID: initiator(spec.target),
+      type: spec.type, status: spec.startedAt == nil ? .queued : .running, createdAt: spec.createdAt)
     var counts = "{}"
-    if running {
-      let started = createdAt.addingTimeInterval(wait)
+    if let started = spec.startedAt {
       run.startedAt = started
       run.lastHeartbeatAt = started.addingTimeInterval(now.timeIntervalSince(started) * rng.double(in: 0...0.9))
-      let processed = Int64(Double(total) * rng.double(in: 0...0.9))
-      counts = "{\"processed\":\(processed),\"total\":\(total)}"
+      let processed = Int64(Double(spec.total) * rng.double(in: 0...0.9))
+      counts = "{\"processed\":\(processed),\"total\":\(spec.total)}"
     }
     return [
-      run.workspaceID, run.tenantID, run.initiatorUserID, type, run.status.rawValue, "pending", counts, "[]",
-      rng.pick(contexts[type] ?? ["{}"]), createdAt, run.startedAt, run.lastHeartbeatAt, SQLValue.null,
+      run.workspaceID, run.tenantID, run.initiatorUserID, spec.type, run.status.rawValue, "pending", counts, "[]",
+      rng.pick(contexts[spec.type] ?? ["{}"]), spec.createdAt, run.startedAt, run.lastHeartbeatAt, SQLValue.null,
       run.staleDeadline(policy: policy), SQLValue.null, SQLValue.null, SQLValue.null, SQLValue.null,
     ]
   }

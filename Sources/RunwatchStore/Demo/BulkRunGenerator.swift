@@ -42,15 +42,13 @@ public struct BulkRunGenerator: Sendable {
     return BulkInsertReport(inserted: count, active: 0, duration: ContinuousClock.now - began)
   }
 
-  /// Inserts `count` runs still queued or running, created within the last stretch before `now` (the longest
-  /// policy window and a bit more), so some are fresh and some likely stale, as in a busy system whose
-  /// reconciler is about to run.
+  /// Inserts `count` runs still queued or running at `now`, in creation order: most inside their policy window,
+  /// about one in ten just past it (likely stale), as in a busy system whose reconciler is about to run.
   public func insertActive(count: Int, now: Date, seed: UInt64) throws -> BulkInsertReport {
     let began = ContinuousClock.now
     var rows = try BulkRowFactory(database: database, seed: seed)
-    let spread = 1.3 * DemoWindow(policy: database.policy).maxWindow
-    let starts = (0..<count).map { _ in now.addingTimeInterval(-rows.rng.double(in: 5...spread)) }.sorted()
-    try insert(count: count) { index in rows.activeRow(createdAt: starts[index], now: now) }
+    let specs = (0..<count).map { _ in rows.activeSpec(now: now) }.sorted { $0.createdAt < $1.createdAt }
+    try insert(count: count) { index in rows.activeRow(specs[index], now: now) }
     return BulkInsertReport(inserted: count, active: count, duration: ContinuousClock.now - began)
   }
 

@@ -68,7 +68,12 @@ enum DemoContent {
       ]
     case .failed, .partiallySucceeded:
       let count = outcome == .failed ? rng.int(in: 1...2) : rng.int(in: 1...3)
-      return (0..<count).map { _ in rng.pick(failurePool(for: type)) }
+      var picked: [RunFailure] = []
+      for _ in 0..<count {
+        let failure = rng.pick(failurePool(for: type))
+        if !picked.contains(failure) { picked.append(failure) }
+      }
+      return picked
     }
   }
 

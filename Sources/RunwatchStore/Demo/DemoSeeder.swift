@@ -79,7 +79,7 @@ public enum DemoSeeder {
     richDuration += setupDuration  // password hashing belongs to the rich set
     var report = try tally(database: database, now: now)
     report.workspaces = directory.workspaces
-    report.tenants = directory.workspaces.indices.flatMap { directory.tenants(ofWorkspace: $0) }
+    report.tenants = try directory.workspaces.flatMap { try database.tenants(workspaceID: $0.id) }
     report.workerTokens = tokens
     report.richRuns = richCount
     report.bulkRuns = bulkCount
