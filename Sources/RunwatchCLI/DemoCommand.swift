@@ -12,7 +12,8 @@ struct DemoCommand: ParsableCommand {
   /// into a real database would be a mess nobody can clean up.
   struct Seed: ParsableCommand {
     static let configuration = CommandConfiguration(
-      abstract: "Create a demo database: two workspaces, demo users with known passwords, runs in every state.",
+      abstract:
+        "Create a demo database: two workspaces, demo users with known passwords, runs in every state.",
       discussion: """
         Runs up to 300 go through the lifecycle service and reconciler (audit events, notifications, late \
         reports); with more, the rest are bulk-inserted finished runs over 90 days plus 0.1 % active ones, \

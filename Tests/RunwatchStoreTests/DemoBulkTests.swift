@@ -31,7 +31,9 @@ struct DemoBulkTests {
         #expect(run.completedAt != nil && run.completedAt! >= run.createdAt)
       } else {
         checkedActive += 1
-        #expect(stored?.timeIntervalSince1970.rounded() == run.staleDeadline(policy: .builtIn)?.timeIntervalSince1970.rounded())
+        #expect(
+          stored?.timeIntervalSince1970.rounded()
+            == run.staleDeadline(policy: .builtIn)?.timeIntervalSince1970.rounded())
         #expect(run.createdAt <= now)
       }
       #expect(run.createdAt > now.addingTimeInterval(-100 * 86_400))
@@ -56,12 +58,14 @@ struct DemoBulkTests {
     let before = try demo.count("SELECT COUNT(*) FROM operation_runs")
     let generator = BulkRunGenerator(database: demo.database, batchSize: 333)
     let history = try generator.insertHistory(
-      count: 1_000, from: DemoTestDatabase.now.addingTimeInterval(-86_400 * 30), to: DemoTestDatabase.now, seed: 1)
+      count: 1_000, from: DemoTestDatabase.now.addingTimeInterval(-86_400 * 30), to: DemoTestDatabase.now,
+      seed: 1)
     let active = try generator.insertActive(count: 200, now: DemoTestDatabase.now, seed: 2)
     #expect(history.inserted == 1_000 && active.active == 200)
     #expect(try demo.count("SELECT COUNT(*) FROM operation_runs") == before + 1_200)
     let stale = try demo.count(
-      "SELECT COUNT(*) FROM operation_runs WHERE id > ? AND stale_at <= ?", [before + 1_000, DemoTestDatabase.now])
+      "SELECT COUNT(*) FROM operation_runs WHERE id > ? AND stale_at <= ?",
+      [before + 1_000, DemoTestDatabase.now])
     // About one active run in ten is just past its window; most are fresh.
     #expect(stale > 0 && stale < 60)
   }

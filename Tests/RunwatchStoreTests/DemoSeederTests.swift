@@ -20,7 +20,9 @@ struct DemoSeederTests {
     #expect(a.reasonCounts == b.reasonCounts)
     #expect(a.auditEvents == b.auditEvents && a.notifications == b.notifications)
     func signature(_ runs: [OperationRun]) -> [String] {
-      runs.map { "\($0.id) \($0.type) \($0.status.rawValue) \($0.outcome.rawValue) \($0.tenantID ?? 0) \($0.createdAt)" }
+      runs.map {
+        "\($0.id) \($0.type) \($0.status.rawValue) \($0.outcome.rawValue) \($0.tenantID ?? 0) \($0.createdAt)"
+      }
     }
     let firstRuns = try first.runs()
     #expect(firstRuns.count == 120)
@@ -37,7 +39,9 @@ struct DemoSeederTests {
     for run in runs { derived[run.freshness(policy: .builtIn, now: DemoTestDatabase.now), default: 0] += 1 }
     #expect(derived == report.freshnessCounts)
     for state in Freshness.allCases { #expect((derived[state] ?? 0) > 0, "no \(state.rawValue) run") }
-    for reason in ReasonCode.allCases { #expect((report.reasonCounts[reason] ?? 0) > 0, "no \(reason.rawValue)") }
+    for reason in ReasonCode.allCases {
+      #expect((report.reasonCounts[reason] ?? 0) > 0, "no \(reason.rawValue)")
+    }
 
     let covered = Set(runs.map(\.type)).intersection(LifecyclePolicy.builtIn.types.keys)
     #expect(covered.count == 12)
@@ -46,7 +50,9 @@ struct DemoSeederTests {
       #expect(runs.contains { $0.outcome == outcome && $0.reconciliation == nil }, "no \(outcome.rawValue)")
     }
     let fresh = runs.filter { $0.freshness(policy: .builtIn, now: DemoTestDatabase.now) == .freshActive }
-    #expect(fresh.contains { $0.status == .queued } && fresh.contains { $0.status == .running && ($0.summaryCounts["processed"] ?? 0) > 0 })
+    #expect(
+      fresh.contains { $0.status == .queued }
+        && fresh.contains { $0.status == .running && ($0.summaryCounts["processed"] ?? 0) > 0 })
     let stale = runs.filter { $0.freshness(policy: .builtIn, now: DemoTestDatabase.now) == .likelyStale }
     #expect(stale.contains { $0.status == .queued } && stale.contains { $0.status == .running })
   }
@@ -57,19 +63,22 @@ struct DemoSeederTests {
     let report = try demo.seed()
     let runs = try demo.runs()
     let stale = try #require(runs.first { $0.reconciliation?.reason == .staleRunning })
-    for key in ["evaluated_at", "freshness_state", "threshold_seconds", "reference_time", "status",
-      "execution_legitimacy", "terminal_truth_path"]
-    {
+    for key in [
+      "evaluated_at", "freshness_state", "threshold_seconds", "reference_time", "status",
+      "execution_legitimacy", "terminal_truth_path",
+    ] {
       #expect(stale.reconciliation?.evidence[key] != nil, "evidence lacks \(key)")
     }
     let bridged = try #require(runs.first { $0.reconciliation?.reason == .queueFailureBridge })
-    #expect(bridged.reconciliation?.evidence["queue_failure"]?["exception_class"]?.stringValue?.isEmpty == false)
+    #expect(
+      bridged.reconciliation?.evidence["queue_failure"]?["exception_class"]?.stringValue?.isEmpty == false)
     #expect(report.lateReports >= 2)
     #expect(try demo.count("SELECT COUNT(*) FROM late_reports WHERE kind = 'complete'") >= 2)
     #expect(try demo.count("SELECT COUNT(*) FROM audit_events WHERE action = 'run.start_refused'") == 1)
     #expect(try demo.count("SELECT COUNT(*) FROM audit_events WHERE action = 'run.reconciled'") > 0)
     #expect(report.notifications == runs.filter { $0.status.isTerminal && $0.initiatorUserID != nil }.count)
-    #expect(runs.contains { $0.status.isTerminal && !$0.failures.isEmpty && ($0.summaryCounts["failed"] ?? 0) > 0 })
+    #expect(
+      runs.contains { $0.status.isTerminal && !$0.failures.isEmpty && ($0.summaryCounts["failed"] ?? 0) > 0 })
     #expect(runs.allSatisfy { $0.context["trigger"] != nil })
     #expect(runs.contains { $0.tenantID == nil })
     // The history spans days and ends at "now".
@@ -104,10 +113,14 @@ struct DemoSeederTests {
     let gina = try #require(try database.user(email: "gina@globex.example"))
     #expect(try database.memberships(userID: gina.id).map(\.workspaceID) == [globex.id])
     // The read-only user can see a restore run exists in her tenants only as "forbidden": there must be one.
-    #expect(try demo.count(
-      "SELECT COUNT(*) FROM operation_runs WHERE type = 'restore.execute' AND workspace_id = ?", [northwind.id]) > 0)
-    #expect(try demo.count(
-      "SELECT COUNT(*) FROM operation_runs WHERE tenant_id = ? AND initiator_user_id = ?", [contoso.id, sam.id]) >= 2)
+    #expect(
+      try demo.count(
+        "SELECT COUNT(*) FROM operation_runs WHERE type = 'restore.execute' AND workspace_id = ?",
+        [northwind.id]) > 0)
+    #expect(
+      try demo.count(
+        "SELECT COUNT(*) FROM operation_runs WHERE tenant_id = ? AND initiator_user_id = ?",
+        [contoso.id, sam.id]) >= 2)
   }
 
   @Test("every printed password signs in (interactive Argon2id cost); a wrong one does not")
@@ -118,7 +131,8 @@ struct DemoSeederTests {
     let lines = report.summaryLines.joined(separator: "\n")
     for credential in report.credentials {
       #expect(lines.contains(credential.email) && lines.contains(credential.password))
-      let result = try identity.signIn(email: credential.email, password: credential.password, address: "127.0.0.1")
+      let result = try identity.signIn(
+        email: credential.email, password: credential.password, address: "127.0.0.1")
       guard case .signedIn(let user, _) = result else {
         Issue.record("\(credential.email) could not sign in: \(result)")
         continue
@@ -128,14 +142,18 @@ struct DemoSeederTests {
     #expect(
       try identity.signIn(email: "olivia@northwind.example", password: "wrong", address: "127.0.0.1")
         == .invalidCredentials)
-    let hash = try demo.database.pool.read { try $0.queryOne("SELECT password_hash FROM users LIMIT 1")?.string("password_hash") }
+    let hash = try demo.database.pool.read {
+      try $0.queryOne("SELECT password_hash FROM users LIMIT 1")?.string("password_hash")
+    }
     #expect(hash.map { !PasswordHasher(cost: .interactive).needsRehash($0) } == true)
   }
 
   @Test("seeding refuses a database with data and a count below the minimum")
   func refusals() throws {
     let demo = try DemoTestDatabase()
-    #expect(throws: DemoSeedError.tooFewRuns(requested: 10, minimum: DemoSeeder.minimumRuns(policy: .builtIn))) {
+    #expect(
+      throws: DemoSeedError.tooFewRuns(requested: 10, minimum: DemoSeeder.minimumRuns(policy: .builtIn))
+    ) {
       try demo.seed(runs: 10)
     }
     #expect(try !DemoSeeder.hasData(demo.database))
@@ -148,7 +166,10 @@ struct DemoSeederTests {
   func demoPolicyValidates() throws {
     #expect(LifecyclePolicyValidator.violations(in: .demo).isEmpty)
     #expect(Set(LifecyclePolicy.demo.types.keys) == Set(LifecyclePolicy.builtIn.types.keys))
-    #expect(LifecyclePolicy.demo.types.values.allSatisfy { $0.queuedStaleAfterSeconds <= 60 && $0.runningStaleAfterSeconds <= 90 })
+    #expect(
+      LifecyclePolicy.demo.types.values.allSatisfy {
+        $0.queuedStaleAfterSeconds <= 60 && $0.runningStaleAfterSeconds <= 90
+      })
     #expect(LifecyclePolicy.demo.reconcile.intervalSeconds <= 15)
     #expect(LifecyclePolicy.demo.types["restore.execute"]?.capability == "restore.view")
   }
@@ -157,6 +178,8 @@ struct DemoSeederTests {
   func seedsUnderDemoPolicy() throws {
     let demo = try DemoTestDatabase(policy: .demo)
     let report = try demo.seed(runs: 80)
-    for state in Freshness.allCases { #expect((report.freshnessCounts[state] ?? 0) > 0, "no \(state.rawValue)") }
+    for state in Freshness.allCases {
+      #expect((report.freshnessCounts[state] ?? 0) > 0, "no \(state.rawValue)")
+    }
   }
 }

@@ -14,7 +14,8 @@ final class DemoTestDatabase {
   static let now = Date(timeIntervalSince1970: 1_800_000_000)
 
   init(policy: LifecyclePolicy = .builtIn) throws {
-    directory = FileManager.default.temporaryDirectory.appendingPathComponent("runwatch-demo-\(UUID().uuidString)")
+    directory = FileManager.default.temporaryDirectory.appendingPathComponent(
+      "runwatch-demo-\(UUID().uuidString)")
     try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
     path = directory.appendingPathComponent("demo.sqlite").path
     database = try RunwatchDatabase(path: path, policy: policy)

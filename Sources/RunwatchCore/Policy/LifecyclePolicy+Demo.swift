@@ -5,7 +5,8 @@ extension LifecyclePolicy {
   /// rule: timeout + margin < retry_after, expected runtime < timeout < running-stale threshold.
   public static let demo: LifecyclePolicy = {
     func type(
-      _ queue: String, running: Int, expected: Int, timeout: Int, path: TerminalTruthPath = .directAndScheduled,
+      _ queue: String, running: Int, expected: Int, timeout: Int,
+      path: TerminalTruthPath = .directAndScheduled,
       capability: String = "operations.view"
     ) -> RunTypePolicy {
       RunTypePolicy(

@@ -72,7 +72,9 @@ struct BulkRowFactory {
     target.initiatorIDs.isEmpty || rng.chance(0.45) ? nil : rng.pick(target.initiatorIDs)
   }
 
-  private static func countsText(total: Int64, processed: Int64, succeeded: Int64, failed: Int64, skipped: Int64)
+  private static func countsText(
+    total: Int64, processed: Int64, succeeded: Int64, failed: Int64, skipped: Int64
+  )
     -> String
   {
     "{\"failed\":\(failed),\"processed\":\(processed),\"skipped\":\(skipped),\"succeeded\":\(succeeded),\"total\":\(total)}"
@@ -88,12 +90,18 @@ struct BulkRowFactory {
     let covered = policy.covers(type)
     if covered && roll < 0.025 {
       return reconciledRow(
-        target: target, tenantID: tenantID, type: type, timing: timing, createdAt: createdAt, started: started,
+        target: target, tenantID: tenantID, type: type, timing: timing, createdAt: createdAt,
+        started: started,
         total: total)
     }
     let outcome: RunOutcome =
-      roll < 0.885 ? .succeeded : roll < 0.945 ? .partiallySucceeded : roll < 0.985 ? .failed
-      : roll < 0.99 ? .blocked : .cancelled
+      roll < 0.885
+      ? .succeeded
+      : roll < 0.945
+        ? .partiallySucceeded
+        : roll < 0.985
+          ? .failed
+          : roll < 0.99 ? .blocked : .cancelled
     let completed = started.addingTimeInterval(timing.healthyDuration(&rng))
     let counts = DemoContent.finalCounts(total: total, outcome: outcome, rng: &rng)
     let countsText = Self.countsText(
@@ -102,7 +110,8 @@ struct BulkRowFactory {
     let failureText = outcome == .succeeded ? "[]" : rng.pick(failures[type]?[outcome] ?? ["[]"])
     return [
       target.workspaceID, tenantID, initiator(target), type, "completed", outcome.rawValue, countsText,
-      failureText, rng.pick(contexts[type] ?? ["{}"]), createdAt, started, completed, completed, SQLValue.null,
+      failureText, rng.pick(contexts[type] ?? ["{}"]), createdAt, started, completed, completed,
+      SQLValue.null,
       SQLValue.null, SQLValue.null, SQLValue.null, SQLValue.null,
     ]
   }
@@ -129,7 +138,8 @@ struct BulkRowFactory {
       "freshness_state": .string(Freshness.likelyStale.rawValue),
       "threshold_seconds": .number(threshold.rounded()), "reference_time": .timestamp(reference),
       "status": .string(status.rawValue),
-      "terminal_truth_path": .string(policy.types[type]?.terminalTruthPath.rawValue ?? "direct_and_scheduled"),
+      "terminal_truth_path": .string(
+        policy.types[type]?.terminalTruthPath.rawValue ?? "direct_and_scheduled"),
       "execution_legitimacy": legitimacy.json,
     ]
     let failure = RunFailure(code: reason.rawValue, message: ReasonCatalog.describe(reason).explanation)
@@ -163,28 +173,34 @@ struct BulkRowFactory {
     if rng.chance(0.7) {
       let startedAt = now.addingTimeInterval(-rng.double(in: 2...(1.1 * timing.running)))
       return ActiveSpec(
-        target: target, tenantID: tenantID, type: type, total: total, createdAt: startedAt.addingTimeInterval(-wait),
+        target: target, tenantID: tenantID, type: type, total: total,
+        createdAt: startedAt.addingTimeInterval(-wait),
         startedAt: startedAt)
     }
     let createdAt = now.addingTimeInterval(-rng.double(in: 2...(1.1 * timing.queued)))
-    return ActiveSpec(target: target, tenantID: tenantID, type: type, total: total, createdAt: createdAt, startedAt: nil)
+    return ActiveSpec(
+      target: target, tenantID: tenantID, type: type, total: total, createdAt: createdAt, startedAt: nil)
   }
 
   /// The row of an active run, with the stale deadline the lifecycle service would store.
   mutating func activeRow(_ spec: ActiveSpec, now: Date) -> [any SQLBindable] {
     var run = OperationRun(
-      id: 0, workspaceID: spec.target.workspaceID, tenantID: spec.tenantID, initiatorUserID: initiator(spec.target),
+      id: 0, workspaceID: spec.target.workspaceID, tenantID: spec.tenantID,
+      initiatorUserID: initiator(spec.target),
       type: spec.type, status: spec.startedAt == nil ? .queued : .running, createdAt: spec.createdAt)
     var counts = "{}"
     if let started = spec.startedAt {
       run.startedAt = started
-      run.lastHeartbeatAt = started.addingTimeInterval(now.timeIntervalSince(started) * rng.double(in: 0...0.9))
+      run.lastHeartbeatAt = started.addingTimeInterval(
+        now.timeIntervalSince(started) * rng.double(in: 0...0.9))
       let processed = Int64(Double(spec.total) * rng.double(in: 0...0.9))
       counts = "{\"processed\":\(processed),\"total\":\(spec.total)}"
     }
     return [
-      run.workspaceID, run.tenantID, run.initiatorUserID, spec.type, run.status.rawValue, "pending", counts, "[]",
-      rng.pick(contexts[spec.type] ?? ["{}"]), spec.createdAt, run.startedAt, run.lastHeartbeatAt, SQLValue.null,
+      run.workspaceID, run.tenantID, run.initiatorUserID, spec.type, run.status.rawValue, "pending", counts,
+      "[]",
+      rng.pick(contexts[spec.type] ?? ["{}"]), spec.createdAt, run.startedAt, run.lastHeartbeatAt,
+      SQLValue.null,
       run.staleDeadline(policy: policy), SQLValue.null, SQLValue.null, SQLValue.null, SQLValue.null,
     ]
   }

@@ -31,7 +31,9 @@ public struct BulkRunGenerator: Sendable {
 
   /// Inserts `count` finished runs created between `start` and `end`, in time order (ids grow with time as in a
   /// real database). About 2.5 % were reconciled, the rest finished by their workers, mostly successfully.
-  public func insertHistory(count: Int, from start: Date, to end: Date, seed: UInt64) throws -> BulkInsertReport {
+  public func insertHistory(count: Int, from start: Date, to end: Date, seed: UInt64) throws
+    -> BulkInsertReport
+  {
     let began = ContinuousClock.now
     var rows = try BulkRowFactory(database: database, seed: seed)
     let span = max(1, end.timeIntervalSince(start))

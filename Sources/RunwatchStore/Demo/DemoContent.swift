@@ -53,7 +53,10 @@ enum DemoContent {
     switch outcome {
     case .succeeded, .pending: return []
     case .cancelled:
-      return [RunFailure(code: "run.cancelled_by_operator", message: "Cancelled from the console before it started.")]
+      return [
+        RunFailure(
+          code: "run.cancelled_by_operator", message: "Cancelled from the console before it started.")
+      ]
     case .blocked:
       return [
         rng.pick([
@@ -61,7 +64,8 @@ enum DemoContent {
             code: "tenant.consent_missing",
             message: "Admin consent for the Runwatch connector was revoked in this tenant."),
           RunFailure(
-            code: "license.insufficient", message: "The tenant has no Intune Plan 1 licence; nothing to sync."),
+            code: "license.insufficient", message: "The tenant has no Intune Plan 1 licence; nothing to sync."
+          ),
           RunFailure(
             code: "restore.target_locked", message: "Another restore is in progress for this tenant."),
         ])
@@ -79,21 +83,33 @@ enum DemoContent {
 
   private static func failurePool(for type: String) -> [RunFailure] {
     var pool = [
-      RunFailure(code: "graph.throttled", message: "Microsoft Graph answered 429 Too Many Requests after 5 retries."),
+      RunFailure(
+        code: "graph.throttled", message: "Microsoft Graph answered 429 Too Many Requests after 5 retries."),
       RunFailure(code: "graph.timeout", message: "Microsoft Graph did not answer within 100 seconds."),
-      RunFailure(code: "graph.permission_denied", message: "403 Forbidden: the app lacks DeviceManagementConfiguration.Read.All."),
+      RunFailure(
+        code: "graph.permission_denied",
+        message: "403 Forbidden: the app lacks DeviceManagementConfiguration.Read.All."),
     ]
     switch type {
     case "policy.sync", "policy.sync_one":
-      pool.append(RunFailure(code: "policy.validation_failed", message: "Setting 'passwordMinimumLength' is out of range (4–16)."))
+      pool.append(
+        RunFailure(
+          code: "policy.validation_failed", message: "Setting 'passwordMinimumLength' is out of range (4–16)."
+        ))
     case "restore.execute":
-      pool.append(RunFailure(code: "restore.conflict", message: "A policy with the same name already exists in the target."))
+      pool.append(
+        RunFailure(
+          code: "restore.conflict", message: "A policy with the same name already exists in the target."))
     case "backup_schedule_run":
-      pool.append(RunFailure(code: "storage.quota_exceeded", message: "The backup container is over its 50 GB quota."))
+      pool.append(
+        RunFailure(code: "storage.quota_exceeded", message: "The backup container is over its 50 GB quota."))
     case "entra_group_sync":
-      pool.append(RunFailure(code: "directory.object_deleted", message: "Group was deleted while it was being read."))
+      pool.append(
+        RunFailure(code: "directory.object_deleted", message: "Group was deleted while it was being read."))
     case "baseline_compare", "baseline_capture":
-      pool.append(RunFailure(code: "baseline.schema_mismatch", message: "Baseline was captured with an older settings catalog."))
+      pool.append(
+        RunFailure(
+          code: "baseline.schema_mismatch", message: "Baseline was captured with an older settings catalog."))
     default: break
     }
     return pool
@@ -103,16 +119,20 @@ enum DemoContent {
   static func context(for type: String, initiated: Bool, rng: inout SplitMix64) -> JSONValue {
     var members: [String: JSONValue] = [
       "trigger": .string(initiated ? rng.pick(["manual", "manual", "api"]) : "schedule"),
-      "correlation_id": .string(String(format: "%08x-%04x", UInt32(truncatingIfNeeded: rng.next()), rng.int(in: 0...0xFFFF))),
+      "correlation_id": .string(
+        String(format: "%08x-%04x", UInt32(truncatingIfNeeded: rng.next()), rng.int(in: 0...0xFFFF))),
     ]
     switch type {
     case "policy.sync":
       members["policy_types"] = .array(
-        ["deviceConfiguration", "compliancePolicy", "settingsCatalog"].prefix(rng.int(in: 1...3)).map { .string($0) })
+        ["deviceConfiguration", "compliancePolicy", "settingsCatalog"].prefix(rng.int(in: 1...3)).map {
+          .string($0)
+        })
       members["graph_api_version"] = .string(rng.pick(["v1.0", "beta"]))
     case "policy.sync_one":
       members["policy_id"] = .string("pol_\(rng.int(in: 10_000...99_999))")
-      members["policy_name"] = .string(rng.pick(["Windows 11 – Security baseline", "iOS – Passcode", "Edge – SmartScreen"]))
+      members["policy_name"] = .string(
+        rng.pick(["Windows 11 – Security baseline", "iOS – Passcode", "Edge – SmartScreen"]))
     case "inventory_sync":
       members["scope"] = .string(rng.pick(["devices", "apps", "devices+apps"]))
       members["full_sync"] = .bool(rng.chance(0.2))
@@ -120,7 +140,8 @@ enum DemoContent {
       members["delta_token_age_hours"] = .number(Double(rng.int(in: 1...72)))
     case "baseline_capture", "baseline_compare":
       members["baseline_id"] = .string("bl_\(rng.int(in: 100...999))")
-      members["baseline_name"] = .string(rng.pick(["CIS Level 1", "Corporate standard 2026", "Kiosk devices"]))
+      members["baseline_name"] = .string(
+        rng.pick(["CIS Level 1", "Corporate standard 2026", "Kiosk devices"]))
     case "backup_schedule_run":
       members["schedule"] = .string(rng.pick(["nightly 02:00", "weekly Sunday 03:00"]))
       members["retention_days"] = .number(Double(rng.pick([30, 90, 365])))

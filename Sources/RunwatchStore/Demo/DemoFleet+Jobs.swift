@@ -22,7 +22,8 @@ extension DemoFleet {
         context = .object(members)
       }
       let request = NewRun(
-        workspaceID: target.workspaceID, tenantID: state.rng.pick(target.tenantIDs), initiatorUserID: initiator,
+        workspaceID: target.workspaceID, tenantID: state.rng.pick(target.tenantIDs),
+        initiatorUserID: initiator,
         type: type, context: context)
       do {
         let run = try lifecycle.create(request, by: Self.actor)
@@ -44,7 +45,9 @@ extension DemoFleet {
   func plan(run: OperationRun, now: Date, rng: inout SplitMix64) -> DemoFleetJob {
     let timing = DemoTypeTiming(lifecycle.policy.types[run.type])
     let startDelay = rng.double(in: 1...max(1, min(10, 0.3 * timing.queued)))
-    let duration = rng.double(in: (0.4 * timing.expected)...max(0.4 * timing.expected, min(1.5 * timing.expected, 0.9 * timing.timeout)))
+    let duration = rng.double(
+      in: (0.4 * timing.expected)...max(
+        0.4 * timing.expected, min(1.5 * timing.expected, 0.9 * timing.timeout)))
     let roll = rng.unit()
     let fate: DemoFleetJob.Fate
     var runFor = duration
@@ -93,9 +96,12 @@ extension DemoFleet {
         } else if now >= job.finishAt {
           try finish(job, rng: &state.rng, report: &report)
         } else {
-          let elapsed = now.timeIntervalSince(job.startedAt ?? now) / max(1, job.finishAt.timeIntervalSince(job.startedAt ?? now))
+          let elapsed =
+            now.timeIntervalSince(job.startedAt ?? now)
+            / max(1, job.finishAt.timeIntervalSince(job.startedAt ?? now))
           let result = try lifecycle.heartbeat(
-            runID: job.runID, summaryCounts: DemoContent.progress(total: job.total, fraction: min(0.95, elapsed)),
+            runID: job.runID,
+            summaryCounts: DemoContent.progress(total: job.total, fraction: min(0.95, elapsed)),
             by: Self.actor)
           if result.isApplied {
             report.heartbeats += 1
@@ -116,7 +122,8 @@ extension DemoFleet {
     let timing = DemoTypeTiming(lifecycle.policy.types[job.type])
     let interval = Double(lifecycle.policy.reconcile.intervalSeconds)
     return DemoFleetReturn(
-      runID: job.runID, total: job.total, at: startedAt.addingTimeInterval(timing.running + 3 * interval + 15))
+      runID: job.runID, total: job.total, at: startedAt.addingTimeInterval(timing.running + 3 * interval + 15)
+    )
   }
 
   private func finish(_ job: DemoFleetJob, rng: inout SplitMix64, report: inout DemoFleetTickReport) throws {
@@ -161,6 +168,7 @@ extension DemoFleet {
 
   private func fail(_ step: String, _ error: any Error, report: inout DemoFleetTickReport) {
     report.errors += 1
-    logger.error("demo fleet step failed", metadata: ["demo_fleet.step": "\(step)", "demo_fleet.error": "\(error)"])
+    logger.error(
+      "demo fleet step failed", metadata: ["demo_fleet.step": "\(step)", "demo_fleet.error": "\(error)"])
   }
 }

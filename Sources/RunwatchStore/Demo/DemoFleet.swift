@@ -40,7 +40,8 @@ public final class DemoFleet: @unchecked Sendable {
   }
 
   /// Creates a fleet; nothing happens until `start()` or `tick()`.
-  public init(lifecycle: LifecycleService, logger: Logger, settings: DemoFleetSettings = DemoFleetSettings()) {
+  public init(lifecycle: LifecycleService, logger: Logger, settings: DemoFleetSettings = DemoFleetSettings())
+  {
     self.lifecycle = lifecycle
     self.logger = logger
     self.settings = settings
@@ -112,14 +113,16 @@ public final class DemoFleet: @unchecked Sendable {
     return isStopping
   }
 
+  /// The first tick always runs, even when `stop()` follows `start()` at once, so a started fleet has done
+  /// something by the time `stop()` returns.
   private func runLoop() {
-    while !stopRequested {
+    repeat {
       tick()
       condition.lock()
       let deadline = Date().addingTimeInterval(settings.tickInterval)
       while !isStopping, condition.wait(until: deadline) {}
       condition.unlock()
-    }
+    } while !stopRequested
     condition.lock()
     hasExited = true
     condition.broadcast()

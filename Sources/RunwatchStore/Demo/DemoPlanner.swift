@@ -16,7 +16,8 @@ struct DemoPlanner {
   /// Relative frequency of each covered type in the random part of the history.
   static let typeWeights: [String: Double] = [
     "policy.sync": 18, "inventory_sync": 14, "policy.sync_one": 10, "entra_group_sync": 10,
-    "backup_schedule_run": 8, "baseline_compare": 7, "baseline_capture": 5, "directory_role_definitions.sync": 6,
+    "backup_schedule_run": 8, "baseline_compare": 7, "baseline_capture": 5,
+    "directory_role_definitions.sync": 6,
     "restore.execute": 6, "tenant.review_pack.generate": 5, "tenant.review.compose": 4,
     "tenant.evidence.snapshot.generate": 5,
   ]
@@ -101,22 +102,27 @@ struct DemoPlanner {
     } else if scenario == .archivedTenantStart
       || (scenario == .finished(.succeeded, fromQueue: false) && rng.chance(0.06))
     {
-      tenant = directory.archivedTenants[workspaceIndex].first ?? directory.activeTenants[workspaceIndex].first
+      tenant =
+        directory.archivedTenants[workspaceIndex].first ?? directory.activeTenants[workspaceIndex].first
     } else {
       tenant = rng.pick(directory.activeTenants[workspaceIndex])
     }
-    let initiator = pickInitiator(type: type, workspaceIndex: workspaceIndex, tenant: tenant,
+    let initiator = pickInitiator(
+      type: type, workspaceIndex: workspaceIndex, tenant: tenant,
       forceSingleTenantUser: singleTenantUser)
     var linked: LinkedRecord?
     if case .adapter = scenario {
-      linked = LinkedRecord(kind: "restore", externalID: "rst_\(rng.int(in: 100_000...999_999))", status: "running")
+      linked = LinkedRecord(
+        kind: "restore", externalID: "rst_\(rng.int(in: 100_000...999_999))", status: "running")
     }
     let request = NewRun(
       workspaceID: directory.workspaces[workspaceIndex].id, tenantID: tenant?.id, initiatorUserID: initiator,
       type: type, context: DemoContent.context(for: type, initiated: initiator != nil, rng: &rng),
       linkedRecord: linked)
     plans.append(DemoRunPlan(scenario: scenario, request: request, workspaceIndex: workspaceIndex))
-    let isArchived = tenant.map { archived in directory.archivedTenants.joined().contains { $0.id == archived.id } }
+    let isArchived = tenant.map { archived in
+      directory.archivedTenants.joined().contains { $0.id == archived.id }
+    }
     schedule(plans.count - 1, type: type, onArchivedTenant: isArchived ?? false)
   }
 
@@ -155,7 +161,8 @@ struct DemoPlanner {
     for beat in 1...beats {
       let share = Double(beat) / Double(beats + 1)
       let fraction = startFraction + (endFraction - startFraction) * share
-      add(.heartbeat(plan, DemoContent.progress(total: total, fraction: fraction)), at: fromAgo - span * share)
+      add(
+        .heartbeat(plan, DemoContent.progress(total: total, fraction: fraction)), at: fromAgo - span * share)
     }
   }
 
@@ -166,7 +173,8 @@ struct DemoPlanner {
     switch plans[plan].scenario {
     case .finished(let outcome, let fromQueue):
       let wait = timing.queueWait(&rng)
-      let duration = outcome == .blocked ? min(timing.healthyDuration(&rng), 20) : timing.healthyDuration(&rng)
+      let duration =
+        outcome == .blocked ? min(timing.healthyDuration(&rng), 20) : timing.healthyDuration(&rng)
       let span = wait + (fromQueue ? 0 : duration) + 2
       let latestAgo = onArchivedTenant ? window.archiveAgo + 60 : 30
       let createdAgo = rng.double(in: (latestAgo + span)...max(latestAgo + span, window.historyStartAgo))
@@ -187,7 +195,9 @@ struct DemoPlanner {
       let duration = timing.healthyDuration(&rng)
       add(.create(plan), at: createdAgo)
       add(.start(plan), at: startAgo)
-      add(.complete(plan, .succeeded, DemoContent.finalCounts(total: total, outcome: .succeeded, rng: &rng), []),
+      add(
+        .complete(
+          plan, .succeeded, DemoContent.finalCounts(total: total, outcome: .succeeded, rng: &rng), []),
         at: startAgo - duration)
     case .freshQueued:
       add(.create(plan), at: rng.double(in: (0.02 * timing.queued)...(0.8 * timing.queued)))
@@ -202,7 +212,8 @@ struct DemoPlanner {
       let startAgo = timing.running + rng.double(in: 10...min(1_200, window.maxWindow))
       add(.create(plan), at: startAgo + timing.queueWait(&rng))
       add(.start(plan), at: startAgo)
-      heartbeats(plan, total: total, fromAgo: startAgo, toAgo: startAgo - 0.3 * timing.running, endFraction: 0.35)
+      heartbeats(
+        plan, total: total, fromAgo: startAgo, toAgo: startAgo - 0.3 * timing.running, endFraction: 0.35)
     case .uncoveredActive(let running):
       let createdAgo = rng.double(in: 120...window.historyStartAgo)
       add(.create(plan), at: createdAgo)
@@ -220,14 +231,19 @@ struct DemoPlanner {
       let startAgo = createdAgo - timing.queueWait(&rng)
       add(.create(plan), at: createdAgo)
       add(.start(plan), at: startAgo)
-      heartbeats(plan, total: total, fromAgo: startAgo, toAgo: startAgo - 0.4 * timing.running, endFraction: 0.5)
+      heartbeats(
+        plan, total: total, fromAgo: startAgo, toAgo: startAgo - 0.4 * timing.running, endFraction: 0.5)
       let tickAgo = startAgo - timing.running - lag(&rng, window)
       add(.reconcile, at: tickAgo)
       if plans[plan].scenario == .lateReport {
         if rng.chance(0.5) {
-          add(.lateHeartbeat(plan, DemoContent.progress(total: total, fraction: 0.8)), at: tickAgo - rng.double(in: 30...300))
+          add(
+            .lateHeartbeat(plan, DemoContent.progress(total: total, fraction: 0.8)),
+            at: tickAgo - rng.double(in: 30...300))
         }
-        add(.lateComplete(plan, .succeeded, DemoContent.finalCounts(total: total, outcome: .succeeded, rng: &rng)),
+        add(
+          .lateComplete(
+            plan, .succeeded, DemoContent.finalCounts(total: total, outcome: .succeeded, rng: &rng)),
           at: tickAgo - rng.double(in: 301...900))
       }
     case .queueFailure(let kind):

@@ -38,7 +38,8 @@ struct DemoPlayer {
   private func expectRefused(_ result: TransitionResult, _ reason: RefusalReason, _ step: String) throws {
     guard result.refusal?.reason == reason else {
       throw DemoSeedError.unexpectedRefusal(
-        step: step, reason: "expected \(reason.rawValue), got \(result.refusal?.reason.rawValue ?? "applied")")
+        step: step, reason: "expected \(reason.rawValue), got \(result.refusal?.reason.rawValue ?? "applied")"
+      )
     }
   }
 
@@ -54,23 +55,30 @@ struct DemoPlayer {
         lifecycle.start(runID: try runID(plan), by: worker(plan)), .tenantArchived, "start \(plan)")
     case .heartbeat(let plan, let counts):
       try expectApplied(
-        lifecycle.heartbeat(runID: try runID(plan), summaryCounts: counts, by: worker(plan)), "heartbeat \(plan)")
+        lifecycle.heartbeat(runID: try runID(plan), summaryCounts: counts, by: worker(plan)),
+        "heartbeat \(plan)")
     case .complete(let plan, let outcome, let counts, let failures):
       try expectApplied(
         lifecycle.complete(
-          runID: try runID(plan), outcome: outcome, summaryCounts: counts, failures: failures, by: worker(plan)),
+          runID: try runID(plan), outcome: outcome, summaryCounts: counts, failures: failures,
+          by: worker(plan)),
         "complete \(plan)")
     case .bridge(let plan, let report):
       try expectApplied(
-        lifecycle.bridgeQueueFailure(runID: try runID(plan), report: report, by: worker(plan)), "bridge \(plan)")
+        lifecycle.bridgeQueueFailure(runID: try runID(plan), report: report, by: worker(plan)),
+        "bridge \(plan)")
     case .recordStatus(let plan, let status):
       guard let record = plans[plan].request.linkedRecord,
-        try lifecycle.database.updateLinkedRecord(kind: record.kind, externalID: record.externalID, status: status)
+        try lifecycle.database.updateLinkedRecord(
+          kind: record.kind, externalID: record.externalID, status: status)
           == 1
-      else { throw DemoSeedError.unexpectedRefusal(step: "record status \(plan)", reason: "no active linked run") }
+      else {
+        throw DemoSeedError.unexpectedRefusal(step: "record status \(plan)", reason: "no active linked run")
+      }
     case .lateHeartbeat(let plan, let counts):
       try expectRefused(
-        lifecycle.heartbeat(runID: try runID(plan), summaryCounts: counts, by: worker(plan)), .alreadyTerminal,
+        lifecycle.heartbeat(runID: try runID(plan), summaryCounts: counts, by: worker(plan)),
+        .alreadyTerminal,
         "late heartbeat \(plan)")
     case .lateComplete(let plan, let outcome, let counts):
       try expectRefused(

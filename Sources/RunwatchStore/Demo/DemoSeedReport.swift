@@ -80,11 +80,14 @@ public struct DemoSeedReport: Sendable {
       "Runs by freshness:",
     ]
     for state in Freshness.allCases {
-      lines.append("  \(state.rawValue.padding(toLength: 18, withPad: " ", startingAt: 0))\(freshnessCounts[state] ?? 0)")
+      lines.append(
+        "  \(state.rawValue.padding(toLength: 18, withPad: " ", startingAt: 0))\(freshnessCounts[state] ?? 0)"
+      )
     }
     lines.append("Reconciled runs by reason:")
     for reason in ReasonCode.allCases {
-      lines.append("  \(reason.rawValue.padding(toLength: 44, withPad: " ", startingAt: 0))\(reasonCounts[reason] ?? 0)")
+      lines.append(
+        "  \(reason.rawValue.padding(toLength: 44, withPad: " ", startingAt: 0))\(reasonCounts[reason] ?? 0)")
     }
     lines += [
       "Audit events \(auditEvents), notifications \(notifications), late reports \(lateReports).",

@@ -24,18 +24,22 @@ public enum DemoSeeder {
 
   /// Seeds `database` (which must be empty) and returns what was created. The policy used for thresholds is
   /// the database's own, so the states hold under the policy the server will run with.
-  public static func seed(into database: RunwatchDatabase, options: DemoSeedOptions) throws -> DemoSeedReport {
+  public static func seed(into database: RunwatchDatabase, options: DemoSeedOptions) throws -> DemoSeedReport
+  {
     let began = ContinuousClock.now
     let policy = database.policy
     let minimum = minimumRuns(policy: policy)
-    guard options.runs >= minimum else { throw DemoSeedError.tooFewRuns(requested: options.runs, minimum: minimum) }
+    guard options.runs >= minimum else {
+      throw DemoSeedError.tooFewRuns(requested: options.runs, minimum: minimum)
+    }
     guard try !hasData(database) else { throw DemoSeedError.databaseNotEmpty(path: database.pool.path) }
 
     let window = DemoWindow(policy: policy)
     let now = options.now
     let clock = ManualTimeSource(now.addingTimeInterval(-(window.historyStartAgo + 91 * 86_400)))
     let lifecycle = LifecycleService(database: database, clock: clock)
-    let identity = IdentityService(database: database, clock: clock, hasher: PasswordHasher(cost: options.passwordCost))
+    let identity = IdentityService(
+      database: database, clock: clock, hasher: PasswordHasher(cost: options.passwordCost))
 
     options.progress("Creating workspaces, tenants and demo users…")
     let (directory, tokens) = try makeDirectory(identity: identity, database: database, clock: clock)
@@ -93,7 +97,8 @@ public enum DemoSeeder {
   private static func makeDirectory(
     identity: IdentityService, database: RunwatchDatabase, clock: ManualTimeSource
   ) throws -> (DemoDirectory, [String: String]) {
-    var directory = DemoDirectory(workspaces: [], activeTenants: [], archivedTenants: [], userIDs: [:], workers: [])
+    var directory = DemoDirectory(
+      workspaces: [], activeTenants: [], archivedTenants: [], userIDs: [:], workers: [])
     var tokens: [String: String] = [:]
     for spec in DemoCatalog.workspaces {
       let workspace = try database.addWorkspace(slug: spec.slug, name: spec.name, at: clock.now())
@@ -103,7 +108,8 @@ public enum DemoSeeder {
         let tenant = try database.addTenant(workspaceID: workspace.id, name: name, at: clock.now())
         if spec.archivedTenants.contains(name) { archived.append(tenant) } else { active.append(tenant) }
       }
-      let token = try identity.createAPIToken(workspaceID: workspace.id, name: workerTokenName(slug: spec.slug))
+      let token = try identity.createAPIToken(
+        workspaceID: workspace.id, name: workerTokenName(slug: spec.slug))
       tokens[spec.slug] = token.secret
       directory.workspaces.append(workspace)
       directory.activeTenants.append(active)
@@ -112,7 +118,8 @@ public enum DemoSeeder {
         Actor(kind: .token, label: "token:\(workerTokenName(slug: spec.slug))", source: "api"))
     }
     for credential in DemoCatalog.credentials {
-      let user = try identity.addUser(email: credential.email, name: credential.name, password: credential.password)
+      let user = try identity.addUser(
+        email: credential.email, name: credential.name, password: credential.password)
       directory.userIDs[credential.email] = user.id
       for (slug, role) in credential.roles {
         guard let index = directory.workspaces.firstIndex(where: { $0.slug == slug }) else { continue }
@@ -124,7 +131,8 @@ public enum DemoSeeder {
         }
         try database.grant(
           userID: user.id, workspaceID: directory.workspaces[index].id, role: role,
-          tenantIDs: CapabilityRegistry.isEntitledToAllTenants(role) ? [] : granted.map(\.id), at: clock.now())
+          tenantIDs: CapabilityRegistry.isEntitledToAllTenants(role) ? [] : granted.map(\.id), at: clock.now()
+        )
       }
     }
     return (directory, tokens)
@@ -161,11 +169,15 @@ public enum DemoSeeder {
           reasons[reason] = Int(row.int64("runs") ?? 0)
         }
       }
-      func count(_ table: String) throws -> Int { Int(try connection.scalar("SELECT COUNT(*) FROM \(table)") ?? 0) }
+      func count(_ table: String) throws -> Int {
+        Int(try connection.scalar("SELECT COUNT(*) FROM \(table)") ?? 0)
+      }
       return DemoSeedReport(
         workspaces: [], tenants: [], credentials: DemoCatalog.credentials, workerTokens: [:], richRuns: 0,
-        bulkRuns: 0, freshnessCounts: freshness, reasonCounts: reasons, auditEvents: try count("audit_events"),
-        notifications: try count("notifications"), lateReports: try count("late_reports"), richDuration: .zero,
+        bulkRuns: 0, freshnessCounts: freshness, reasonCounts: reasons,
+        auditEvents: try count("audit_events"),
+        notifications: try count("notifications"), lateReports: try count("late_reports"),
+        richDuration: .zero,
         bulkDuration: .zero, analyzeDuration: .zero, totalDuration: .zero)
     }
   }
