@@ -53,7 +53,7 @@ let package = Package(
     .target(
       name: "RunwatchWeb",
       dependencies: [
-        "HTTPServer", "RunwatchTemplates", "RunwatchStore", "RunwatchCore",
+        "HTTPServer", "RunwatchTemplates", "RunwatchStore", "RunwatchCore", "SecretKit",
         .product(name: "Logging", package: "swift-log"),
       ],
       resources: []),
