@@ -35,7 +35,8 @@ public struct RunwatchApp: Sendable {
     let sessionRoutes = SessionRoutes(gate: gate, loginForgery: try LoginForgeryGuard())
 
     var router = Router(policies: [SecurityHeaders()])
-    router.errorRenderer = { request, status in Self.errorResponse(for: request, status: status, pages: pages) }
+    router.errorRenderer = { request, status in Self.errorResponse(for: request, status: status, pages: pages)
+    }
     router.middleware = [
       FormProtection(
         loginForgery: sessionRoutes.loginForgery,
@@ -58,7 +59,9 @@ public struct RunwatchApp: Sendable {
     router.get("/") { _ in .redirect(to: LocalRedirect.fallback, status: .found) }
     if let assets = environment.assets {
       router.mount(assets)
-      router.get("/favicon.ico") { _ in .redirect(to: assets.url(for: "favicon.svg"), status: .movedPermanently) }
+      router.get("/favicon.ico") { _ in
+        .redirect(to: assets.url(for: "favicon.svg"), status: .movedPermanently)
+      }
     }
     sessionRoutes.register(on: &router)
     OpsRoutes(environment: environment, httpMetrics: httpMetrics, reconcileMetrics: reconcileMetrics)
@@ -86,7 +89,9 @@ public struct RunwatchApp: Sendable {
     }
     let code = status.reasonPhrase.lowercased().replacingOccurrences(of: " ", with: "_")
     let message = ShellPages.kind(for: status).sentence
-    return .json("{\"error\":{\"code\":\(Self.jsonString(code)),\"message\":\(Self.jsonString(message))}}\n", status: status)
+    return .json(
+      "{\"error\":{\"code\":\(Self.jsonString(code)),\"message\":\(Self.jsonString(message))}}\n",
+      status: status)
   }
 
   /// A JSON string literal (our own fixed wording only, but escaped properly all the same).

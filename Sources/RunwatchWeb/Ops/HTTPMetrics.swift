@@ -49,7 +49,8 @@ public final class HTTPMetrics: Sendable {
   public func record(_ metrics: RequestMetrics) {
     let route = Self.routeLabel(metrics.routeTemplate)
     let key = RequestKey(method: Self.methodLabel(metrics.method), route: route, status: metrics.status.code)
-    let seconds = Double(metrics.duration.components.seconds)
+    let seconds =
+      Double(metrics.duration.components.seconds)
       + Double(metrics.duration.components.attoseconds) / 1e18
     state.withLock { state in
       state.requests[key, default: 0] += 1
@@ -71,7 +72,8 @@ public final class HTTPMetrics: Sendable {
     for (key, count) in snapshot.requests.sorted(by: { $0.key < $1.key }) {
       text.sample(
         "runwatch_http_requests_total",
-        labels: [("method", key.method), ("route", key.route), ("status", "\(key.status)")], value: "\(count)")
+        labels: [("method", key.method), ("route", key.route), ("status", "\(key.status)")], value: "\(count)"
+      )
     }
     text.family(
       "runwatch_http_request_duration_seconds", type: "histogram", help: "Time to produce a response.")
@@ -90,7 +92,8 @@ public final class HTTPMetrics: Sendable {
         "runwatch_http_request_duration_seconds_sum", labels: [("route", route)],
         value: PrometheusText.number(histogram.sum))
       text.sample(
-        "runwatch_http_request_duration_seconds_count", labels: [("route", route)], value: "\(histogram.count)")
+        "runwatch_http_request_duration_seconds_count", labels: [("route", route)],
+        value: "\(histogram.count)")
     }
     return text.output
   }

@@ -35,6 +35,7 @@ struct OpsRoutes: Sendable {
       return .text("database unavailable\n", status: .serviceUnavailable)
     }
     let body = runs.exposition() + reconcileMetrics.exposition() + httpMetrics.exposition()
-    return HTTPResponse(status: .ok, headers: ["Content-Type": PrometheusText.contentType], body: Array(body.utf8))
+    return HTTPResponse(
+      status: .ok, headers: ["Content-Type": PrometheusText.contentType], body: Array(body.utf8))
   }
 }

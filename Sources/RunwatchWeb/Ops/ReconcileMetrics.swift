@@ -28,7 +28,8 @@ public final class ReconcileMetrics: Sendable {
       help: "Runs the scheduled reconciler completed as failed, by reason.")
     for reason in ReasonCode.allCases {
       text.sample(
-        "runwatch_reconciliations_total", labels: [("reason", reason.rawValue)], value: "\(snapshot[reason] ?? 0)")
+        "runwatch_reconciliations_total", labels: [("reason", reason.rawValue)],
+        value: "\(snapshot[reason] ?? 0)")
     }
     return text.output
   }

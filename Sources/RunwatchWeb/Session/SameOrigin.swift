@@ -7,12 +7,15 @@ enum SameOrigin {
   /// host and port differ from `Host`; an opaque `Origin: null`. Requests carrying none of these headers
   /// (old clients, scripts) rely on the CSRF token alone.
   static func allows(_ request: HTTPRequest) -> Bool {
-    if let site = request.headers["Sec-Fetch-Site"]?.lowercased(), site == "cross-site" || site == "same-site" {
+    if let site = request.headers["Sec-Fetch-Site"]?.lowercased(), site == "cross-site" || site == "same-site"
+    {
       return false
     }
     let source = request.headers["Origin"] ?? request.headers["Referer"]
     guard let source else { return true }
-    guard let host = request.headers["Host"], let sourceAuthority = authority(of: source) else { return false }
+    guard let host = request.headers["Host"], let sourceAuthority = authority(of: source) else {
+      return false
+    }
     return normalized(host) == sourceAuthority
   }
 

@@ -53,7 +53,8 @@ public struct SessionGate: Sendable {
             response = handler(request, viewer)
           }
           if let issuedCookie {
-            response.headers.add("Set-Cookie", SessionCookie.session(issuedCookie, secure: options.secureCookies))
+            response.headers.add(
+              "Set-Cookie", SessionCookie.session(issuedCookie, secure: options.secureCookies))
           }
           return response
         }
@@ -76,7 +77,8 @@ public struct SessionGate: Sendable {
       {
         return try trustedSignIn(email: vouched, replacing: cookie)
       }
-      return try viewer(session: session, cookie: cookie).map { .viewer($0, issuedCookie: nil) } ?? .noWorkspace
+      return try viewer(session: session, cookie: cookie).map { .viewer($0, issuedCookie: nil) }
+        ?? .noWorkspace
     }
     if let vouched { return try trustedSignIn(email: vouched, replacing: cookie) }
     return .anonymous(hadCookie: cookie != nil)

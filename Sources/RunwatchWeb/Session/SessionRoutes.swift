@@ -75,7 +75,8 @@ struct SessionRoutes: Sendable {
   func refusedLogin(_ request: HTTPRequest) -> HTTPResponse {
     let form = request.formParameters
     let next = form.first("next").flatMap { LocalRedirect.isLocalPath($0) ? $0 : nil }
-    let view = LoginView(email: form.first("email") ?? "", next: next ?? "", csrfToken: "", error: .expiredForm)
+    let view = LoginView(
+      email: form.first("email") ?? "", next: next ?? "", csrfToken: "", error: .expiredForm)
     return loginForm(request, view: view, status: .forbidden)
   }
 
