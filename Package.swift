@@ -81,7 +81,10 @@ let package = Package(
     .testTarget(name: "HTTPServerTests", dependencies: ["HTTPServer"]),
     .testTarget(
       name: "RunwatchWebTests",
-      dependencies: ["RunwatchWeb", "RunwatchStore", "RunwatchCore", "HTTPServer", "RunwatchTemplates"]),
+      dependencies: [
+        "RunwatchWeb", "RunwatchStore", "RunwatchCore", "HTTPServer", "RunwatchTemplates", "SecretKit",
+        .product(name: "Logging", package: "swift-log"),
+      ]),
     .testTarget(name: "RunwatchCLITests", dependencies: ["RunwatchCLI", "RunwatchStore", "RunwatchCore"]),
   ],
   swiftLanguageModes: [.v6]
