@@ -85,7 +85,8 @@ let package = Package(
         "RunwatchWeb", "RunwatchStore", "RunwatchCore", "HTTPServer", "RunwatchTemplates", "SecretKit",
         .product(name: "Logging", package: "swift-log"),
       ]),
-    .testTarget(name: "RunwatchCLITests", dependencies: ["RunwatchCLI", "RunwatchStore", "RunwatchCore"]),
+    .testTarget(
+      name: "RunwatchCLITests", dependencies: ["RunwatchCLI", "RunwatchStore", "RunwatchCore", "RunwatchWeb"]),
   ],
   swiftLanguageModes: [.v6]
 )
