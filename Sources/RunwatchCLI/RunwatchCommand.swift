@@ -15,6 +15,7 @@ public struct RunwatchCommand: ParsableCommand {
       TokenCommand.self,
       ReconcileCommand.self,
       ServeCommand.self,
+      DemoCommand.self,
     ])
 
   /// Creates the command.

@@ -27,7 +27,7 @@ extension RunwatchDatabase {
     if goingNewer, let after { condition.add("id > ?", [after]) }
     let order = goingNewer ? "ASC" : "DESC"
     let sql = """
-      SELECT \(OperationRun.selectColumns) FROM operation_runs \(condition.whereClause)
+      SELECT \(OperationRun.selectColumns) FROM operation_runs \(filter.indexHint) \(condition.whereClause)
       ORDER BY id \(order) LIMIT ?
       """
     return try pool.read { connection in
@@ -41,14 +41,17 @@ extension RunwatchDatabase {
       let olderExists = goingNewer ? true : hasMore
       let newerExists =
         goingNewer
-        ? hasMore : try exists(newerThan: newest.id, condition: condition, in: connection, skipping: before)
+        ? hasMore
+        : try exists(
+          newerThan: newest.id, filter: filter, condition: condition, in: connection, skipping: before)
       return RunPage(
         runs: runs, olderCursor: olderExists ? oldest.id : nil, newerCursor: newerExists ? newest.id : nil)
     }
   }
 
   private func exists(
-    newerThan id: Int64, condition: SQLCondition, in connection: Connection, skipping before: Int64?
+    newerThan id: Int64, filter: RunFilter, condition: SQLCondition, in connection: Connection,
+    skipping before: Int64?
   )
     throws -> Bool
   {
@@ -58,7 +61,7 @@ extension RunwatchDatabase {
     newer.fragments = Array(condition.fragments.dropLast())
     newer.arguments = Array(condition.arguments.dropLast())
     newer.add("id > ?", [id])
-    let sql = "SELECT 1 FROM operation_runs \(newer.whereClause) LIMIT 1"
+    let sql = "SELECT 1 FROM operation_runs \(filter.indexHint) \(newer.whereClause) LIMIT 1"
     return try connection.queryOne(sql, newer.arguments) != nil
   }
 
@@ -71,6 +74,18 @@ extension RunwatchDatabase {
       Int(
         try connection.scalar(
           "SELECT COUNT(*) FROM operation_runs \(condition.whereClause)", condition.arguments) ?? 0)
+    }
+  }
+}
+
+extension RunFilter {
+  /// The index a page of runs under this filter should walk. The active freshness states only ever match
+  /// active runs, so they walk the small covering partial index of active runs in id order; left to itself,
+  /// a planner without statistics walks the whole workspace instead (hundreds of milliseconds at 1M runs).
+  var indexHint: String {
+    switch freshness {
+    case .freshActive?, .likelyStale?, .unknown?: "INDEXED BY runs_active_covering"
+    case .reconciledFailed?, .terminalNormal?, nil: ""
     }
   }
 }

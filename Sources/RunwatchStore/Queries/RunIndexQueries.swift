@@ -1,0 +1,120 @@
+import Foundation
+import RunwatchCore
+import SQLiteDB
+
+// Read-only lookups the Operations pages need beside `listRuns`: names for one page of rows (one query per
+// kind, never one per row), the uncovered types that exist, and the "reconciled in the last 24 h" count.
+extension RunwatchDatabase {
+  /// Display names of the tenants `ids`, in one query. Unknown ids are simply absent.
+  public func tenantNames(ids: some Collection<Int64>) throws -> [Int64: String] {
+    try names(table: "tenants", ids: ids)
+  }
+
+  /// Display names of the users `ids`, in one query. Unknown ids are simply absent.
+  public func userNames(ids: some Collection<Int64>) throws -> [Int64: String] {
+    try names(table: "users", ids: ids)
+  }
+
+  /// `table` is one of two constants above, never user input; the ids are bound.
+  private func names(table: StaticString, ids: some Collection<Int64>) throws -> [Int64: String] {
+    let unique = Array(Set(ids)).sorted()
+    guard !unique.isEmpty else { return [:] }
+    let sql = "SELECT id, name FROM \(table) WHERE id IN (\(SQLCondition.placeholders(unique.count)))"
+    return try pool.read { connection in
+      var result: [Int64: String] = [:]
+      for row in try connection.query(sql, unique) {
+        if let id = row.int64("id") { result[id] = row.string("name") ?? "" }
+      }
+      return result
+    }
+  }
+
+  /// Operation types present in `scope` that the policy does not cover, sorted, at most `limit`.
+  ///
+  /// Walks the distinct types of the workspace with one index seek per type (a loose index scan over
+  /// `runs_by_workspace_type`) instead of reading every run. For a viewer limited to some tenants a type is
+  /// kept only when one of its runs is visible, so the filter never names a type the viewer has no run of.
+  public func uncoveredTypes(scope: RunScope, limit: Int = 50) throws -> [String] {
+    let covered = Set(policy.types.keys)
+    return try pool.read { connection in
+      var found: [String] = []
+      var last: String? = nil
+      // Bounded twice: by the number of distinct types and by `limit` plus the covered types.
+      for _ in 0..<(limit + covered.count + 1) {
+        var condition = SQLCondition()
+        condition.add("workspace_id = ?", [scope.workspaceID])
+        if let last { condition.add("type > ?", [last]) }
+        guard
+          let type = try connection.queryOne(
+            "SELECT MIN(type) AS type FROM operation_runs \(condition.whereClause)", condition.arguments)?
+            .string("type")
+        else { break }
+        last = type
+        // Uncovered types need only `operations.view`, so hidden types never apply to them.
+        if covered.contains(type) { continue }
+        if try Self.hasVisibleRun(ofType: type, scope: scope, in: connection) {
+          found.append(type)
+          if found.count == limit { break }
+        }
+      }
+      return found
+    }
+  }
+
+  /// Whether a run of `type` exists in `scope`: one seek per visible tenant (and one for workspace-level runs)
+  /// on `runs_by_type_tenant`, never a walk through the type's runs.
+  private static func hasVisibleRun(ofType type: String, scope: RunScope, in connection: Connection) throws
+    -> Bool
+  {
+    guard let tenantIDs = scope.tenantIDs else { return true }
+    if !tenantIDs.isEmpty {
+      let sql = """
+        SELECT 1 FROM operation_runs INDEXED BY runs_by_type_tenant
+        WHERE type = ? AND tenant_id IN (\(SQLCondition.placeholders(tenantIDs.count))) LIMIT 1
+        """
+      if try connection.queryOne(sql, [type as any SQLBindable] + tenantIDs) != nil { return true }
+    }
+    guard scope.includesWorkspaceLevelRuns else { return false }
+    return try connection.queryOne(
+      """
+      SELECT 1 FROM operation_runs INDEXED BY runs_by_type_tenant
+      WHERE type = ? AND tenant_id IS NULL AND workspace_id = ? LIMIT 1
+      """, [type, scope.workspaceID]) != nil
+  }
+
+  /// Active runs in `scope` that are within their window (`fresh_active`) and past it (`likely_stale`) at
+  /// `now`: the index's first two tiles, in one pass over the workspace's active runs.
+  ///
+  /// `INDEXED BY` pins the covering partial index: with many stale runs the planner would otherwise pick the
+  /// `stale_at` index and read every matching row from the table to check its workspace and tenant.
+  public func activeCounts(scope: RunScope, now: Date) throws -> (freshActive: Int, likelyStale: Int) {
+    var condition = SQLCondition()
+    condition.add("status IN ('queued', 'running')")
+    scope.apply(to: &condition)
+    let sql = """
+      SELECT COALESCE(SUM(stale_at > ?), 0) AS fresh, COALESCE(SUM(stale_at <= ?), 0) AS stale
+      FROM operation_runs INDEXED BY runs_active_covering \(condition.whereClause)
+      """
+    return try pool.read { connection in
+      let row = try connection.queryOne(sql, [now, now] + condition.arguments)
+      return (Int(row?.int64("fresh") ?? 0), Int(row?.int64("stale") ?? 0))
+    }
+  }
+
+  /// Runs in `scope` completed as failed by reconciliation at or after `since` (the index's "reconciled in
+  /// the last 24 h" tile). Answered from the partial index on `reconciled_at`.
+  public func countReconciledFailed(scope: RunScope, since: Date) throws -> Int {
+    var condition = SQLCondition()
+    condition.add("reconciliation_reason IS NOT NULL AND reconciled_at >= ?", [since])
+    scope.apply(to: &condition)
+    condition.add("outcome = 'failed'")
+    // Pinned: one day of reconciliations is small, while the workspace or outcome indexes the planner might
+    // pick without statistics hold every failed run ever.
+    return try pool.read { connection in
+      Int(
+        try connection.scalar(
+          "SELECT COUNT(*) FROM operation_runs INDEXED BY runs_reconciled_by_time \(condition.whereClause)",
+          condition.arguments) ?? 0)
+    }
+  }
+}

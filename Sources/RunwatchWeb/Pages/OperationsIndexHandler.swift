@@ -1,0 +1,104 @@
+import Foundation
+import HTTPServer
+import RunwatchCore
+import RunwatchStore
+import RunwatchTemplates
+
+/// `GET /operations`: the runs the viewer could open, newest first, filtered and keyset-paginated.
+struct OperationsIndexHandler: Sendable {
+  /// Rows per page.
+  static let pageSize = 50
+
+  let environment: WebEnvironment
+
+  func respond(to request: HTTPRequest, viewer: Viewer) -> HTTPResponse {
+    PageResponses.guarded(request, viewer: viewer, environment: environment) {
+      let database = environment.database
+      let scope: RunScope
+      switch database.runScope(for: viewer.principal, in: viewer.workspace.id) {
+      case .allowed(let allowed): scope = allowed
+      case .notFound: return PageResponses.error(.notFound, viewer: viewer, environment: environment)
+      case .forbidden(let capability):
+        return PageResponses.error(
+          .forbidden(missingCapability: capability.rawValue), viewer: viewer, environment: environment)
+      }
+      let now = environment.clock.now()
+      let tenantOptions = try visibleTenants(scope: scope)
+      let typeOptions = try offeredTypes(scope: scope)
+      let reader = QueryReader(query: request.query)
+      let selection = try Self.selection(
+        reader, typeOptions: Set(typeOptions).union(environment.policy.types.keys),
+        tenantIDs: Set(tenantOptions.map(\.id)))
+      let cursor = try reader.cursor()
+      let filter = RunFilter(
+        freshness: selection.freshness, status: selection.status, outcome: selection.outcome,
+        type: selection.type, tenantID: selection.tenantID)
+      let page = try database.listRuns(
+        scope: scope, filter: filter, before: cursor.before, after: cursor.after, limit: Self.pageSize,
+        now: now)
+      let view = OperationsIndexView(
+        counts: try counts(scope: scope, now: now), filters: selection, typeOptions: typeOptions,
+        tenantOptions: tenantOptions, rows: try rows(for: page.runs, now: now),
+        page: KeysetPage(
+          newerCursor: page.newerCursor.map(String.init), olderCursor: page.olderCursor.map(String.init)),
+        now: now)
+      return PageResponses.page(
+        OperationsIndexPage.render(
+          view, chrome: viewer.chrome(environment: environment, section: .operations)))
+    }
+  }
+
+  /// The filters, each allow-listed: enum values by their raw values, types from `typeOptions`, tenants from
+  /// those visible to the viewer (a tenant outside the scope is refused, not silently emptied).
+  static func selection(_ reader: QueryReader, typeOptions: Set<String>, tenantIDs: Set<Int64>)
+    throws(BadParameter) -> RunFilterSelection
+  {
+    RunFilterSelection(
+      freshness: try reader.value("freshness", Freshness.init(rawValue:)),
+      status: try reader.value("status", RunStatus.init(rawValue:)),
+      outcome: try reader.value("outcome", RunOutcome.init(rawValue:)),
+      type: try reader.value("type") { typeOptions.contains($0) ? $0 : nil },
+      tenantID: try reader.value("tenant") { text in
+        Int64(pathParameter: text).flatMap { tenantIDs.contains($0) ? $0 : nil }
+      })
+  }
+
+  /// Tenants of the workspace inside the viewer's scope, by name.
+  private func visibleTenants(scope: RunScope) throws -> [TenantOption] {
+    let allowed = scope.tenantIDs.map(Set.init)
+    return try environment.database.tenants(workspaceID: scope.workspaceID)
+      .filter { allowed?.contains($0.id) ?? true }
+      .map { TenantOption(id: $0.id, name: $0.name) }
+  }
+
+  /// Covered types the viewer may see, then uncovered types that have visible runs.
+  private func offeredTypes(scope: RunScope) throws -> [String] {
+    let hidden = Set(scope.hiddenTypes)
+    let covered = environment.policy.types.keys.filter { !hidden.contains($0) }.sorted()
+    return covered + (try environment.database.uncoveredTypes(scope: scope))
+  }
+
+  private func counts(scope: RunScope, now: Date) throws -> OperationsCounts {
+    let database = environment.database
+    let active = try database.activeCounts(scope: scope, now: now)
+    return OperationsCounts(
+      active: active.freshActive, likelyStale: active.likelyStale,
+      reconciledLast24Hours: try database.countReconciledFailed(
+        scope: scope, since: now.addingTimeInterval(-24 * 3600)))
+  }
+
+  /// Rows for one page, with tenant and initiator names fetched in one query each.
+  private func rows(for runs: [OperationRun], now: Date) throws -> [RunRow] {
+    let database = environment.database
+    let policy = environment.policy
+    let tenantNames = try database.tenantNames(ids: runs.compactMap(\.tenantID))
+    let userNames = try database.userNames(ids: runs.compactMap(\.initiatorUserID))
+    return runs.map { run in
+      RunRow(
+        run: run, freshness: run.freshness(policy: policy, now: now),
+        tenantName: run.tenantID.map { tenantNames[$0] ?? "Tenant #\($0)" },
+        initiatorName: run.initiatorUserID.map { userNames[$0] ?? "User #\($0)" },
+        expectedRuntimeSeconds: policy.types[run.type]?.expectedRuntimeSeconds)
+    }
+  }
+}

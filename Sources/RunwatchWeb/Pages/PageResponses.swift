@@ -1,0 +1,68 @@
+import Foundation
+import HTTPServer
+import Logging
+import RunwatchCore
+import RunwatchStore
+import RunwatchTemplates
+
+/// Turns rendered pages and failures into responses, in one place, so every page and the session layer
+/// answer errors with the same styled document and status.
+public enum PageResponses {
+  /// The styled error page for `kind`, with the status `kind` implies. `viewer` nil renders the anonymous
+  /// chrome (sign-in pages, requests without a session). The body never mentions the request, so a missing
+  /// run and a run the viewer may not see give byte-identical 404 bodies.
+  public static func error(_ kind: ErrorPageKind, viewer: Viewer?, environment: WebEnvironment)
+    -> HTTPResponse
+  {
+    let chrome = chrome(for: viewer, environment: environment)
+    return .html(ErrorPage.render(kind, chrome: chrome).rendered, status: HTTPStatus(code: kind.status))
+  }
+
+  /// The 400 page for a query parameter whose value is not accepted, naming the parameter (never echoing
+  /// its value).
+  public static func badParameter(_ name: String, viewer: Viewer?, environment: WebEnvironment)
+    -> HTTPResponse
+  {
+    let kind = ErrorPageKind.badRequest
+    let main: HTML = """
+      <div class="error-page" data-status="\(kind.status)">
+      <p class="error-page__status">Error \(kind.status)</p>
+      <h1>\(kind.title)</h1>
+      <p>\(kind.sentence)</p>
+      <p class="error-page__parameter">Parameter: <code>\(name)</code></p>
+      <p><a class="button" href="/operations">Go to Operations</a></p>
+      </div>
+      """
+    let document = Layout.document(
+      title: kind.title, chrome: chrome(for: viewer, environment: environment), main: main)
+    return .html(document.rendered, status: .badRequest)
+  }
+
+  /// A 200 page.
+  static func page(_ html: HTML) -> HTTPResponse { .html(html.rendered) }
+
+  /// Runs a page body, mapping a rejected parameter to its 400 page and any other failure (a database
+  /// error) to a logged 500 page, so a handler never crashes or drops the connection.
+  static func guarded(
+    _ request: HTTPRequest, viewer: Viewer, environment: WebEnvironment, _ body: () throws -> HTTPResponse
+  ) -> HTTPResponse {
+    do {
+      return try body()
+    } catch let rejected as BadParameter {
+      return badParameter(rejected.name, viewer: viewer, environment: environment)
+    } catch {
+      environment.logger.error(
+        "page failed",
+        metadata: [
+          "http.route": .string(request.routeTemplate ?? "-"),
+          "error.type": .string(String(describing: type(of: error))),
+        ])
+      return self.error(.internalError, viewer: viewer, environment: environment)
+    }
+  }
+
+  private static func chrome(for viewer: Viewer?, environment: WebEnvironment) -> PageChrome {
+    viewer?.chrome(environment: environment, section: nil)
+      ?? PageChrome(assets: environment.assetVersions, user: nil)
+  }
+}

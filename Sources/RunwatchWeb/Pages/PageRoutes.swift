@@ -1,0 +1,22 @@
+import HTTPServer
+
+/// The signed-in pages: Operations index, run detail, audit log and notifications.
+public enum PageRoutes {
+  /// Registers every page route on `router`. `signedIn` (from the session layer) turns a page handler into a
+  /// router handler: it resolves the session to a `Viewer`, redirects anonymous users to sign-in, and checks
+  /// CSRF and origin on POSTs before the page handler runs.
+  public static func register(
+    on router: inout Router, environment: WebEnvironment,
+    signedIn: @escaping @Sendable (@escaping PageHandler) -> Router.Handler
+  ) {
+    let operations = OperationsIndexHandler(environment: environment)
+    let detail = RunDetailHandler(environment: environment)
+    let audit = AuditHandler(environment: environment)
+    let notifications = NotificationsHandler(environment: environment)
+    router.get("/operations", signedIn { operations.respond(to: $0, viewer: $1) })
+    router.get("/operations/:id(id)", signedIn { detail.respond(to: $0, viewer: $1) })
+    router.get("/audit", signedIn { audit.respond(to: $0, viewer: $1) })
+    router.get("/notifications", signedIn { notifications.list($0, viewer: $1) })
+    router.post("/notifications/:id(id)/read", signedIn { notifications.markRead($0, viewer: $1) })
+  }
+}

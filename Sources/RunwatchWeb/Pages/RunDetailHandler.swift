@@ -1,0 +1,63 @@
+import Foundation
+import HTTPServer
+import RunwatchCore
+import RunwatchStore
+import RunwatchTemplates
+
+/// `GET /operations/<id>`: the canonical run page. Authorization decides first; a run the viewer must not know
+/// about answers exactly like a missing one.
+struct RunDetailHandler: Sendable {
+  /// Related audit events shown (newest first); the full history is in `/audit?run=<id>`.
+  static let auditEventLimit = 20
+
+  let environment: WebEnvironment
+
+  func respond(to request: HTTPRequest, viewer: Viewer) -> HTTPResponse {
+    PageResponses.guarded(request, viewer: viewer, environment: environment) {
+      guard let id = request.pathParameter("id", as: Int64.self) else {
+        return PageResponses.error(.notFound, viewer: viewer, environment: environment)
+      }
+      let run: OperationRun
+      switch try environment.database.authorizeRun(id: id, principal: viewer.principal) {
+      case .allowed(let allowed): run = allowed
+      case .notFound: return PageResponses.error(.notFound, viewer: viewer, environment: environment)
+      case .forbidden(let capability):
+        return PageResponses.error(
+          .forbidden(missingCapability: capability.rawValue), viewer: viewer, environment: environment)
+      }
+      let view = try detailView(for: run, now: environment.clock.now())
+      return PageResponses.page(
+        RunDetailPage.render(view, chrome: viewer.chrome(environment: environment, section: .operations)))
+    }
+  }
+
+  private func detailView(for run: OperationRun, now: Date) throws -> RunDetailView {
+    let database = environment.database
+    let policy = environment.policy
+    let freshness = run.freshness(policy: policy, now: now)
+    let tenantName = try run.tenantID.map { id in try database.tenantNames(ids: [id])[id] ?? "Tenant #\(id)" }
+    let initiatorName = try run.initiatorUserID.map { id in
+      try database.userNames(ids: [id])[id] ?? "User #\(id)"
+    }
+    let lateReports = try database.lateReports(runID: run.id).map {
+      LateReportItem(
+        id: $0.id, receivedAt: $0.receivedAt, kind: $0.kind, reporter: $0.reporter, payload: $0.payload)
+    }
+    let auditEvents = try database.recentAuditEvents(runID: run.id, limit: Self.auditEventLimit).map(
+      AuditEventItem.init(event:))
+    return RunDetailView(
+      run: run, freshness: freshness, tenantName: tenantName, initiatorName: initiatorName,
+      expectedRuntimeSeconds: policy.types[run.type]?.expectedRuntimeSeconds,
+      staleThresholdSeconds: run.staleThresholdSeconds(policy: policy),
+      nextReconcileAt: freshness == .likelyStale ? Self.nextTick(after: now, policy: policy) : nil,
+      lateReports: lateReports, auditEvents: auditEvents, now: now)
+  }
+
+  /// The next reconcile tick: `now` rounded up to the next multiple of the policy's interval. The loop ticks
+  /// on that cadence, so this is when a likely-stale run will be healed at the latest (give or take a tick).
+  static func nextTick(after now: Date, policy: LifecyclePolicy) -> Date {
+    let interval = Double(max(1, policy.reconcile.intervalSeconds))
+    let next = (now.timeIntervalSince1970 / interval).rounded(.down) * interval + interval
+    return Date(timeIntervalSince1970: next)
+  }
+}

@@ -1,0 +1,49 @@
+import Foundation
+import RunwatchCore
+import RunwatchStore
+import Testing
+
+@testable import RunwatchCLI
+
+@Suite("runwatch demo seed")
+struct DemoCommandTests {
+  @Test("seeds, prints counts per state and the credentials, then refuses to seed again without --reset")
+  func seedThenRefuseThenReset() throws {
+    let cli = try CLIHarness()
+    let minimum = String(DemoSeeder.minimumRuns(policy: .builtIn))
+    let output = cli.succeed(["demo", "seed", "--runs", minimum, "--seed", "3"]).joined(separator: "\n")
+    for state in Freshness.allCases { #expect(output.contains(state.rawValue)) }
+    for credential in DemoCatalog.credentials {
+      #expect(output.contains(credential.email) && output.contains(credential.password))
+    }
+    #expect(output.contains("Seeded \(minimum) runs"))
+    let database = try cli.database()
+    #expect(try database.pool.read { try $0.scalar("SELECT COUNT(*) FROM operation_runs") } == Int64(minimum))
+
+    let again = cli.run(["demo", "seed"])
+    #expect(again.exitCode == 1)
+    #expect(again.errorMessage.contains("already holds data") && again.errorMessage.contains("--reset"))
+
+    cli.succeed(["demo", "seed", "--runs", "60", "--reset"])
+    #expect(try cli.database().pool.read { try $0.scalar("SELECT COUNT(*) FROM operation_runs") } == 60)
+  }
+
+  @Test("too few runs is a clear error and writes nothing")
+  func tooFewRuns() throws {
+    let cli = try CLIHarness()
+    let outcome = cli.run(["demo", "seed", "--runs", "5"])
+    #expect(outcome.exitCode != 0)
+    #expect(outcome.errorMessage.contains("too few"))
+    #expect(!FileManager.default.fileExists(atPath: cli.path))
+  }
+
+  @Test("--reset refuses to delete a file that is not an SQLite database")
+  func resetKeepsForeignFiles() throws {
+    let cli = try CLIHarness()
+    try Data("my notes".utf8).write(to: URL(fileURLWithPath: cli.path))
+    let outcome = cli.run(["demo", "seed", "--reset"])
+    #expect(outcome.exitCode == 1)
+    #expect(outcome.errorMessage.contains("not an SQLite database"))
+    #expect(try String(contentsOfFile: cli.path, encoding: .utf8) == "my notes")
+  }
+}

@@ -1,0 +1,118 @@
+import Foundation
+import HTTPServer
+import RunwatchCore
+import RunwatchStore
+import RunwatchWeb
+import Testing
+
+/// `GET /operations/<id>`: the canonical run page, its 404/403 semantics and escaping.
+@Suite struct PageRunDetailTests {
+  @Test func reconciledRunShowsExplanationTimelineLateReportsAndAuditEvents() throws {
+    let fixture = try PageFixture()
+    let run = try fixture.run("policy.sync")
+    fixture.clock.advance(by: 1_000)
+    try fixture.reconcile(run)
+    _ = try fixture.lifecycle.complete(runID: run.id, outcome: .succeeded, by: fixture.worker)  // late
+    let response = fixture.get("/operations/\(run.id)")
+    #expect(response.status == .ok)
+    let html = response.bodyText
+    #expect(html.contains("data-run-id=\"\(run.id)\" data-freshness=\"reconciled_failed\""))
+    #expect(html.contains("data-reason-code=\"run.stale_queued\""))
+    #expect(html.contains("Tenant: <strong>Contoso</strong>"))
+    #expect(html.contains("Started by <strong>Owner User</strong>"))
+    #expect(html.contains("<h2 id=\"late-title\">Late reports</h2>"))
+    #expect(html.contains("from <code>token:fleet-1</code>"))
+    #expect(html.contains("(expected about 2 min)"))
+    // Related audit events, newest first, each opening the audit panel.
+    let events = try fixture.database.auditEvents(runID: run.id).map(\.id)
+    let links = html.components(separatedBy: "<a href=\"/audit?event=").dropFirst().compactMap {
+      Int64($0.prefix { $0.isNumber })
+    }
+    #expect(links == events.reversed())
+    #expect(html.contains("by Scheduled reconciler"))
+  }
+
+  @Test func relatedAuditEventsAreBoundedToTheNewest20() throws {
+    let fixture = try PageFixture()
+    let run = try fixture.run("policy.sync")
+    _ = try fixture.lifecycle.complete(runID: run.id, outcome: .succeeded, by: fixture.worker)
+    for _ in 0..<30 {
+      _ = try fixture.lifecycle.complete(runID: run.id, outcome: .succeeded, by: fixture.worker)
+    }
+    let html = fixture.get("/operations/\(run.id)").bodyText
+    let links = html.components(separatedBy: "<a href=\"/audit?event=").dropFirst().compactMap {
+      Int64($0.prefix { $0.isNumber })
+    }
+    let all = try fixture.database.auditEvents(runID: run.id).map(\.id)
+    #expect(all.count > 20)
+    #expect(links == Array(all.reversed().prefix(20)))
+  }
+
+  @Test func likelyStaleRunExplainsTheWindowAndTheNextTick() throws {
+    let fixture = try PageFixture()
+    let run = try fixture.run("policy.sync")
+    fixture.clock.advance(by: 1_000)
+    let html = fixture.get("/operations/\(run.id)").bodyText
+    #expect(html.contains("data-freshness=\"likely_stale\""))
+    #expect(html.contains("data-reason-code=\"run.stale_queued\""))
+    #expect(html.contains("past its allowed window of 15 min"))
+    #expect(html.contains("at the next reconciliation tick (due"))
+    let now = fixture.clock.now()
+    let next = try #require(
+      html.components(separatedBy: "<time datetime=\"").dropFirst().map { String($0.prefix { $0 != "\"" }) }
+        .compactMap { ISO8601DateFormatter().date(from: $0) }.first { $0 > now })
+    #expect(next.timeIntervalSince(now) <= 60)
+    #expect(Int(next.timeIntervalSince1970) % 60 == 0)
+  }
+
+  @Test func missingOtherTenantAndOtherWorkspaceAnswerTheSame404() throws {
+    let fixture = try PageFixture()
+    let fabrikamRun = try fixture.run("policy.sync", tenant: fixture.fabrikam)
+    let foreign = try fixture.run("policy.sync", tenant: fixture.initech, workspace: fixture.globex)
+    let missing = fixture.get("/operations/999999", as: "operator")
+    let otherTenant = fixture.get("/operations/\(fabrikamRun.id)", as: "operator")
+    let otherWorkspace = fixture.get("/operations/\(foreign.id)", as: "operator")
+    #expect(missing.status == .notFound)
+    #expect(otherTenant.status == .notFound)
+    #expect(otherWorkspace.status == .notFound)
+    #expect(otherTenant.body == missing.body)
+    #expect(otherWorkspace.body == missing.body)
+    #expect(missing.bodyText.contains("Not found"))
+    // The owner of the workspace does see the Fabrikam run.
+    #expect(fixture.get("/operations/\(fabrikamRun.id)").status == .ok)
+  }
+
+  @Test(arguments: [
+    "/operations/abc", "/operations/-1", "/operations/0", "/operations/123456789012345678901234567890",
+  ])
+  func malformedIDsNeverReachTheHandler(_ target: String) throws {
+    let fixture = try PageFixture()
+    #expect(fixture.get(target).status == .notFound)
+  }
+
+  @Test func readonlyLackingTheTypeCapabilityGets403NamingIt() throws {
+    let fixture = try PageFixture()
+    let restore = try fixture.run("restore.execute")
+    let response = fixture.get("/operations/\(restore.id)", as: "readonly")
+    #expect(response.status == .forbidden)
+    #expect(response.bodyText.contains("Missing capability: <code>restore.view</code>"))
+    #expect(fixture.get("/operations/\(restore.id)", as: "operator").status == .ok)
+  }
+
+  @Test func scriptsAndQuotesInContextAndFailuresRenderInert() throws {
+    let fixture = try PageFixture()
+    let payload = "<script>alert(\"x\")</script>' onmouseover='y"
+    let run = try fixture.run("policy.sync", context: ["note": .string(payload)])
+    _ = try fixture.lifecycle.start(runID: run.id, by: fixture.worker)
+    _ = try fixture.lifecycle.fail(
+      runID: run.id, failures: [RunFailure(code: "x<b>", message: payload)], by: fixture.worker)
+    for target in ["/operations", "/operations/\(run.id)"] {
+      let html = fixture.get(target).bodyText
+      #expect(!html.contains("<script>alert"), "\(target)")
+      #expect(!html.contains("' onmouseover='"), "\(target)")
+      #expect(!html.contains("<b>"), "\(target)")
+    }
+    let detail = fixture.get("/operations/\(run.id)").bodyText
+    #expect(detail.contains("&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt;&#39; onmouseover=&#39;y"))
+  }
+}
