@@ -39,6 +39,12 @@ struct ServeCommand: ParsableCommand {
   @Option(name: .long, help: "Log level: info or debug (debug logs one line per request).")
   var logLevel: ServeLogLevel = .info
 
+  @Flag(
+    name: .long,
+    help:
+      "Demo mode: seconds-long demo policy (unless --policy), seed an empty database, run a simulated fleet.")
+  var demo = false
+
   func validate() throws {
     if let port = try resolvedPort(), !(0...65535).contains(port) {
       throw ValidationError("--port must be between 0 and 65535, got \(port).")
@@ -92,7 +98,7 @@ struct ServeCommand: ParsableCommand {
   /// `Actor.scheduledReconciler`, session janitor). Extension point: further `ServeService`s (the demo fleet)
   /// join `services` here.
   func start(logger: Logger, clock: any TimeSource) throws -> RunwatchServer {
-    let database = try options.openDatabase()
+    let database = try openDatabase(logger: logger)
     let lifecycle = LifecycleService(database: database, clock: clock)
     let identity = IdentityService(database: database, clock: clock)
     let assets = try loadAssets(logger: logger)
@@ -104,7 +110,8 @@ struct ServeCommand: ParsableCommand {
     let loop = ReconcileLoop(
       reconciler: Reconciler(lifecycle: lifecycle, actor: .scheduledReconciler), logger: logger,
       onTick: { result in reconcileMetrics.record(result) })
-    let services: [any ServeService] = [loop, SessionJanitor(identity: identity, logger: logger)]
+    var services: [any ServeService] = [loop, SessionJanitor(identity: identity, logger: logger)]
+    if demo { services.append(DemoFleet(lifecycle: lifecycle, logger: logger)) }
     var configuration = HTTPServerConfiguration()
     if let threads { configuration.threadCount = threads }
     let port = UInt16(try resolvedPort() ?? 8080)
@@ -114,6 +121,20 @@ struct ServeCommand: ParsableCommand {
     } catch {
       throw CLIError("serve: \(error.description)")
     }
+  }
+
+  /// The database with the policy in force. In demo mode the policy defaults to `LifecyclePolicy.demo`, and an
+  /// empty database is seeded first; the demo sign-ins are printed either way.
+  func openDatabase(logger: Logger) throws -> RunwatchDatabase {
+    guard demo else { return try options.openDatabase() }
+    let policy = options.policyPath == nil ? LifecyclePolicy.demo : try options.loadPolicy()
+    let database = try RunwatchDatabase(path: options.databasePath, policy: policy)
+    let io = CommandIO.current
+    if try !DemoSeeder.hasData(database) {
+      _ = try DemoSeeder.seed(into: database, options: DemoSeedOptions(progress: { io.message($0) }))
+    }
+    DemoCredential.tableLines().forEach(io.message)
+    return database
   }
 
   var sessionOptions: SessionOptions {

@@ -4,6 +4,7 @@ import Logging
 import RunwatchCore
 import RunwatchStore
 import RunwatchWeb
+import Synchronization
 import Testing
 
 @testable import RunwatchCLI
@@ -96,6 +97,30 @@ import Testing
     #expect(String(decoding: data, as: UTF8.self).contains("ok"))
     server.stop()
     #expect(!server.http.isRunning)
+  }
+
+  @Test func demoModeSeedsAnEmptyDatabaseAndRunsTheFleet() async throws {
+    let harness = try CLIHarness()
+    let messages = Mutex<[String]>([])
+    let io = CommandIO(
+      output: { _ in }, message: { line in messages.withLock { $0.append(line) } }, readInput: { nil })
+    let command = try Self.parse([
+      "--db", harness.path, "--port", "0", "--public", Self.publicDirectory, "--demo",
+    ])
+    let server = try CommandIO.$current.withValue(io) {
+      try command.start(
+        logger: Logger(label: "test") { _ in SwiftLogNoOpLogHandler() }, clock: SystemTimeSource())
+    }
+    defer { server.stop() }
+    #expect(server.services.contains { $0 is DemoFleet })
+    let database = try RunwatchDatabase(path: harness.path, policy: .demo)
+    #expect(try DemoSeeder.hasData(database))
+    let printed = messages.withLock { $0 }.joined(separator: "\n")
+    let credential = try #require(DemoCatalog.credentials.first)
+    #expect(printed.contains(credential.email) && printed.contains(credential.password))
+    let (_, response) = try await URLSession.shared.data(
+      from: try #require(URL(string: "http://127.0.0.1:\(server.http.port)/login")))
+    #expect((response as? HTTPURLResponse)?.statusCode == 200)
   }
 
   @Test func missingAssetsDirectoryIsAClearError() throws {

@@ -13,6 +13,8 @@ public protocol ServeService: AnyObject, Sendable {
 
 extension ReconcileLoop: ServeService {}
 
+extension DemoFleet: ServeService {}
+
 /// Deletes expired sessions periodically, so abandoned sign-ins do not pile up (expiry itself is enforced on
 /// every lookup; this only reclaims the rows).
 ///
