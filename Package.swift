@@ -53,7 +53,7 @@ let package = Package(
     .target(
       name: "RunwatchWeb",
       dependencies: [
-        "HTTPServer", "RunwatchTemplates", "RunwatchStore", "RunwatchCore",
+        "HTTPServer", "RunwatchTemplates", "RunwatchStore", "RunwatchCore", "SecretKit",
         .product(name: "Logging", package: "swift-log"),
       ],
       resources: []),
@@ -82,8 +82,8 @@ let package = Package(
     .testTarget(
       name: "RunwatchWebTests",
       dependencies: [
-        "RunwatchWeb", "RunwatchStore", "RunwatchCore", "HTTPServer", "RunwatchTemplates",
-        .product(name: "Yams", package: "Yams"),
+        "RunwatchWeb", "RunwatchStore", "RunwatchCore", "HTTPServer", "RunwatchTemplates", "SecretKit",
+        .product(name: "Logging", package: "swift-log"), .product(name: "Yams", package: "Yams"),
       ]),
     .testTarget(
       name: "RunwatchCLITests",

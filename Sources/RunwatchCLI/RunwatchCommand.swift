@@ -14,6 +14,7 @@ public struct RunwatchCommand: ParsableCommand {
       UserCommand.self,
       TokenCommand.self,
       ReconcileCommand.self,
+      ServeCommand.self,
       DemoCommand.self,
       RunCommand.self,
     ])

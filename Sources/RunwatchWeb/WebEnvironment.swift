@@ -50,7 +50,9 @@ public struct Viewer: Sendable {
   public var workspaces: [Workspace]
 
   /// Creates a viewer.
-  public init(user: User, session: Session, principal: Principal, workspace: Workspace, workspaces: [Workspace]) {
+  public init(
+    user: User, session: Session, principal: Principal, workspace: Workspace, workspaces: [Workspace]
+  ) {
     self.user = user
     self.session = session
     self.principal = principal

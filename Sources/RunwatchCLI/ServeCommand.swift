@@ -1,0 +1,178 @@
+import ArgumentParser
+import Foundation
+import HTTPServer
+import Logging
+import RunwatchCore
+import RunwatchStore
+import RunwatchWeb
+
+/// `runwatch serve`: the web app, the worker API and the reconcile loop in one process.
+struct ServeCommand: ParsableCommand {
+  static let configuration = CommandConfiguration(
+    commandName: "serve", abstract: "Serve the monitoring UI and worker API, and reconcile stale runs.")
+
+  @OptionGroup var options: GlobalOptions
+
+  @Option(name: .long, help: "Address to bind (numeric IPv4; default 127.0.0.1, loopback only).")
+  var host = "127.0.0.1"
+
+  @Option(name: .long, help: "Port (env RUNWATCH_PORT; default 8080; 0 picks a free port).")
+  var port: Int?
+
+  @Option(
+    name: .customLong("public"), help: "Static assets directory (env RUNWATCH_PUBLIC; default ./Public).")
+  var publicDirectory: String?
+
+  @Option(name: .long, help: "HTTP worker threads (default: the number of cores).")
+  var threads: Int?
+
+  @Option(
+    name: .long, help: "Header an SSO proxy puts the signed-in user's e-mail in, e.g. X-Forwarded-Email.")
+  var trustedUserHeader: String?
+
+  @Option(name: .long, help: "Address of a proxy whose --trusted-user-header is believed (repeatable).")
+  var trustedProxy: [String] = []
+
+  @Flag(name: .long, help: "Mark cookies Secure (set when users reach Runwatch over HTTPS).")
+  var secureCookies = false
+
+  @Option(name: .long, help: "Log level: info or debug (debug logs one line per request).")
+  var logLevel: ServeLogLevel = .info
+
+  @Flag(
+    name: .long,
+    help:
+      "Demo mode: seconds-long demo policy (unless --policy), seed an empty database, run a simulated fleet.")
+  var demo = false
+
+  func validate() throws {
+    if let port = try resolvedPort(), !(0...65535).contains(port) {
+      throw ValidationError("--port must be between 0 and 65535, got \(port).")
+    }
+    if let threads, !(1...256).contains(threads) {
+      throw ValidationError("--threads must be between 1 and 256, got \(threads).")
+    }
+    if (trustedUserHeader == nil) != trustedProxy.isEmpty {
+      throw ValidationError("--trusted-user-header and --trusted-proxy must be given together.")
+    }
+    if let bad = trustedProxy.first(where: { !Self.isNumericIPv4($0) }) {
+      throw ValidationError("--trusted-proxy must be a numeric IPv4 address, got '\(bad)'.")
+    }
+    if let header = trustedUserHeader,
+      header.isEmpty || header.contains(where: { $0 == ":" || $0.isWhitespace })
+    {
+      throw ValidationError("--trusted-user-header must be a header name, got '\(header)'.")
+    }
+  }
+
+  /// `--port`, else `$RUNWATCH_PORT`, else 8080. A non-numeric environment value is an error, not a default.
+  func resolvedPort(environment: [String: String] = ProcessInfo.processInfo.environment) throws -> Int? {
+    if let port { return port }
+    guard let text = environment["RUNWATCH_PORT"], !text.isEmpty else { return 8080 }
+    guard let value = Int(text) else {
+      throw ValidationError("RUNWATCH_PORT must be a number, got '\(text)'.")
+    }
+    return value
+  }
+
+  func run() throws {
+    signal(SIGINT, SIG_IGN)
+    signal(SIGTERM, SIG_IGN)
+    let logger = makeLogger()
+    let server = try start(logger: logger, clock: SystemTimeSource())
+    CommandIO.current.message("Runwatch is serving \(server.url)")
+    let stopped = DispatchSemaphore(value: 0)
+    let sources = [SIGINT, SIGTERM].map { number in
+      let source = DispatchSource.makeSignalSource(signal: number, queue: .global())
+      source.setEventHandler { stopped.signal() }
+      source.resume()
+      return source
+    }
+    stopped.wait()
+    logger.info("shutting down")
+    server.stop()
+    sources.forEach { $0.cancel() }
+  }
+
+  /// Opens the database, builds the app and starts the server and its services (reconcile loop as
+  /// `Actor.scheduledReconciler`, session janitor). Extension point: further `ServeService`s (the demo fleet)
+  /// join `services` here.
+  func start(logger: Logger, clock: any TimeSource) throws -> RunwatchServer {
+    let database = try openDatabase(logger: logger)
+    let lifecycle = LifecycleService(database: database, clock: clock)
+    let identity = IdentityService(database: database, clock: clock)
+    let assets = try loadAssets(logger: logger)
+    let environment = WebEnvironment(
+      database: database, lifecycle: lifecycle, identity: identity, clock: clock, logger: logger,
+      assets: assets)
+    let app = try RunwatchApp.standard(environment: environment, options: sessionOptions)
+    let reconcileMetrics = app.reconcileMetrics
+    let loop = ReconcileLoop(
+      reconciler: Reconciler(lifecycle: lifecycle, actor: .scheduledReconciler), logger: logger,
+      onTick: { result in reconcileMetrics.record(result) })
+    var services: [any ServeService] = [loop, SessionJanitor(identity: identity, logger: logger)]
+    if demo { services.append(DemoFleet(lifecycle: lifecycle, logger: logger)) }
+    var configuration = HTTPServerConfiguration()
+    if let threads { configuration.threadCount = threads }
+    let port = UInt16(try resolvedPort() ?? 8080)
+    do {
+      return try RunwatchServer.start(
+        app: app, host: host, port: port, configuration: configuration, services: services)
+    } catch {
+      throw CLIError("serve: \(error.description)")
+    }
+  }
+
+  /// The database with the policy in force. In demo mode the policy defaults to `LifecyclePolicy.demo`, and an
+  /// empty database is seeded first; the demo sign-ins are printed either way.
+  func openDatabase(logger: Logger) throws -> RunwatchDatabase {
+    guard demo else { return try options.openDatabase() }
+    let policy = options.policyPath == nil ? LifecyclePolicy.demo : try options.loadPolicy()
+    let database = try RunwatchDatabase(path: options.databasePath, policy: policy)
+    let io = CommandIO.current
+    if try !DemoSeeder.hasData(database) {
+      _ = try DemoSeeder.seed(into: database, options: DemoSeedOptions(progress: { io.message($0) }))
+    }
+    DemoCredential.tableLines().forEach(io.message)
+    return database
+  }
+
+  var sessionOptions: SessionOptions {
+    SessionOptions(
+      secureCookies: secureCookies,
+      trustedHeader: trustedUserHeader.map { TrustedHeader(headerName: $0, proxies: Set(trustedProxy)) })
+  }
+
+  func loadAssets(logger: Logger) throws -> StaticFiles {
+    guard let directory = PublicDirectory.locate(explicit: publicDirectory) else {
+      throw CLIError(
+        publicDirectory.map { "serve: \($0) does not hold the static assets (app.css)" }
+          ?? "serve: cannot find the Public/ assets directory; pass --public DIR or set RUNWATCH_PUBLIC")
+    }
+    logger.info("serving static assets", metadata: ["assets.directory": "\(directory)"])
+    return try StaticFiles(directory: directory, prefix: "/assets")
+  }
+
+  func makeLogger() -> Logger {
+    var logger = Logger(label: "runwatch") { StreamLogHandler.standardError(label: $0) }
+    logger.logLevel = logLevel.level
+    return logger
+  }
+
+  static func isNumericIPv4(_ text: String) -> Bool {
+    var address = in_addr()
+    return inet_pton(AF_INET, text, &address) == 1
+  }
+}
+
+/// The log levels `serve` accepts.
+enum ServeLogLevel: String, ExpressibleByArgument, CaseIterable {
+  case info, debug
+
+  var level: Logger.Level {
+    switch self {
+    case .info: .info
+    case .debug: .debug
+    }
+  }
+}

@@ -1,0 +1,41 @@
+import HTTPServer
+import Logging
+import RunwatchStore
+
+/// `/healthz` and `/metrics`: unauthenticated by design (probes and scrapers carry no session), which is why
+/// `serve` binds to loopback unless told otherwise. Neither reveals a run, a user or a tenant.
+struct OpsRoutes: Sendable {
+  let environment: WebEnvironment
+  let httpMetrics: HTTPMetrics
+  let reconcileMetrics: ReconcileMetrics
+
+  func register(on router: inout Router) {
+    router.get("/healthz") { _ in health() }
+    router.get("/metrics") { _ in metrics() }
+  }
+
+  /// 200 after a trivial read answers; 503 when the database does not.
+  func health() -> HTTPResponse {
+    do {
+      _ = try environment.database.pool.read { try $0.scalar("SELECT COUNT(*) FROM runwatch_meta") }
+      return .json("{\"status\":\"ok\"}\n")
+    } catch {
+      environment.logger.error("health check failed", metadata: ["error": "\(error)"])
+      return .json("{\"status\":\"unavailable\"}\n", status: .serviceUnavailable)
+    }
+  }
+
+  /// The Prometheus text exposition of runs, reconciliations and HTTP traffic.
+  func metrics() -> HTTPResponse {
+    let runs: RunCounts
+    do {
+      runs = try RunCounts.read(from: environment.database, now: environment.clock.now())
+    } catch {
+      environment.logger.error("metrics read failed", metadata: ["error": "\(error)"])
+      return .text("database unavailable\n", status: .serviceUnavailable)
+    }
+    let body = runs.exposition() + reconcileMetrics.exposition() + httpMetrics.exposition()
+    return HTTPResponse(
+      status: .ok, headers: ["Content-Type": PrometheusText.contentType], body: Array(body.utf8))
+  }
+}

@@ -1,0 +1,55 @@
+import Foundation
+import RunwatchCore
+import RunwatchStore
+
+/// Run totals for `/metrics`, from counts that stay cheap with a million runs: the active ones walk the partial
+/// indexes over queued/running runs only, and the grand total is SQLite's b-tree count of the smallest index.
+struct RunCounts: Equatable {
+  var queued: Int64 = 0
+  var running: Int64 = 0
+  var completed: Int64 = 0
+  var freshActive: Int64 = 0
+  var likelyStale: Int64 = 0
+  var unknown: Int64 = 0
+
+  /// Reads the counts as of `now`.
+  static func read(from database: RunwatchDatabase, now: Date) throws -> RunCounts {
+    try database.pool.read { connection in
+      var counts = RunCounts()
+      // The WHERE term matches the partial indexes' own condition verbatim, which is what lets SQLite use them.
+      let active = try connection.queryOne(
+        """
+        SELECT
+          COALESCE(SUM(status = 'queued'), 0) AS queued,
+          COALESCE(SUM(status = 'running'), 0) AS running,
+          COALESCE(SUM(stale_at IS NULL), 0) AS unknown,
+          COALESCE(SUM(stale_at <= ?), 0) AS stale
+        FROM operation_runs WHERE status IN ('queued', 'running')
+        """, [now])
+      counts.queued = active?.int64("queued") ?? 0
+      counts.running = active?.int64("running") ?? 0
+      counts.unknown = active?.int64("unknown") ?? 0
+      counts.likelyStale = active?.int64("stale") ?? 0
+      counts.freshActive = counts.queued + counts.running - counts.unknown - counts.likelyStale
+      let total = try connection.scalar("SELECT COUNT(*) FROM operation_runs") ?? 0
+      counts.completed = total - counts.queued - counts.running
+      return counts
+    }
+  }
+
+  /// The Prometheus text for both gauges.
+  func exposition() -> String {
+    var text = PrometheusText()
+    text.family("runwatch_runs", type: "gauge", help: "Operation runs by status.")
+    for (status, value) in [(RunStatus.queued, queued), (.running, running), (.completed, completed)] {
+      text.sample("runwatch_runs", labels: [("status", status.rawValue)], value: "\(value)")
+    }
+    text.family("runwatch_runs_active", type: "gauge", help: "Queued and running runs by freshness.")
+    for (freshness, value) in [
+      (Freshness.freshActive, freshActive), (.likelyStale, likelyStale), (.unknown, unknown),
+    ] {
+      text.sample("runwatch_runs_active", labels: [("freshness", freshness.rawValue)], value: "\(value)")
+    }
+    return text.output
+  }
+}

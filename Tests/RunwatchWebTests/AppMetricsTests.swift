@@ -1,0 +1,103 @@
+import Foundation
+import HTTPServer
+import RunwatchCore
+import RunwatchStore
+import RunwatchWeb
+import Testing
+
+/// Issue #4 `/metrics`: Prometheus text with run gauges, reconciliations and HTTP traffic.
+@Suite struct AppMetricsTests {
+  static func scrape(_ fixture: AppFixture) -> HTTPResponse {
+    fixture.respond(HTTPRequest(method: .get, target: "/metrics", headers: ["Host": "runwatch.test"]))
+  }
+
+  /// The value of the sample line starting with `series` (name plus labels).
+  static func value(_ series: String, in text: String) -> String? {
+    text.split(separator: "\n").first { $0.hasPrefix(series + " ") }.map {
+      String($0.split(separator: " ")[1])
+    }
+  }
+
+  @Test func exposesRunsByStatusAndFreshness() throws {
+    let fixture = try AppFixture()
+    let worker = Actor(kind: .worker, label: "test", source: "test")
+    func create(_ type: String) throws -> OperationRun {
+      try fixture.lifecycle.create(
+        NewRun(workspaceID: fixture.acme.id, tenantID: fixture.contoso.id, initiatorUserID: nil, type: type),
+        by: worker)
+    }
+    _ = try create("policy.sync")
+    let running = try create("policy.sync")
+    _ = try fixture.lifecycle.start(runID: running.id, by: worker)
+    let done = try create("policy.sync")
+    _ = try fixture.lifecycle.complete(runID: done.id, outcome: .succeeded, by: worker)
+    _ = try create("custom.untracked")
+
+    let fresh = Self.scrape(fixture)
+    #expect(fresh.status == .ok)
+    #expect(fresh.headers["Content-Type"] == "text/plain; version=0.0.4; charset=utf-8")
+    let text = fresh.bodyText
+    #expect(text.contains("# TYPE runwatch_runs gauge\n"))
+    #expect(Self.value("runwatch_runs{status=\"queued\"}", in: text) == "2")
+    #expect(Self.value("runwatch_runs{status=\"running\"}", in: text) == "1")
+    #expect(Self.value("runwatch_runs{status=\"completed\"}", in: text) == "1")
+    #expect(Self.value("runwatch_runs_active{freshness=\"fresh_active\"}", in: text) == "2")
+    #expect(Self.value("runwatch_runs_active{freshness=\"unknown\"}", in: text) == "1")
+    #expect(Self.value("runwatch_runs_active{freshness=\"likely_stale\"}", in: text) == "0")
+
+    fixture.clock.advance(by: 30 * 24 * 3600)
+    let later = Self.scrape(fixture).bodyText
+    #expect(Self.value("runwatch_runs_active{freshness=\"likely_stale\"}", in: later) == "2")
+    #expect(Self.value("runwatch_runs_active{freshness=\"fresh_active\"}", in: later) == "0")
+  }
+
+  @Test func countsReconciliationsByReason() throws {
+    let fixture = try AppFixture()
+    let worker = Actor(kind: .worker, label: "test", source: "test")
+    _ = try fixture.lifecycle.create(
+      NewRun(
+        workspaceID: fixture.acme.id, tenantID: fixture.contoso.id, initiatorUserID: nil, type: "policy.sync"),
+      by: worker)
+    fixture.clock.advance(by: 30 * 24 * 3600)
+    let result = try Reconciler(lifecycle: fixture.lifecycle, actor: .scheduledReconciler).reconcileAll()
+    fixture.app.reconcileMetrics.record(result)
+    let text = Self.scrape(fixture).bodyText
+    #expect(text.contains("# TYPE runwatch_reconciliations_total counter\n"))
+    #expect(Self.value("runwatch_reconciliations_total{reason=\"run.stale_queued\"}", in: text) == "1")
+    #expect(Self.value("runwatch_reconciliations_total{reason=\"run.stale_running\"}", in: text) == "0")
+  }
+
+  @Test func countsRequestsAndLatencyByRouteTemplate() throws {
+    let fixture = try AppFixture()
+    for _ in 0..<3 { _ = fixture.respond(HTTPRequest(method: .get, target: "/healthz")) }
+    _ = fixture.respond(HTTPRequest(method: .get, target: "/no/such/path"))
+    _ = fixture.respond(HTTPRequest(method: HTTPMethod(rawValue: "BREW"), target: "/healthz"))
+    let text = Self.scrape(fixture).bodyText
+    #expect(text.contains("# TYPE runwatch_http_requests_total counter\n"))
+    #expect(
+      Self.value("runwatch_http_requests_total{method=\"GET\",route=\"/healthz\",status=\"200\"}", in: text)
+        == "3")
+    #expect(
+      Self.value("runwatch_http_requests_total{method=\"GET\",route=\"unmatched\",status=\"404\"}", in: text)
+        == "1")
+    #expect(
+      Self.value(
+        "runwatch_http_requests_total{method=\"OTHER\",route=\"unmatched\",status=\"405\"}", in: text) == "1")
+    #expect(!text.contains("/no/such/path"))
+    #expect(text.contains("# TYPE runwatch_http_request_duration_seconds histogram\n"))
+    #expect(
+      Self.value("runwatch_http_request_duration_seconds_bucket{route=\"/healthz\",le=\"+Inf\"}", in: text)
+        == "3")
+    #expect(Self.value("runwatch_http_request_duration_seconds_count{route=\"/healthz\"}", in: text) == "3")
+    // Buckets are cumulative: never decreasing up to +Inf.
+    let buckets = text.split(separator: "\n").filter {
+      $0.hasPrefix("runwatch_http_request_duration_seconds_bucket{route=\"/healthz\"")
+    }.compactMap { Int($0.split(separator: " ")[1]) }
+    #expect(buckets.count == 13)
+    #expect(buckets == buckets.sorted())
+    // Every sample line is `name{labels} value` or `name value`.
+    for line in text.split(separator: "\n") where !line.hasPrefix("#") {
+      #expect(line.split(separator: " ").count == 2, "\(line)")
+    }
+  }
+}
