@@ -3,11 +3,18 @@ import RunwatchCore
 
 /// The block that tells an operator, in one sentence, why a run is (or was made) what it is.
 public struct LifecycleExplanation: Sendable, Equatable {
+  /// Whether the reconcile loop will heal a likely-stale run, from the policy of its type.
+  public enum Healing: Sendable, Equatable {
+    /// Scheduled reconciliation is on for the type; the loop runs every `intervalSeconds`.
+    case scheduled(intervalSeconds: Int)
+    /// The policy turns scheduled reconciliation off for the type: only its worker or queue can finish it.
+    case notScheduled
+  }
+
   /// Which situation is being explained.
   public enum Situation: Sendable, Equatable {
-    /// Still active but past its window; the reconciler will fail it at its next tick.
-    /// `nextTickAt` is when that tick is due, if the caller knows the loop's schedule.
-    case likelyStale(allowedSeconds: Int?, activeSince: Date, nextTickAt: Date?)
+    /// Still active but past its window; `healing` says whether the reconciler will fail it.
+    case likelyStale(allowedSeconds: Int?, activeSince: Date, healing: Healing)
     /// Completed by something other than its worker.
     case reconciled(at: Date, source: String)
   }
@@ -38,18 +45,28 @@ public struct LifecycleExplanation: Sendable, Equatable {
   public func render(now: Date) -> HTML {
     let description = ReasonCatalog.describe(reason)
     switch situation {
-    case .likelyStale(let allowedSeconds, let activeSince, let nextTickAt):
+    case .likelyStale(let allowedSeconds, let activeSince, let healing):
       let window = allowedSeconds.map { " of \(TimeText.duration(seconds: $0))" } ?? ""
       let activeFor = TimeText.duration(seconds: Int(now.timeIntervalSince(activeSince)))
       let doing = reason == .staleQueued ? "waited in the queue" : "gone without a progress report"
-      let tick = HTML.unwrap(nextTickAt, otherwise: "at the next reconciliation tick") { at in
-        "at the next reconciliation tick (due \(TimeElement.relative(at, now: now)))"
-      }
+      let outlook: HTML =
+        switch healing {
+        case .scheduled(let interval):
+          """
+          Runwatch will mark it failed at its next reconciliation pass (it checks every \
+          \(TimeText.duration(seconds: interval))); nobody needs to edit it by hand.
+          """
+        case .notScheduled:
+          """
+          Scheduled reconciliation is turned off for this type in the lifecycle policy, so Runwatch will not \
+          fail it automatically: only its worker or its queue can finish it.
+          """
+        }
       return """
         <section class="lifecycle lifecycle--stale" data-reason-code="\(reason)" aria-labelledby="lifecycle-title">
         <h2 id="lifecycle-title"><span aria-hidden="true">▲</span> Likely stale: \(description.label)</h2>
         <p>This run has \(doing) for \(activeFor), past its allowed window\(window), so its worker has probably stopped.</p>
-        <p>Runwatch will mark it failed \(tick); nobody needs to edit it by hand.</p>
+        <p>\(outlook)</p>
         <h3>Next steps</h3>
         <ol>\(HTML.each(description.nextSteps) { "<li>\($0)</li>" })</ol>
         </section>

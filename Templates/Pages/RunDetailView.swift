@@ -86,8 +86,8 @@ public struct RunDetailView: Sendable, Equatable {
   public var expectedRuntimeSeconds: Int?
   /// The allowed window in the run's current active status (`staleThresholdSeconds(policy:)`).
   public var staleThresholdSeconds: Int?
-  /// When the reconcile loop's next tick is due, if known.
-  public var nextReconcileAt: Date?
+  /// Whether the reconcile loop heals this run's type, and how often it runs.
+  public var healing: LifecycleExplanation.Healing
   /// Late reports, oldest first.
   public var lateReports: [LateReportItem]
   /// Audit events about this run, newest first.
@@ -98,7 +98,7 @@ public struct RunDetailView: Sendable, Equatable {
   /// Creates the view.
   public init(
     run: OperationRun, freshness: Freshness, tenantName: String?, initiatorName: String?,
-    expectedRuntimeSeconds: Int?, staleThresholdSeconds: Int?, nextReconcileAt: Date?,
+    expectedRuntimeSeconds: Int?, staleThresholdSeconds: Int?, healing: LifecycleExplanation.Healing,
     lateReports: [LateReportItem], auditEvents: [AuditEventItem], now: Date
   ) {
     self.run = run
@@ -107,7 +107,7 @@ public struct RunDetailView: Sendable, Equatable {
     self.initiatorName = initiatorName
     self.expectedRuntimeSeconds = expectedRuntimeSeconds
     self.staleThresholdSeconds = staleThresholdSeconds
-    self.nextReconcileAt = nextReconcileAt
+    self.healing = healing
     self.lateReports = lateReports
     self.auditEvents = auditEvents
     self.now = now
@@ -125,6 +125,6 @@ public struct RunDetailView: Sendable, Equatable {
     return LifecycleExplanation(
       reason: run.status == .queued ? .staleQueued : .staleRunning,
       situation: .likelyStale(
-        allowedSeconds: staleThresholdSeconds, activeSince: run.referenceTime, nextTickAt: nextReconcileAt))
+        allowedSeconds: staleThresholdSeconds, activeSince: run.referenceTime, healing: healing))
   }
 }

@@ -30,11 +30,11 @@ final class PageFixture {
   private(set) var router = Router()
   let worker = Actor(kind: .token, label: "token:fleet-1", source: "api")
 
-  init() throws {
+  init(policy: LifecyclePolicy = .builtIn) throws {
     directory = FileManager.default.temporaryDirectory.appendingPathComponent("runwatch-pages-\(UUID())")
     try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
     database = try RunwatchDatabase(
-      path: directory.appendingPathComponent("db.sqlite").path, policy: .builtIn)
+      path: directory.appendingPathComponent("db.sqlite").path, policy: policy)
     lifecycle = LifecycleService(database: database, clock: clock)
     identity = IdentityService(database: database, clock: clock, hasher: PasswordHasher(cost: .minimum))
     environment = WebEnvironment(

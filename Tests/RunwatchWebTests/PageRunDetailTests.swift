@@ -48,7 +48,7 @@ import Testing
     #expect(links == Array(all.reversed().prefix(20)))
   }
 
-  @Test func likelyStaleRunExplainsTheWindowAndTheNextTick() throws {
+  @Test func likelyStaleRunExplainsTheWindowAndThatTheReconcilerWillFailIt() throws {
     let fixture = try PageFixture()
     let run = try fixture.run("policy.sync")
     fixture.clock.advance(by: 1_000)
@@ -56,13 +56,20 @@ import Testing
     #expect(html.contains("data-freshness=\"likely_stale\""))
     #expect(html.contains("data-reason-code=\"run.stale_queued\""))
     #expect(html.contains("past its allowed window of 15 min"))
-    #expect(html.contains("at the next reconciliation tick (due"))
-    let now = fixture.clock.now()
-    let next = try #require(
-      html.components(separatedBy: "<time datetime=\"").dropFirst().map { String($0.prefix { $0 != "\"" }) }
-        .compactMap { ISO8601DateFormatter().date(from: $0) }.first { $0 > now })
-    #expect(next.timeIntervalSince(now) <= 60)
-    #expect(Int(next.timeIntervalSince1970) % 60 == 0)
+    #expect(
+      html.contains("Runwatch will mark it failed at its next reconciliation pass (it checks every 1 min)"))
+  }
+
+  @Test func likelyStaleRunOfATypeWithoutScheduledReconciliationDoesNotPromiseHealing() throws {
+    var policy = LifecyclePolicy.builtIn
+    policy.types["policy.sync"]?.scheduledReconciliation = false
+    let fixture = try PageFixture(policy: policy)
+    let run = try fixture.run("policy.sync")
+    fixture.clock.advance(by: 1_000)
+    let html = fixture.get("/operations/\(run.id)").bodyText
+    #expect(html.contains("data-freshness=\"likely_stale\""))
+    #expect(html.contains("Scheduled reconciliation is turned off for this type"))
+    #expect(!html.contains("Runwatch will mark it failed"))
   }
 
   @Test func missingOtherTenantAndOtherWorkspaceAnswerTheSame404() throws {

@@ -184,7 +184,8 @@ struct TemplatePageTests {
     #expect(html.contains("data-freshness=\"likely_stale\""))
     #expect(html.contains("data-reason-code=\"run.stale_running\""))
     #expect(html.contains("past its allowed window of 30 min"))
-    #expect(html.contains("Runwatch will mark it failed at the next reconciliation tick (due "))
+    #expect(
+      html.contains("Runwatch will mark it failed at its next reconciliation pass (it checks every 1 min)"))
     #expect(!html.contains("What went wrong"), "an active run has no failure summary")
 
     let fresh = RunDetailPage.render(S.detail(run: run, freshness: .freshActive), chrome: S.chrome()).rendered

@@ -92,7 +92,7 @@ enum TemplateSamples {
     RunDetailView(
       run: run, freshness: freshness, tenantName: "Contoso", initiatorName: "Grace",
       expectedRuntimeSeconds: 900,
-      staleThresholdSeconds: 1800, nextReconcileAt: now.addingTimeInterval(45),
+      staleThresholdSeconds: 1800, healing: .scheduled(intervalSeconds: 60),
       lateReports: [
         LateReportItem(
           id: 9, receivedAt: ago(100), kind: "complete", reporter: "token:fleet-1",

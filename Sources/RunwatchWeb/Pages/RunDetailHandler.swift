@@ -49,15 +49,8 @@ struct RunDetailHandler: Sendable {
       run: run, freshness: freshness, tenantName: tenantName, initiatorName: initiatorName,
       expectedRuntimeSeconds: policy.types[run.type]?.expectedRuntimeSeconds,
       staleThresholdSeconds: run.staleThresholdSeconds(policy: policy),
-      nextReconcileAt: freshness == .likelyStale ? Self.nextTick(after: now, policy: policy) : nil,
+      healing: policy.types[run.type]?.scheduledReconciliation == true
+        ? .scheduled(intervalSeconds: policy.reconcile.intervalSeconds) : .notScheduled,
       lateReports: lateReports, auditEvents: auditEvents, now: now)
-  }
-
-  /// The next reconcile tick: `now` rounded up to the next multiple of the policy's interval. The loop ticks
-  /// on that cadence, so this is when a likely-stale run will be healed at the latest (give or take a tick).
-  static func nextTick(after now: Date, policy: LifecyclePolicy) -> Date {
-    let interval = Double(max(1, policy.reconcile.intervalSeconds))
-    let next = (now.timeIntervalSince1970 / interval).rounded(.down) * interval + interval
-    return Date(timeIntervalSince1970: next)
   }
 }
