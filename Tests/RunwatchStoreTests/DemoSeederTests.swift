@@ -170,8 +170,12 @@ struct DemoSeederTests {
       LifecyclePolicy.demo.types.values.allSatisfy {
         $0.queuedStaleAfterSeconds <= 60 && $0.runningStaleAfterSeconds <= 90
       })
-    #expect(LifecyclePolicy.demo.reconcile.intervalSeconds <= 15)
+    #expect(LifecyclePolicy.demo.reconcile.intervalSeconds <= 30)
     #expect(LifecyclePolicy.demo.types["restore.execute"]?.capability == "restore.view")
+    // Restores opt out of scheduled reconciliation; every other type is healed by the loop.
+    #expect(
+      LifecyclePolicy.demo.reconcilableTypes
+        == LifecyclePolicy.demo.types.keys.sorted().filter { $0 != "restore.execute" })
   }
 
   @Test("seeding under the demo policy still shows every state")

@@ -1,18 +1,20 @@
 extension LifecyclePolicy {
   /// The twelve covered types with windows measured in seconds instead of minutes, for `serve --demo`: a run a
   /// simulated worker abandons turns likely stale within a minute or so and is reconciled on the next tick
-  /// (every 10 s), so a visitor sees the whole lifecycle in about two minutes. It satisfies every validation
-  /// rule: timeout + margin < retry_after, expected runtime < timeout < running-stale threshold.
+  /// (every 30 s, so a visitor has time to see it stale first): the whole lifecycle in about two minutes.
+  /// `restore.execute` opts out of scheduled reconciliation, as a cautious team might for restores, so its
+  /// abandoned runs stay likely stale and show what that setting means. It satisfies every validation rule:
+  /// timeout + margin < retry_after, expected runtime < timeout < running-stale threshold.
   public static let demo: LifecyclePolicy = {
     func type(
       _ queue: String, running: Int, expected: Int, timeout: Int,
-      path: TerminalTruthPath = .directAndScheduled,
+      path: TerminalTruthPath = .directAndScheduled, scheduled: Bool = true,
       capability: String = "operations.view"
     ) -> RunTypePolicy {
       RunTypePolicy(
         queue: queue, queuedStaleAfterSeconds: 45, runningStaleAfterSeconds: running,
         expectedRuntimeSeconds: expected, jobTimeoutSeconds: timeout, terminalTruthPath: path,
-        scheduledReconciliation: true, capability: capability)
+        scheduledReconciliation: scheduled, capability: capability)
     }
     return LifecyclePolicy(
       safetyMarginSeconds: 5,
@@ -20,7 +22,7 @@ extension LifecyclePolicy {
         "default": QueuePolicy(retryAfterSeconds: 60),
         "long_running": QueuePolicy(retryAfterSeconds: 90),
       ],
-      reconcile: ReconcileSettings(intervalSeconds: 10, batchLimit: 100),
+      reconcile: ReconcileSettings(intervalSeconds: 30, batchLimit: 100),
       types: [
         "baseline_capture": type("long_running", running: 90, expected: 30, timeout: 60),
         "baseline_compare": type("long_running", running: 90, expected: 25, timeout: 60),
@@ -32,7 +34,8 @@ extension LifecyclePolicy {
         "backup_schedule_run": type(
           "long_running", running: 90, expected: 30, timeout: 60, path: .scheduledOnly),
         "restore.execute": type(
-          "long_running", running: 90, expected: 30, timeout: 60, capability: "restore.view"),
+          "long_running", running: 90, expected: 30, timeout: 60, scheduled: false, capability: "restore.view"
+        ),
         "tenant.review_pack.generate": type("default", running: 60, expected: 20, timeout: 40),
         "tenant.review.compose": type("default", running: 60, expected: 15, timeout: 40),
         "tenant.evidence.snapshot.generate": type("default", running: 60, expected: 20, timeout: 40),
