@@ -1,5 +1,5 @@
 # Runwatch. A fresh Debian 12 machine with the Swift 6 toolchain needs two commands (see README.md):
-#   make demo   # install missing system packages, build, create the demo database, validate the policy
+#   make demo   # install missing system packages, build in release mode, serve the live demo on :8080
 #   make test   # install missing system packages, build every target and run every test
 
 SHELL := /bin/bash
@@ -31,12 +31,13 @@ deps:
 build:
 	swift build -c release --product runwatch
 
-# Later issues turn this into `runwatch serve --demo`.
+# The live demo: seeds ./runwatch-demo.db on first use, prints the sign-ins, serves http://127.0.0.1:8080 with the
+# demo policy, the reconcile loop and a simulated worker fleet. Ctrl-C stops it; run again to continue.
+DEMO_PORT ?= 8080
 demo:
 	$(MAKE) deps
 	$(MAKE) build
-	$(RUNWATCH) migrate --db $(DEMO_DB)
-	$(RUNWATCH) policy validate --db $(DEMO_DB)
+	$(RUNWATCH) serve --demo --db $(DEMO_DB) --port $(DEMO_PORT) --public Public
 
 test:
 	$(MAKE) deps
