@@ -50,32 +50,21 @@ format:
 lint:
 	swift format lint -r --strict $(FORMAT_CONFIG) $(FORMAT_PATHS)
 
-# Runs schemathesis (PyPI, in .venv) against the worker API on a live socket, then stops the server by PID.
-# The server is the API test harness (Tests/RunwatchWebTests/APIServeHarness.swift) on a seeded temp database.
-HARNESS_DIR := .build/api-harness
-.PHONY: schemathesis bench-heartbeat
+# Schemathesis (PyPI, pinned, in .venv) against the worker API of a real `runwatch serve` on a seeded temp database.
+SCHEMATHESIS_VERSION := 4.32.5
+.PHONY: schemathesis bench
 schemathesis:
-	@test -x .venv/bin/schemathesis || { python3 -m venv .venv && .venv/bin/pip install -q schemathesis; }
-	swift build --build-tests
-	rm -rf $(HARNESS_DIR) && mkdir -p $(HARNESS_DIR)
-	RUNWATCH_API_HARNESS_DIR=$(CURDIR)/$(HARNESS_DIR) swift test --skip-build --filter APIServeHarness \
-	  > $(HARNESS_DIR)/server.log 2>&1 & echo $$! > $(HARNESS_DIR)/pid
-	@for i in $$(seq 1 300); do test -s $(HARNESS_DIR)/run_id && break; sleep 0.2; done
-	@test -s $(HARNESS_DIR)/run_id || { cat $(HARNESS_DIR)/server.log; kill $$(cat $(HARNESS_DIR)/pid); exit 1; }
-	status=0; .venv/bin/schemathesis --config-file docs/schemathesis.toml run docs/openapi.yaml \
-	  --url http://127.0.0.1:$$(cat $(HARNESS_DIR)/port)/api/v1 \
-	  -H "Authorization: Bearer $$(cat $(HARNESS_DIR)/token)" --checks all --max-examples 100 || status=$$?; \
-	touch $(HARNESS_DIR)/stop; wait_pid=$$(cat $(HARNESS_DIR)/pid); \
-	for i in $$(seq 1 50); do kill -0 $$wait_pid 2>/dev/null || break; sleep 0.2; done; \
-	kill $$wait_pid 2>/dev/null; exit $$status
+	$(MAKE) deps APT_PACKAGES="$(APT_PACKAGES) curl python3-venv"
+	@.venv/bin/schemathesis --version 2>/dev/null | grep -q '$(SCHEMATHESIS_VERSION)' || { \
+	  python3 -m venv .venv && .venv/bin/pip install -q 'schemathesis==$(SCHEMATHESIS_VERSION)'; }
+	swift build --product runwatch
+	Tests/live/schemathesis.sh
 
-# Requests per second for heartbeat under wrk (docs/bench/heartbeat.lua), against the same harness.
-bench-heartbeat:
-	swift build --build-tests
-	rm -rf $(HARNESS_DIR) && mkdir -p $(HARNESS_DIR)
-	RUNWATCH_API_HARNESS_DIR=$(CURDIR)/$(HARNESS_DIR) swift test --skip-build --filter APIServeHarness \
-	  > $(HARNESS_DIR)/server.log 2>&1 & echo $$! > $(HARNESS_DIR)/pid
-	@for i in $$(seq 1 300); do test -s $(HARNESS_DIR)/run_id && break; sleep 0.2; done
-	RUNWATCH_TOKEN=$$(cat $(HARNESS_DIR)/token) RUNWATCH_RUN_ID=$$(cat $(HARNESS_DIR)/run_id) \
-	  wrk -t2 -c16 -d10s -s docs/bench/heartbeat.lua http://127.0.0.1:$$(cat $(HARNESS_DIR)/port); \
-	touch $(HARNESS_DIR)/stop; kill $$(cat $(HARNESS_DIR)/pid) 2>/dev/null; true
+# Benchmarks anyone can run (see docs/benchmarks.md): reconcile ticks over 1,000,000 runs, seeding 1,000,000 runs,
+# and wrk against a real server on that file (every page kind, signed in, and the worker API heartbeat).
+# BENCH_RUNS=100000 or BENCH_SECONDS=10 change its size. Results: .build/bench/results.md.
+bench:
+	$(MAKE) deps APT_PACKAGES="$(APT_PACKAGES) curl wrk"
+	swift build -c release --product runwatch
+	swift build -c release --product runwatch-bench
+	Tests/live/bench.sh
