@@ -73,6 +73,6 @@ public struct HTTPStatus: Hashable, Sendable, CustomStringConvertible {
     409: "Conflict", 410: "Gone", 411: "Length Required", 413: "Content Too Large",
     414: "URI Too Long", 415: "Unsupported Media Type", 422: "Unprocessable Content",
     429: "Too Many Requests", 431: "Request Header Fields Too Large", 500: "Internal Server Error",
-    501: "Not Implemented", 502: "Bad Gateway", 503: "Service Unavailable",
+    502: "Bad Gateway", 503: "Service Unavailable",
   ]
 }

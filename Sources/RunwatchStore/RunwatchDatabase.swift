@@ -46,8 +46,8 @@ public final class RunwatchDatabase: Sendable {
           """,
           [Int64(rules.queuedStaleAfterSeconds) * 1000, Int64(rules.runningStaleAfterSeconds) * 1000, type])
       }
-      let placeholders = Array(repeating: "?", count: covered.count).joined(separator: ", ")
-      let uncoveredFilter = covered.isEmpty ? "" : "AND type NOT IN (\(placeholders))"
+      let uncoveredFilter =
+        covered.isEmpty ? "" : "AND type NOT IN (\(SQLCondition.parameterMarks(covered.count)))"
       try connection.execute(
         "UPDATE operation_runs SET stale_at = NULL WHERE status IN ('queued', 'running') \(uncoveredFilter)",
         covered)

@@ -62,7 +62,7 @@ import Testing
     #expect(
       ReconcileAssessment.assess(
         withStart, policy: policy, now: started.addingTimeInterval(1_199), facts: legitimate)
-        == .nothingToDo(.fresh))
+        == .leaveAlone(.fresh))
     let plan = try #require(
       ReconcileAssessment.assess(
         withStart, policy: policy, now: started.addingTimeInterval(1_200), facts: legitimate
@@ -82,18 +82,18 @@ import Testing
     let doneRecord = LinkedRecord(kind: "restore", externalID: "r-1", status: "failed")
     #expect(
       ReconcileAssessment.assess(run(.completed), policy: policy, now: late, facts: legitimate)
-        == .nothingToDo(.terminal))
+        == .leaveAlone(.terminal))
     #expect(
       ReconcileAssessment.assess(
         run(.running, type: "report.export", linked: doneRecord), policy: policy, now: late, facts: legitimate
       )
-        == .nothingToDo(.uncoveredType))
+        == .leaveAlone(.uncoveredType))
     var optedOut = policy
     optedOut.types["policy.sync"]?.scheduledReconciliation = false
     #expect(
       ReconcileAssessment.assess(
         run(.queued, linked: doneRecord), policy: optedOut, now: late, facts: legitimate)
-        == .nothingToDo(.scheduledReconciliationDisabled))
+        == .leaveAlone(.scheduledReconciliationDisabled))
   }
 
   @Test func legitimacyChecksNameEachFactAndItsResult() throws {
@@ -148,7 +148,7 @@ import Testing
       ReconcileAssessment.assess(
         run(.running, type: "restore.execute", startedAt: created, linked: inProgress), policy: policy,
         now: now,
-        facts: legitimate) == .nothingToDo(.fresh))
+        facts: legitimate) == .leaveAlone(.fresh))
   }
 
   @Test func onlyListedRecordStatusesAreTerminal() {

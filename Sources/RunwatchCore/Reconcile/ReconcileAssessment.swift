@@ -32,7 +32,7 @@ public struct ReconcilePlan: Sendable, Equatable {
 /// The assessment's verdict for one run.
 public enum ReconcileDecision: Sendable, Equatable {
   /// Leave the run alone.
-  case nothingToDo(ReconcileSkipReason)
+  case leaveAlone(ReconcileSkipReason)
   /// Complete the run as planned.
   case reconcile(ReconcilePlan)
 
@@ -53,9 +53,9 @@ public enum ReconcileAssessment {
   public static func assess(
     _ run: OperationRun, policy: LifecyclePolicy, now: Date, facts: ExecutionLegitimacyFacts
   ) -> ReconcileDecision {
-    if run.status.isTerminal { return .nothingToDo(.terminal) }
-    guard let typePolicy = policy.types[run.type] else { return .nothingToDo(.uncoveredType) }
-    guard typePolicy.scheduledReconciliation else { return .nothingToDo(.scheduledReconciliationDisabled) }
+    if run.status.isTerminal { return .leaveAlone(.terminal) }
+    guard let typePolicy = policy.types[run.type] else { return .leaveAlone(.uncoveredType) }
+    guard typePolicy.scheduledReconciliation else { return .leaveAlone(.scheduledReconciliationDisabled) }
     let freshness = run.freshness(policy: policy, now: now)
     var evidence: [String: JSONValue] = [
       "evaluated_at": .timestamp(now),
@@ -82,7 +82,7 @@ public enum ReconcileAssessment {
       reason = run.status == .queued ? .staleQueued : .staleRunning
       outcome = .failed
     } else {
-      return .nothingToDo(.fresh)
+      return .leaveAlone(.fresh)
     }
     var done = run
     done.status = .completed

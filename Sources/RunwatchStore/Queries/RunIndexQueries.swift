@@ -19,7 +19,7 @@ extension RunwatchDatabase {
   private func names(table: StaticString, ids: some Collection<Int64>) throws -> [Int64: String] {
     let unique = Array(Set(ids)).sorted()
     guard !unique.isEmpty else { return [:] }
-    let sql = "SELECT id, name FROM \(table) WHERE id IN (\(SQLCondition.placeholders(unique.count)))"
+    let sql = "SELECT id, name FROM \(table) WHERE id IN (\(SQLCondition.parameterMarks(unique.count)))"
     return try pool.read { connection in
       var result: [Int64: String] = [:]
       for row in try connection.query(sql, unique) {
@@ -70,7 +70,7 @@ extension RunwatchDatabase {
     if !tenantIDs.isEmpty {
       let sql = """
         SELECT 1 FROM operation_runs INDEXED BY runs_by_type_tenant
-        WHERE type = ? AND tenant_id IN (\(SQLCondition.placeholders(tenantIDs.count))) LIMIT 1
+        WHERE type = ? AND tenant_id IN (\(SQLCondition.parameterMarks(tenantIDs.count))) LIMIT 1
         """
       if try connection.queryOne(sql, [type as any SQLBindable] + tenantIDs) != nil { return true }
     }

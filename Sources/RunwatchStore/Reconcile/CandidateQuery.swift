@@ -51,7 +51,7 @@ struct CandidateQuery {
 
   /// The out-of-sync query: active linked runs whose record status is terminal.
   func linkedSQL(typeCount: Int) -> String {
-    let statuses = SQLCondition.placeholders(LinkedRecordOutcome.terminalStatuses.count)
+    let statuses = SQLCondition.parameterMarks(LinkedRecordOutcome.terminalStatuses.count)
     return """
       SELECT id FROM operation_runs INDEXED BY runs_linked_active
       WHERE linked_record_kind IS NOT NULL AND status IN ('queued', 'running')
@@ -65,12 +65,12 @@ struct CandidateQuery {
   }
 
   private func filterSQL(typeCount: Int) -> String {
-    var fragments = ["type IN (\(SQLCondition.placeholders(typeCount)))"]
+    var fragments = ["type IN (\(SQLCondition.parameterMarks(typeCount)))"]
     if !options.tenantIDs.isEmpty {
-      fragments.append("tenant_id IN (\(SQLCondition.placeholders(options.tenantIDs.count)))")
+      fragments.append("tenant_id IN (\(SQLCondition.parameterMarks(options.tenantIDs.count)))")
     }
     if !options.workspaceIDs.isEmpty {
-      fragments.append("workspace_id IN (\(SQLCondition.placeholders(options.workspaceIDs.count)))")
+      fragments.append("workspace_id IN (\(SQLCondition.parameterMarks(options.workspaceIDs.count)))")
     }
     return fragments.joined(separator: " AND ")
   }

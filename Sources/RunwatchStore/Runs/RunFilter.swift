@@ -74,7 +74,7 @@ public struct SQLCondition: Sendable {
   /// `WHERE …` text, or an empty string.
   public var whereClause: String { fragments.isEmpty ? "" : "WHERE " + fragments.joined(separator: " AND ") }
 
-  static func placeholders(_ count: Int) -> String {
+  static func parameterMarks(_ count: Int) -> String {
     Array(repeating: "?", count: count).joined(separator: ", ")
   }
 }
@@ -85,14 +85,14 @@ extension RunScope {
     condition.add("workspace_id = ?", [workspaceID])
     if let tenantIDs {
       let tenantMatch =
-        tenantIDs.isEmpty ? "0" : "tenant_id IN (\(SQLCondition.placeholders(tenantIDs.count)))"
+        tenantIDs.isEmpty ? "0" : "tenant_id IN (\(SQLCondition.parameterMarks(tenantIDs.count)))"
       condition.add(
         includesWorkspaceLevelRuns ? "(\(tenantMatch) OR tenant_id IS NULL)" : tenantMatch, tenantIDs)
     } else if !includesWorkspaceLevelRuns {
       condition.add("tenant_id IS NOT NULL")
     }
     if !hiddenTypes.isEmpty {
-      condition.add("type NOT IN (\(SQLCondition.placeholders(hiddenTypes.count)))", hiddenTypes)
+      condition.add("type NOT IN (\(SQLCondition.parameterMarks(hiddenTypes.count)))", hiddenTypes)
     }
   }
 }
