@@ -28,8 +28,12 @@ import Testing
     #expect(throws: APIError.unsupportedMediaType()) {
       try APIBody(request: request("{}", contentType: "text/plain"))
     }
-    #expect(throws: APIError.malformedJSON()) { try APIBody(request: request("{nope")) }
-    #expect(throws: APIError.malformedJSON()) { try APIBody(request: request("\u{FF}")) }
+    #expect(throws: APIError.malformedJSON("expected a member name at byte 1")) {
+      try APIBody(request: request("{nope"))
+    }
+    #expect(throws: APIError.malformedJSON("unexpected character at byte 0")) {
+      try APIBody(request: request("\u{FF}"))
+    }
     #expect(throws: APIError.invalidField("body", "must be a JSON object")) {
       try APIBody(request: request("\"x\""))
     }

@@ -14,9 +14,7 @@ public enum JSONValue: Sendable, Equatable, Hashable {
 
   /// Parses JSON text; returns `nil` when the text is not valid JSON.
   public init?(jsonText: String) {
-    guard let data = jsonText.data(using: .utf8),
-      let value = try? JSONDecoder().decode(JSONValue.self, from: data)
-    else { return nil }
+    guard let value = try? JSONParser.parse(jsonText.utf8) else { return nil }
     self = value
   }
 

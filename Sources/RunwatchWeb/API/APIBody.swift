@@ -28,9 +28,9 @@ public struct APIBody: Sendable {
     guard Self.isJSON(contentType: request.headers["Content-Type"]) else { throw .unsupportedMediaType() }
     let value: JSONValue
     do {
-      value = try JSONDecoder().decode(JSONValue.self, from: Data(request.body))
+      value = try JSONParser.parse(request.body)
     } catch {
-      throw .malformedJSON()
+      throw .malformedJSON(error.description)
     }
     guard let object = value.objectValue else {
       throw .invalidField("body", "must be a JSON object")

@@ -32,8 +32,10 @@ public struct APIError: Error, Sendable, Equatable {
   }
 
   /// 400: the body is not JSON.
-  public static func malformedJSON() -> APIError {
-    APIError(status: .badRequest, code: "malformed_json", message: "The request body is not valid JSON.")
+  public static func malformedJSON(_ detail: String? = nil) -> APIError {
+    APIError(
+      status: .badRequest, code: "malformed_json",
+      message: "The request body is not valid JSON" + (detail.map { ": \($0)." } ?? "."))
   }
 
   /// 401: no bearer token, or an unknown, malformed or revoked one. One message for every case.
