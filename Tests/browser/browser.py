@@ -81,6 +81,12 @@ class Browser:
         element.click()
         self.wait.until(EC.staleness_of(html))
 
+    def prefer_color_scheme(self, scheme):
+        """Emulates the reader's `prefers-color-scheme` ("light" or "dark") for this tab, across navigations."""
+        self.driver.execute_cdp_cmd(
+            "Emulation.setEmulatedMedia", {"features": [{"name": "prefers-color-scheme", "value": scheme}]}
+        )
+
     # Checks on every page
 
     def screenshot(self, label):

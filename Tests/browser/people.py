@@ -2,8 +2,6 @@
 
 from dataclasses import dataclass
 
-from selenium.webdriver.common.by import By
-
 
 @dataclass(frozen=True)
 class Person:
@@ -39,4 +37,7 @@ def sign_in(browser, person):
 
 
 def sign_out(browser):
-    browser.click_and_wait_for_new_page(browser.driver.find_element(By.CSS_SELECTOR, "form[action='/logout'] button"))
+    """Submits the header's sign-out form and lands on the sign-in page."""
+    browser.click_and_wait_for_new_page(browser.find("form[action='/logout'] button[type=submit]"))
+    assert browser.arrived("signed out").startswith("/login"), browser.path
+    assert browser.find("h1").text == "Sign in to Runwatch"

@@ -1,4 +1,4 @@
-"""A real `runwatch serve` on a seeded temp database, for the browser suite.
+"""A real `runwatch serve` on a freshly seeded database, for the browser suite.
 
 The database is the demo seed (`runwatch demo seed`, built-in policy), so every freshness state, reason,
 notification and late report exists. The server runs with the built-in policy minus scheduled
@@ -8,9 +8,9 @@ looks at them. `--demo` is deliberately not used (its worker fleet changes the d
 
 import os
 import re
+import shutil
 import signal
 import subprocess
-import tempfile
 import time
 import urllib.request
 from pathlib import Path
@@ -26,7 +26,9 @@ class RunwatchServer:
         self.binary = Path(binary or os.environ.get("RUNWATCH_BIN", REPO / ".build/debug/runwatch"))
         self.runs = runs
         self.startup_timeout = startup_timeout
-        self.directory = Path(tempfile.mkdtemp(prefix="runwatch-browser-"))
+        # Under .build (gitignored), emptied on every start, so the database and log of the last run stay
+        # there to look at after a failure.
+        self.directory = REPO / ".build/browser-server"
         self.database = self.directory / "runwatch.sqlite"
         self.policy = self.directory / "policy.yaml"
         self.log = self.directory / "serve.log"
@@ -62,6 +64,8 @@ class RunwatchServer:
     def start(self):
         if not self.binary.is_file():
             raise RuntimeError(f"{self.binary} is missing: run `swift build --product runwatch` first")
+        shutil.rmtree(self.directory, ignore_errors=True)
+        self.directory.mkdir(parents=True)
         self.runwatch("demo", "seed", "--db", str(self.database), "--runs", str(self.runs))
         self.write_policy_without_scheduled_reconciliation()
         with open(self.log, "wb") as log:

@@ -58,7 +58,7 @@ def save_index_screenshot(browser, directory):
     last = next(i for i, row in enumerate(rows) if row.get_attribute("data-freshness") == "reconciled_failed")
     shown = {row.get_attribute("data-freshness") for row in rows[: last + 1]}
     assert shown == ALL_FRESHNESS - {"unknown"}, f"states in the screenshot: {sorted(shown)}"
-    print(f"Saved {browser.save_screenshot_through(directory / 'operations.png', rows[last])}")
+    browser.save_screenshot_through(directory / "operations.png", rows[last])
 
 
 def test_page_forward_and_back(browser):

@@ -2,6 +2,9 @@
 
 import re
 
+from selenium.webdriver.common.by import By
+
+from operations import open_diagnostics, open_first_run_from_tile
 from people import OLIVIA, sign_in
 
 REASON_CODES = {
@@ -13,43 +16,30 @@ REASON_CODES = {
 }
 
 
-def open_first_reconciled_run(browser):
-    """From the index, follows the "reconciled" summary tile, then the first run listed."""
-    browser.click_and_wait_for_new_page(browser.find(".count-tile--reconciled_failed"))
-    assert "freshness=reconciled_failed" in browser.arrived("reconciled runs")
-    row = browser.find("tr[data-run-id][data-freshness=reconciled_failed]")
-    run_id = row.get_attribute("data-run-id")
-    browser.click_and_wait_for_new_page(row.find_element("css selector", "th a"))
-    assert browser.arrived("reconciled run") == f"/operations/{run_id}"
-    return run_id
-
-
 def test_reconciled_run_explains_itself_and_keeps_evidence(browser, readme_screenshots):
     sign_in(browser, OLIVIA)
-    run_id = open_first_reconciled_run(browser)
+    run_id = open_first_run_from_tile(browser, "reconciled_failed")
     article = browser.find("article[data-run-id]")
     assert article.get_attribute("data-run-id") == run_id
     assert article.get_attribute("data-freshness") == "reconciled_failed"
 
     explanation = browser.find("[data-reason-code]")
     assert explanation.get_attribute("data-reason-code") in REASON_CODES
-    sentence = explanation.find_element("css selector", "h2 + p").text
+    sentence = explanation.find_element(By.CSS_SELECTOR, "h2 + p").text
     assert re.fullmatch(r"[A-Z][^_{}<>]{30,}\.", sentence), f"not an operator sentence: {sentence!r}"
-    assert explanation.find_elements("css selector", "ol li"), "next steps are listed"
+    assert explanation.find_elements(By.CSS_SELECTOR, "ol li"), "next steps are listed"
 
-    diagnostics = browser.find("details#diagnostics")
-    evidence = diagnostics.find_element("css selector", "figure.json-block")
-    assert diagnostics.get_attribute("open") is None and not evidence.is_displayed(), "closed by default"
-    diagnostics.find_element("css selector", "summary").click()
-    browser.wait.until(lambda _: diagnostics.get_attribute("open") is not None and evidence.is_displayed())
-    browser.arrived("diagnostics open")
-    assert evidence.find_element("css selector", "figcaption").text == "Evidence"
-    evidence_text = evidence.find_element("css selector", "pre").text
+    evidence = browser.find("details#diagnostics figure.json-block")
+    assert not evidence.is_displayed(), "the evidence is hidden until diagnostics are opened"
+    diagnostics = open_diagnostics(browser)
+    assert evidence.is_displayed()
+    assert evidence.find_element(By.CSS_SELECTOR, "figcaption").text == "Evidence"
+    evidence_text = evidence.find_element(By.CSS_SELECTOR, "pre").text
     for key in ("evaluated_at", "reference_time", "terminal_truth_path"):
         assert key in evidence_text, f"evidence lacks {key}: {evidence_text}"
 
     directory = readme_screenshots or browser.screenshots
-    print(f"Saved {browser.save_screenshot_through(directory / 'reconciled-run.png', diagnostics)}")
+    browser.save_screenshot_through(directory / "reconciled-run.png", diagnostics)
 
 
 def test_a_notification_leads_to_its_run(browser):
@@ -61,3 +51,13 @@ def test_a_notification_leads_to_its_run(browser):
     browser.click_and_wait_for_new_page(link)
     assert browser.arrived("notified run") == f"/operations/{run_id}"
     assert browser.find("article[data-run-id]").get_attribute("data-run-id") == run_id
+
+
+def test_likely_stale_run_says_who_can_finish_it(browser):
+    sign_in(browser, OLIVIA)
+    open_first_run_from_tile(browser, "likely_stale")
+    assert browser.find("article[data-run-id]").get_attribute("data-freshness") == "likely_stale"
+    explanation = browser.find("section.lifecycle--stale[data-reason-code]")
+    assert explanation.get_attribute("data-reason-code") in {"run.stale_queued", "run.stale_running"}
+    # The suite's policy turns scheduled reconciliation off, and the page must not promise healing.
+    assert "Scheduled reconciliation is turned off for this type" in explanation.text
