@@ -1,12 +1,13 @@
 """Headless Debian Chromium driven by Selenium, with an axe-core check and a screenshot of every page visited."""
 
-import os
 import re
+import uuid
 from pathlib import Path
 from urllib.parse import urlsplit
 
 from axe_selenium_python import Axe
 from selenium import webdriver
+from selenium.common.exceptions import WebDriverException
 from selenium.webdriver.chrome.service import Service
 from selenium.webdriver.common.by import By
 from selenium.webdriver.support import expected_conditions as EC
@@ -16,6 +17,7 @@ CHROMIUM = "/usr/bin/chromium"
 CHROMEDRIVER = "/usr/bin/chromedriver"
 WINDOW = (1366, 900)
 BLOCKING_IMPACTS = ("serious", "critical")
+TIMEOUT = 20  # seconds any wait may take: generous for a loaded CI machine, never spent when all is well
 
 
 def start_chromium():
@@ -53,7 +55,7 @@ class Browser:
         self.screenshots = Path(screenshots)
         self.name = name
         self.pages = 0
-        self.wait = WebDriverWait(driver, 10)
+        self.wait = WebDriverWait(driver, TIMEOUT)
         self.axe = Axe(driver)
 
     # Navigation
@@ -76,10 +78,21 @@ class Browser:
         return parts.path + (f"?{parts.query}" if parts.query else "")
 
     def click_and_wait_for_new_page(self, element):
-        """Clicks `element` and waits until the old page is gone (the click navigated)."""
-        html = self.driver.find_element(By.TAG_NAME, "html")
+        """Clicks `element` and waits until a new document has loaded (the click navigated).
+
+        The old document is marked with a fresh token; a new one lacks it. (Selenium's `staleness_of` races
+        with navigation in chromedriver: "Node with given id does not belong to the document".) Script errors
+        while the page is swapped are expected and retried.
+        """
+        token = uuid.uuid4().hex
+        self.driver.execute_script("window.runwatchBrowserTestPage = arguments[0]", token)
         element.click()
-        self.wait.until(EC.staleness_of(html))
+        WebDriverWait(self.driver, TIMEOUT, ignored_exceptions=(WebDriverException,)).until(
+            lambda driver: driver.execute_script(
+                "return window.runwatchBrowserTestPage !== arguments[0] && document.readyState === 'complete'",
+                token,
+            )
+        )
 
     def prefer_color_scheme(self, scheme):
         """Emulates the reader's `prefers-color-scheme` ("light" or "dark") for this tab, across navigations."""
