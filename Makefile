@@ -11,22 +11,26 @@ FORMAT_CONFIG := --configuration .swift-format
 RUNWATCH := .build/release/runwatch
 DEMO_DB := ./runwatch-demo.db
 
-.PHONY: deps build demo test format lint
+.PHONY: deps build demo test format lint browser-deps browser-test screenshots
 
-# Installs only the Debian packages that are missing; `apt-get update` runs only when something is.
-deps:
-	@command -v swift >/dev/null || { echo "make deps: the Swift 6 toolchain (swift) is not on PATH" >&2; exit 1; }
-	@missing=""; \
-	for package in $(APT_PACKAGES); do \
+# Installs only the Debian packages in $(1) that are missing; `apt-get update` runs only when something is.
+define apt_install_missing
+@missing=""; \
+	for package in $(1); do \
 	  dpkg -s "$$package" 2>/dev/null | grep -q '^Status: install ok installed' || missing="$$missing $$package"; \
 	done; \
-	if [ -z "$$missing" ]; then echo "System packages present: $(APT_PACKAGES)"; exit 0; fi; \
+	if [ -z "$$missing" ]; then echo "System packages present: $(1)"; exit 0; fi; \
 	if [ "$$(id -u)" -eq 0 ]; then sudo=""; \
 	elif command -v sudo >/dev/null; then sudo="sudo"; \
-	else echo "make deps: missing$$missing and not root (no sudo available)" >&2; exit 1; fi; \
+	else echo "make $@: missing$$missing and not root (no sudo available)" >&2; exit 1; fi; \
 	echo "Installing$$missing"; \
 	$$sudo apt-get update && \
 	$$sudo env DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends $$missing
+endef
+
+deps:
+	@command -v swift >/dev/null || { echo "make deps: the Swift 6 toolchain (swift) is not on PATH" >&2; exit 1; }
+	$(call apt_install_missing,$(APT_PACKAGES))
 
 build:
 	swift build -c release --product runwatch
@@ -43,6 +47,31 @@ test:
 	$(MAKE) deps
 	swift build --build-tests
 	swift test
+	$(MAKE) browser-test
+
+# The real-browser suite (Tests/browser): headless Debian Chromium driven by Selenium from a venv, axe-core on
+# every page, against a `runwatch serve` it starts on a seeded temp database and stops by PID. Page screenshots
+# go to .build/browser-screenshots/. `make screenshots` runs the same suite and also rewrites the README's two
+# pictures in docs/screenshots/.
+BROWSER_APT_PACKAGES := chromium chromium-driver fonts-dejavu-core python3-venv
+BROWSER_VENV_STAMP := .venv/.browser-requirements
+BROWSER_SUITE := RUNWATCH_BIN=$(CURDIR)/.build/debug/runwatch .venv/bin/python -m pytest Tests/browser
+
+browser-deps:
+	$(call apt_install_missing,$(BROWSER_APT_PACKAGES))
+
+$(BROWSER_VENV_STAMP): Tests/browser/requirements.txt
+	test -x .venv/bin/python || python3 -m venv .venv
+	.venv/bin/pip install -q -r Tests/browser/requirements.txt
+	touch $@
+
+browser-test: deps browser-deps $(BROWSER_VENV_STAMP)
+	swift build --product runwatch
+	$(BROWSER_SUITE)
+
+screenshots: deps browser-deps $(BROWSER_VENV_STAMP)
+	swift build --product runwatch
+	RUNWATCH_README_SCREENSHOTS=$(CURDIR)/docs/screenshots $(BROWSER_SUITE)
 
 format:
 	swift format -i -r $(FORMAT_CONFIG) $(FORMAT_PATHS)

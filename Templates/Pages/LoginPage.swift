@@ -44,6 +44,9 @@ public enum LoginPage {
   /// The whole document.
   public static func render(_ view: LoginView, chrome: PageChrome) -> HTML {
     let hasError = view.error != nil
+    // The email field is `type="text" inputmode="email"`: `autocomplete="username"` pairs it with the password
+    // for password managers, and axe-core as bundled for the browser suite (3.1) accepts `username` only on
+    // text inputs. Format checks are pointless on sign-in (a wrong address gets the same answer as a wrong one).
     let main: HTML = """
       <div class="login">
       <h1>Sign in to Runwatch</h1>
@@ -54,7 +57,8 @@ public enum LoginPage {
       <input type="hidden" name="next" value="\(view.next)">
       <div class="field">
       <label for="login-email">Email</label>
-      <input id="login-email" name="email" type="email" autocomplete="username" required \
+      <input id="login-email" name="email" type="text" inputmode="email" autocomplete="username" \
+      autocapitalize="none" spellcheck="false" required \
       value="\(view.email)"\(HTML.when(hasError) { " aria-describedby=\"login-error\" aria-invalid=\"true\"" })\
       \(HTML.attribute("autofocus", if: view.email.isEmpty))>
       </div>

@@ -254,7 +254,7 @@ struct TemplatePageTests {
     #expect(html.contains("<form class=\"login__form\" method=\"post\" action=\"/login\">"))
     #expect(html.contains("<label for=\"login-email\">Email</label>"))
     #expect(html.contains("<label for=\"login-password\">Password</label>"))
-    #expect(html.contains("name=\"email\" type=\"email\""))
+    #expect(html.contains("name=\"email\" type=\"text\" inputmode=\"email\" autocomplete=\"username\""))
     #expect(html.contains("value=\"ada@example.com\""))
     #expect(html.contains("name=\"password\" type=\"password\""))
     #expect(html.contains("<input type=\"hidden\" name=\"csrf_token\" value=\"t0k\">"))
