@@ -1,6 +1,6 @@
 # Runwatch. A fresh Debian 12 machine with the Swift 6 toolchain needs two commands (see README.md):
 #   make demo   # install missing system packages, build in release mode, serve the live demo on :8080
-#   make test   # install missing system packages, build every target and run every test
+#   make test   # install missing system packages, build every target and run every test (Swift, browser, API)
 
 SHELL := /bin/bash
 .DEFAULT_GOAL := build
@@ -48,6 +48,7 @@ test:
 	swift build --build-tests
 	swift test
 	$(MAKE) browser-test
+	SCHEMATHESIS_SEED=2026 $(MAKE) schemathesis
 
 # The real-browser suite (Tests/browser): headless Debian Chromium driven by Selenium from a venv, axe-core on
 # every page, against a `runwatch serve` it starts on a seeded temp database and stops by PID. Page screenshots
@@ -79,21 +80,28 @@ format:
 lint:
 	swift format lint -r --strict $(FORMAT_CONFIG) $(FORMAT_PATHS)
 
-# Schemathesis (PyPI, pinned, in .venv) against the worker API of a real `runwatch serve` on a seeded temp database.
+# Schemathesis (PyPI, pinned, in .venv) against the worker API of a real `runwatch serve` on a seeded temp database:
+# every operation in docs/openapi.yaml, all checks (Tests/live/schemathesis.sh). Part of `make test`.
 SCHEMATHESIS_VERSION := 4.32.5
+SCHEMATHESIS_STAMP := .venv/.schemathesis-$(SCHEMATHESIS_VERSION)
 .PHONY: schemathesis bench
-schemathesis:
-	$(MAKE) deps APT_PACKAGES="$(APT_PACKAGES) curl python3-venv"
-	@.venv/bin/schemathesis --version 2>/dev/null | grep -q '$(SCHEMATHESIS_VERSION)' || { \
-	  python3 -m venv .venv && .venv/bin/pip install -q 'schemathesis==$(SCHEMATHESIS_VERSION)'; }
+
+$(SCHEMATHESIS_STAMP):
+	test -x .venv/bin/python || python3 -m venv .venv
+	.venv/bin/pip install -q 'schemathesis==$(SCHEMATHESIS_VERSION)'
+	touch $@
+
+schemathesis: deps
+	$(call apt_install_missing,curl python3-venv)
+	$(MAKE) $(SCHEMATHESIS_STAMP)
 	swift build --product runwatch
 	Tests/live/schemathesis.sh
 
 # Benchmarks anyone can run (see docs/benchmarks.md): reconcile ticks over 1,000,000 runs, seeding 1,000,000 runs,
 # and wrk against a real server on that file (every page kind, signed in, and the worker API heartbeat).
 # BENCH_RUNS=100000 or BENCH_SECONDS=10 change its size. Results: .build/bench/results.md.
-bench:
-	$(MAKE) deps APT_PACKAGES="$(APT_PACKAGES) curl wrk"
+bench: deps
+	$(call apt_install_missing,curl wrk)
 	swift build -c release --product runwatch
 	swift build -c release --product runwatch-bench
 	Tests/live/bench.sh

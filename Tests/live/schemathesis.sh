@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # `make schemathesis`: schemathesis (PyPI, in .venv) against the worker API of a real `runwatch serve` on a seeded
 # temp database: every operation in docs/openapi.yaml, all checks. The server is stopped by PID at the end.
+# SCHEMATHESIS_SEED makes the generated cases repeatable (`make test` fixes it; `make schemathesis` explores).
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 RUNWATCH=${RUNWATCH:-.build/debug/runwatch}
@@ -15,4 +16,5 @@ token=$("$RUNWATCH" token create --db "$work/api.db" --workspace northwind --nam
 rw_serve "$work/api.db" "$work/serve.log"
 echo "schemathesis against $RW_URL/api/v1 (server log: $work/serve.log)"
 "$SCHEMATHESIS" --config-file docs/schemathesis.toml run docs/openapi.yaml --url "$RW_URL/api/v1" \
-  -H "Authorization: Bearer $token" --checks all --max-examples "${SCHEMATHESIS_EXAMPLES:-100}"
+  -H "Authorization: Bearer $token" --checks all --max-examples "${SCHEMATHESIS_EXAMPLES:-100}" \
+  ${SCHEMATHESIS_SEED:+--seed "$SCHEMATHESIS_SEED"}
