@@ -70,4 +70,49 @@ import Testing
       #expect(plan.contains { $0.hasPrefix("SEARCH operation_runs USING INDEX") }, "\(freshness): \(plan)")
     }
   }
+
+  @Test(arguments: [RunStatus.queued, .running])
+  func anActiveStatusWithATenantWalksTheActiveRunsIndex(status: RunStatus) throws {
+    let fixture = try Self.analyzedFixture()
+    let filter = RunFilter(status: status, tenantID: fixture.tenant.id)
+    var condition = SQLCondition()
+    RunScope(workspaceID: fixture.workspace.id, tenantIDs: nil).apply(to: &condition)
+    filter.apply(to: &condition, now: fixture.clock.now())
+    let plan = try Self.plan(
+      """
+      SELECT \(OperationRun.selectColumns) FROM operation_runs \(filter.indexHint) \(condition.whereClause)
+      ORDER BY id DESC LIMIT ?
+      """, condition.arguments + [51], in: fixture)
+    #expect(plan.contains { $0.contains("USING INDEX runs_active_covering") }, "\(plan)")
+  }
+
+  /// Every combination of freshness and status, contradictory ones included, lists exactly the runs that
+  /// match both: the index hint never makes SQLite refuse a query, and never changes an answer.
+  @Test func everyFreshnessAndStatusCombinationListsExactlyItsRuns() throws {
+    let fixture = try TestFixture()
+    let queued = try fixture.createRun()
+    let running = try fixture.createRun(tenant: fixture.otherTenant)
+    _ = try fixture.lifecycle.start(runID: running.id, by: fixture.worker)
+    let finished = try fixture.createRun()
+    _ = try fixture.lifecycle.start(runID: finished.id, by: fixture.worker)
+    _ = try fixture.lifecycle.complete(runID: finished.id, outcome: .succeeded, by: fixture.worker)
+    let now = fixture.clock.now()
+    let runs = [queued.id: RunStatus.queued, running.id: .running, finished.id: .completed]
+    for freshness in [nil] + Freshness.allCases.map(Optional.some) {
+      for status in [nil] + RunStatus.allCases.map(Optional.some) {
+        let filter = RunFilter(freshness: freshness, status: status)
+        let page = try fixture.database.listRuns(
+          scope: RunScope(workspaceID: fixture.workspace.id, tenantIDs: nil), filter: filter, limit: 50,
+          now: now)
+        let stored = try runs.keys.map { try #require(try fixture.database.run(id: $0)) }
+        let expected = stored.filter { run in
+          (status == nil || run.status == status)
+            && (freshness == nil || run.freshness(policy: fixture.database.policy, now: now) == freshness)
+        }
+        #expect(
+          page.runs.map(\.id) == expected.map(\.id).sorted(by: >),
+          "freshness \(String(describing: freshness)), status \(String(describing: status))")
+      }
+    }
+  }
 }

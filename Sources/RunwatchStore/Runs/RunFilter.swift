@@ -102,18 +102,37 @@ extension RunFilter {
   /// `OperationRun.freshness(policy:now:)` does.
   public func apply(to condition: inout SQLCondition, now: Date) {
     if let freshness { Self.applyFreshness(freshness, to: &condition, now: now) }
-    if let status { condition.add("status = ?", [status.rawValue]) }
+    if let status {
+      condition.add("status = ?", [status.rawValue])
+      // Spelled out so the partial index of active runs (`indexHint`) is usable: SQLite uses a partial index
+      // only when the query repeats its WHERE term. The active freshness states already carry it.
+      if !status.isTerminal && !hasActiveFreshness { condition.add(Self.activeStatuses) }
+    }
     if let outcome { condition.add("outcome = ?", [outcome.rawValue]) }
     if let type { condition.add("type = ?", [type]) }
     if let tenantID { condition.add("tenant_id = ?", [tenantID]) }
   }
 
+  /// Whether the freshness filter is one of the states only active runs have.
+  var hasActiveFreshness: Bool {
+    switch freshness {
+    case .freshActive?, .likelyStale?, .unknown?: true
+    case .reconciledFailed?, .terminalNormal?, nil: false
+    }
+  }
+
+  /// Whether only active (queued or running) runs can match: then a page walks the active runs' index.
+  var matchesOnlyActiveRuns: Bool { hasActiveFreshness || status.map { !$0.isTerminal } ?? false }
+
+  /// The WHERE term of the partial indexes of active runs, word for word.
+  static let activeStatuses = "status IN ('queued', 'running')"
+
   /// The SQL meaning of each freshness state.
   public static func applyFreshness(_ freshness: Freshness, to condition: inout SQLCondition, now: Date) {
     switch freshness {
-    case .freshActive: condition.add("status IN ('queued', 'running') AND stale_at > ?", [now])
-    case .likelyStale: condition.add("status IN ('queued', 'running') AND stale_at <= ?", [now])
-    case .unknown: condition.add("status IN ('queued', 'running') AND stale_at IS NULL")
+    case .freshActive: condition.add("\(activeStatuses) AND stale_at > ?", [now])
+    case .likelyStale: condition.add("\(activeStatuses) AND stale_at <= ?", [now])
+    case .unknown: condition.add("\(activeStatuses) AND stale_at IS NULL")
     case .reconciledFailed:
       condition.add("status = 'completed' AND reconciliation_reason IS NOT NULL AND outcome = 'failed'")
     case .terminalNormal:
