@@ -186,4 +186,14 @@ struct DemoSeederTests {
       #expect((report.freshnessCounts[state] ?? 0) > 0, "no \(state.rawValue)")
     }
   }
+
+  /// `demo seed --seed S` takes any seed: every plan the generator makes plays through the lifecycle service
+  /// (late reports land on terminal runs, starts on queued ones) under both policies.
+  @Test(arguments: [LifecyclePolicy.builtIn, .demo])
+  func everySeedPlaysThrough(policy: LifecyclePolicy) throws {
+    for seed in UInt64(1)...12 {
+      let demo = try DemoTestDatabase(policy: policy)
+      #expect(throws: Never.self, "seed \(seed)") { _ = try demo.seed(runs: 300, seed: seed) }
+    }
+  }
 }

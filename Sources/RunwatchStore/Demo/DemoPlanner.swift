@@ -78,6 +78,11 @@ struct DemoPlanner {
       // The direct bridge only exists for types whose terminal truth may arrive from the job itself.
       let direct = policy.types.filter { $0.value.terminalTruthPath == .directAndScheduled }.keys.sorted()
       return direct.isEmpty ? pickCoveredType() : pickCoveredType(from: direct)
+    case .reconciledQueued, .reconciledRunning, .lateReport, .archivedTenantStart:
+      // Their story ends with the scheduled reconciler healing the run: only types it may touch (a policy
+      // can opt a type out, as the demo policy does for restores).
+      let healed = policy.reconcilableTypes
+      return healed.isEmpty ? pickCoveredType() : pickCoveredType(from: healed)
     default: return pickCoveredType()
     }
   }
@@ -202,7 +207,7 @@ struct DemoPlanner {
     case .freshQueued:
       add(.create(plan), at: rng.double(in: (0.02 * timing.queued)...(0.8 * timing.queued)))
     case .freshRunning:
-      let startAgo = rng.double(in: (0.05 * timing.running)...(0.7 * timing.running))
+      let startAgo = timing.freshRunningStart(&rng)
       add(.create(plan), at: startAgo + timing.queueWait(&rng))
       add(.start(plan), at: startAgo)
       heartbeats(plan, total: total, fromAgo: startAgo, toAgo: 2, endFraction: rng.double(in: 0.3...0.9))

@@ -94,6 +94,17 @@ struct DemoTypeTiming {
     max(1, rng.double(in: (0.3 * expected)...max(0.3 * expected, min(1.6 * expected, 0.95 * timeout))))
   }
 
+  /// How long ago a run that is still fresh started: most are inside their expected runtime; one in four is
+  /// slow (past it, so the index says "running 3× longer than expected") but still inside the stale window.
+  func freshRunningStart(_ rng: inout SplitMix64) -> Double {
+    let latest = 0.7 * running
+    let usual = min(0.9 * expected, latest)
+    let (low, high) = (min(0.1 * expected, usual), min(expected, 0.5 * running))
+    // One draw, as every planner step takes, so the other runs of a seed stay as they were.
+    let draw = rng.unit()
+    return draw < 0.25 ? high + (latest - high) * draw / 0.25 : low + (usual - low) * (draw - 0.25) / 0.75
+  }
+
   /// How long a run waits in the queue before a worker takes it: well inside the queued window.
   func queueWait(_ rng: inout SplitMix64) -> Double {
     rng.double(in: min(1, 0.05 * queued)...min(0.4 * queued, 300))
