@@ -303,6 +303,25 @@ import Testing
     #expect(beat.json["run"]?["reconciliation"]?["reason_code"] == "run.adapter_out_of_sync")
   }
 
+  @Test func listCarriesEachRunsOwnLateReports() throws {
+    let fixture = try APIServerFixture()
+    let ids = try (0..<3).map { _ in try fixture.createRun() }
+    for (id, lateStarts) in zip(ids, [2, 0, 1]) {
+      #expect(
+        try fixture.send("POST", "/runs/\(id)/complete", json: #"{"outcome": "cancelled"}"#).status == 200)
+      for _ in 0..<lateStarts { #expect(try fixture.send("POST", "/runs/\(id)/start").status == 409) }
+    }
+    let listed = try fixture.send("GET", "/runs").json["runs"]?.arrayItems ?? []
+    let counts = Dictionary(
+      uniqueKeysWithValues: listed.compactMap { run in
+        run["id"]?.numberValue.map { (Int64($0), run["late_reports"]?.arrayCount ?? -1) }
+      })
+    #expect(counts == [ids[0]: 2, ids[1]: 0, ids[2]: 1])
+    let reports = listed.flatMap { $0["late_reports"]?.arrayItems ?? [] }
+    #expect(Set(reports.compactMap { $0["id"]?.numberValue }).count == 3)
+    #expect(reports.allSatisfy { $0["kind"] == "start" })
+  }
+
   @Test func listPagesNewestFirstWithFiltersAndOnlyTheTokensWorkspace() throws {
     let fixture = try APIServerFixture()
     var ids: [Int64] = []

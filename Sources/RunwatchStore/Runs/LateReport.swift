@@ -26,16 +26,29 @@ extension RunwatchDatabase {
 
   /// Late reports for a run, oldest first.
   public func lateReports(runID: Int64) throws -> [LateReport] {
-    try pool.read { connection in
-      try connection.query("SELECT * FROM late_reports WHERE run_id = ? ORDER BY id", [runID]).map { row in
-        guard let id = row.int64("id"), let receivedAt = row.date("received_at") else {
-          throw StoreError.corruptRow(table: "late_reports")
-        }
-        return LateReport(
-          id: id, runID: runID, receivedAt: receivedAt, kind: row.string("kind") ?? "",
-          reporter: row.string("reporter") ?? "",
-          payload: row.string("payload").flatMap(JSONValue.init(jsonText:)) ?? .emptyObject)
+    try lateReports(runIDs: [runID])[runID] ?? []
+  }
+
+  /// Late reports of several runs (a page of a list) in one query, by run id, each run's oldest first.
+  public func lateReports(runIDs: [Int64]) throws -> [Int64: [LateReport]] {
+    guard !runIDs.isEmpty else { return [:] }
+    let sql = """
+      SELECT id, run_id, received_at, kind, reporter, payload FROM late_reports
+      WHERE run_id IN (\(SQLCondition.parameterMarks(runIDs.count))) ORDER BY run_id, id
+      """
+    return try pool.read { connection in
+      var reports: [Int64: [LateReport]] = [:]
+      for row in try connection.query(sql, runIDs) {
+        guard let id = row.int64("id"), let runID = row.int64("run_id"),
+          let receivedAt = row.date("received_at")
+        else { throw StoreError.corruptRow(table: "late_reports") }
+        reports[runID, default: []].append(
+          LateReport(
+            id: id, runID: runID, receivedAt: receivedAt, kind: row.string("kind") ?? "",
+            reporter: row.string("reporter") ?? "",
+            payload: row.string("payload").flatMap(JSONValue.init(jsonText:)) ?? .emptyObject))
       }
+      return reports
     }
   }
 

@@ -109,7 +109,7 @@ struct APIHandlers: Sendable {
       scope: scope, filter: query.filter, before: query.after, limit: query.limit, now: now)
     let loader = APIRunLoader(database: database, now: now)
     return json([
-      "runs": .array(try page.runs.map(loader.json)),
+      "runs": .array(try loader.json(page.runs)),
       "next": page.olderCursor.map { .string(APIListQuery.cursor(afterRunID: $0)) } ?? .null,
     ])
   }

@@ -74,9 +74,19 @@ public final class APIRunLoader {
 
   /// The run object for `run`.
   public func json(_ run: OperationRun) throws -> JSONValue {
+    try json(run, lateReports: database.lateReports(runID: run.id))
+  }
+
+  /// The run objects of a page of runs, with every run's late reports read in one query.
+  public func json(_ runs: [OperationRun]) throws -> [JSONValue] {
+    let lateReports = try database.lateReports(runIDs: runs.map(\.id))
+    return try runs.map { try json($0, lateReports: lateReports[$0.id] ?? []) }
+  }
+
+  private func json(_ run: OperationRun, lateReports: [LateReport]) throws -> JSONValue {
     APIRunObject.json(
       run, workspaceSlug: try slug(run.workspaceID), initiatorEmail: try email(run.initiatorUserID),
-      lateReports: try database.lateReports(runID: run.id), policy: database.policy, now: now)
+      lateReports: lateReports, policy: database.policy, now: now)
   }
 
   private func slug(_ workspaceID: Int64) throws -> String {
