@@ -63,7 +63,13 @@ import Testing
   }
 
   @Test func publicDirectoryLookupOrder() throws {
-    let elsewhere = FileManager.default.temporaryDirectory.path
+    // An empty directory of its own: the shared temporary directory may hold anything, an app.css included.
+    let elsewhere = FileManager.default.temporaryDirectory.appendingPathComponent(
+      "runwatch-elsewhere-\(UUID())"
+    )
+    .path
+    try FileManager.default.createDirectory(atPath: elsewhere, withIntermediateDirectories: true)
+    defer { try? FileManager.default.removeItem(atPath: elsewhere) }
     #expect(PublicDirectory.locate(explicit: Self.publicDirectory) == Self.publicDirectory)
     #expect(PublicDirectory.locate(explicit: elsewhere) == nil)
     #expect(
