@@ -36,15 +36,21 @@ public final class RunwatchDatabase: Sendable {
       let covered = policy.types.keys.sorted()
       for type in covered {
         guard let rules = policy.types[type] else { continue }
+        // The same rule as `OperationRun.activeDeadline(policy:)`: a running run's deadline is the earlier of
+        // its maximum runtime and, when the type has a heartbeat window, its heartbeat silence.
+        let queued = Int64(rules.queuedStaleAfterSeconds) * 1000
+        let running = Int64(rules.runningStaleAfterSeconds) * 1000
+        let runningDeadline =
+          rules.heartbeatTimeoutSeconds == nil
+          ? "COALESCE(started_at, created_at) + ?2"
+          : "MIN(COALESCE(started_at, created_at) + ?2, COALESCE(last_heartbeat_at, started_at, created_at) + ?3)"
         try connection.execute(
           """
           UPDATE operation_runs
-          SET stale_at = CASE status
-            WHEN 'queued' THEN created_at + ?
-            ELSE COALESCE(started_at, created_at) + ? END
-          WHERE status IN ('queued', 'running') AND type = ?
+          SET stale_at = CASE status WHEN 'queued' THEN created_at + ?1 ELSE \(runningDeadline) END
+          WHERE status IN ('queued', 'running') AND type = ?4
           """,
-          [Int64(rules.queuedStaleAfterSeconds) * 1000, Int64(rules.runningStaleAfterSeconds) * 1000, type])
+          [queued, running, Int64(rules.heartbeatTimeoutSeconds ?? 0) * 1000, type])
       }
       let uncoveredFilter =
         covered.isEmpty ? "" : "AND type NOT IN (\(SQLCondition.parameterMarks(covered.count)))"

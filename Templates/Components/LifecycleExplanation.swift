@@ -13,20 +13,24 @@ public struct LifecycleExplanation: Sendable, Equatable {
 
   /// Which situation is being explained.
   public enum Situation: Sendable, Equatable {
-    /// Still active but past its window; `healing` says whether the reconciler will fail it.
-    case likelyStale(allowedSeconds: Int?, activeSince: Date, healing: Healing)
+    /// Still active but past `deadline` (the one that passed first); `healing` says whether the reconciler will
+    /// fail it.
+    case likelyStale(deadline: StaleDeadline, healing: Healing)
     /// Completed by something other than its worker.
     case reconciled(at: Date, source: String)
   }
 
   /// The reason that applies (for a likely-stale run: the reason it will get).
   public var reason: ReasonCode
+  /// Which deadline fired (or, for a likely-stale run, has passed), when it was a running run's deadline.
+  public var deadline: StaleDeadlineKind?
   /// What is being explained.
   public var situation: Situation
 
   /// Creates an explanation.
-  public init(reason: ReasonCode, situation: Situation) {
+  public init(reason: ReasonCode, deadline: StaleDeadlineKind? = nil, situation: Situation) {
     self.reason = reason
+    self.deadline = deadline
     self.situation = situation
   }
 
@@ -43,12 +47,31 @@ public struct LifecycleExplanation: Sendable, Equatable {
 
   /// The `<section data-reason-code>` block.
   public func render(now: Date) -> HTML {
-    let description = ReasonCatalog.describe(reason)
+    let description = ReasonCatalog.describe(reason, deadline: deadline)
     switch situation {
-    case .likelyStale(let allowedSeconds, let activeSince, let healing):
-      let window = allowedSeconds.map { " of \(TimeText.duration(seconds: $0))" } ?? ""
-      let activeFor = TimeText.duration(seconds: Int(now.timeIntervalSince(activeSince)))
-      let doing = reason == .staleQueued ? "waited in the queue" : "gone without a progress report"
+    case .likelyStale(let deadline, let healing):
+      let window = TimeText.duration(seconds: deadline.thresholdSeconds)
+      let since = TimeText.duration(seconds: Int(now.timeIntervalSince(deadline.referenceTime)))
+      let passed = TimeElement.relative(deadline.at, now: now)
+      let what: HTML =
+        switch deadline.kind {
+        case .queueWait:
+          """
+          This run has waited in the queue for \(since) without a worker picking it up. Its allowed wait of \
+          \(window) ran out \(passed), so no worker is likely to take it.
+          """
+        case .heartbeat:
+          """
+          This run's worker last reported \(TimeElement.relative(deadline.referenceTime, now: now)) and has \
+          been silent for \(since). Its heartbeat window of \(window) ran out \(passed), so the worker has \
+          probably stopped.
+          """
+        case .maxRuntime:
+          """
+          This run has been running for \(since). Its maximum runtime of \(window) ran out \(passed): the work \
+          is taking longer than the lifecycle policy allows, or its worker died or hung.
+          """
+        }
       let outlook: HTML =
         switch healing {
         case .scheduled(let interval):
@@ -65,7 +88,7 @@ public struct LifecycleExplanation: Sendable, Equatable {
       return """
         <section class="lifecycle lifecycle--stale" data-reason-code="\(reason)" aria-labelledby="lifecycle-title">
         <h2 id="lifecycle-title"><span aria-hidden="true">▲</span> Likely stale: \(description.label)</h2>
-        <p>This run has \(doing) for \(activeFor), past its allowed window\(window), so its worker has probably stopped.</p>
+        <p data-deadline="\(deadline.kind.rawValue)">\(what)</p>
         <p>\(outlook)</p>
         <h3>Next steps</h3>
         <ol>\(HTML.each(description.nextSteps) { "<li>\($0)</li>" })</ol>
@@ -73,7 +96,8 @@ public struct LifecycleExplanation: Sendable, Equatable {
         """
     case .reconciled(let at, let source):
       return """
-        <section class="lifecycle lifecycle--reconciled" data-reason-code="\(reason)" aria-labelledby="lifecycle-title">
+        <section class="lifecycle lifecycle--reconciled" data-reason-code="\(reason)"\
+        \(HTML.unwrap(deadline) { " data-deadline=\"\($0.rawValue)\"" }) aria-labelledby="lifecycle-title">
         <h2 id="lifecycle-title"><span aria-hidden="true">✕</span> \(description.label)</h2>
         <p>\(description.explanation)</p>
         <h3>Next steps</h3>

@@ -59,47 +59,69 @@ public enum TimeText {
 
 /// How long a run has taken compared with its type's expected runtime, in operator words.
 public enum DurationComparison {
-  /// `queued 3 min`, `running 12 min · running 4× longer than expected`, `took 2 min 5 s`.
+  /// Overrun factors above this are written as "over 100×": past it the exact number says nothing more.
+  static let largestFactor = 100
+
+  /// `queued 3 min`, `running 12 min · running 4× longer than expected`, `took 2 min 5 s`, and for a run that
+  /// was reconciled `abandoned after 4 min · no report for 20 min`.
   public static func describe(
-    status: RunStatus, createdAt: Date, startedAt: Date?, completedAt: Date?, expectedRuntimeSeconds: Int?,
-    now: Date
+    status: RunStatus, createdAt: Date, startedAt: Date?, completedAt: Date?, lastReportAt: Date? = nil,
+    reconciledAs reason: ReasonCode? = nil, expectedRuntimeSeconds: Int?, now: Date
   ) -> String {
     let parts = parts(
       status: status, createdAt: createdAt, startedAt: startedAt, completedAt: completedAt,
-      expectedRuntimeSeconds: expectedRuntimeSeconds, now: now)
-    return [parts.elapsed, parts.overrun].compactMap { $0 }.joined(separator: " · ")
+      lastReportAt: lastReportAt, reconciledAs: reason, expectedRuntimeSeconds: expectedRuntimeSeconds, now: now)
+    return [parts.elapsed, parts.overrun ?? parts.silence].compactMap { $0 }.joined(separator: " · ")
   }
 
   /// The elapsed time (`running 12 min`) and, separately, the overrun note (`running 4× longer than
-  /// expected`) so tables can put the note on its own line.
+  /// expected`) so tables can put the note on its own line, and for a reconciled run how long it went without
+  /// a report before it was reconciled (`no report for 20 min`).
   ///
   /// Queued runs count from creation; running and completed runs from `startedAt` (falling back to
   /// `createdAt`, as freshness does). A comparison is added only when the run is at least twice its
   /// expected runtime, because smaller overruns are normal noise and would train people to ignore it.
+  /// A reconciled run did not "take" the time until its reconciliation, and was not slow: it stopped. So it
+  /// reads `abandoned after` (start to last report), `never started` (stale while queued) or `ended after`
+  /// (the queue's or a linked record's word), never with an overrun note.
   public static func parts(
-    status: RunStatus, createdAt: Date, startedAt: Date?, completedAt: Date?, expectedRuntimeSeconds: Int?,
-    now: Date
-  ) -> (elapsed: String, overrun: String?) {
+    status: RunStatus, createdAt: Date, startedAt: Date?, completedAt: Date?, lastReportAt: Date? = nil,
+    reconciledAs reason: ReasonCode? = nil, expectedRuntimeSeconds: Int?, now: Date
+  ) -> (elapsed: String, overrun: String?, silence: String?) {
+    let begin = startedAt ?? createdAt
     switch status {
     case .queued:
-      return ("queued \(TimeText.duration(seconds: Int(now.timeIntervalSince(createdAt))))", nil)
+      return ("queued \(TimeText.duration(seconds: Int(now.timeIntervalSince(createdAt))))", nil, nil)
     case .running:
-      let elapsed = Int(now.timeIntervalSince(startedAt ?? createdAt))
+      let elapsed = Int(now.timeIntervalSince(begin))
       let factor = overrun(elapsed: elapsed, expected: expectedRuntimeSeconds)
-      return (
-        "running \(TimeText.duration(seconds: elapsed))",
-        factor.map { "running \($0)× longer than expected" }
-      )
+      return ("running \(TimeText.duration(seconds: elapsed))", factor.map { "running \($0) longer than expected" }, nil)
     case .completed:
-      let elapsed = Int((completedAt ?? now).timeIntervalSince(startedAt ?? createdAt))
-      let factor = overrun(elapsed: elapsed, expected: expectedRuntimeSeconds)
-      return ("took \(TimeText.duration(seconds: elapsed))", factor.map { "\($0)× longer than expected" })
+      let end = completedAt ?? now
+      guard let reason else {
+        let elapsed = Int(end.timeIntervalSince(begin))
+        let factor = overrun(elapsed: elapsed, expected: expectedRuntimeSeconds)
+        return ("took \(TimeText.duration(seconds: elapsed))", factor.map { "\($0) longer than expected" }, nil)
+      }
+      switch reason {
+      case .staleQueued:
+        return ("never started", nil, "waited \(TimeText.duration(seconds: Int(end.timeIntervalSince(createdAt))))")
+      case .staleRunning, .infrastructureTimeoutOrAbandonment:
+        let lastReport = max(lastReportAt ?? begin, begin)
+        return (
+          "abandoned after \(TimeText.duration(seconds: Int(lastReport.timeIntervalSince(begin))))", nil,
+          "no report for \(TimeText.duration(seconds: Int(end.timeIntervalSince(lastReport))))"
+        )
+      case .queueFailureBridge, .adapterOutOfSync:
+        return ("ended after \(TimeText.duration(seconds: Int(end.timeIntervalSince(begin))))", nil, nil)
+      }
     }
   }
 
-  /// The whole-number overrun factor when `elapsed` is at least twice `expected`.
-  static func overrun(elapsed: Int, expected: Int?) -> Int? {
+  /// The overrun factor in words (`4×`, `over 100×`) when `elapsed` is at least twice `expected`.
+  static func overrun(elapsed: Int, expected: Int?) -> String? {
     guard let expected, expected > 0, elapsed >= expected * 2 else { return nil }
-    return elapsed / expected
+    let factor = elapsed / expected
+    return factor > largestFactor ? "over \(largestFactor)×" : "\(factor)×"
   }
 }

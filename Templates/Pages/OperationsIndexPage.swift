@@ -147,6 +147,7 @@ public enum OperationsIndexPage {
     let label = OperationTypeLabel.label(for: row.type)
     let duration = DurationComparison.parts(
       status: row.status, createdAt: row.createdAt, startedAt: row.startedAt, completedAt: row.completedAt,
+      lastReportAt: row.lastHeartbeatAt, reconciledAs: row.reconciliationReason,
       expectedRuntimeSeconds: row.expectedRuntimeSeconds, now: now)
     let progress = HTML.unwrap(row.progress, otherwise: "<span class=\"muted\">—</span>") {
       ProgressBar.render(processed: $0.processed, total: $0.total, label: "Progress of run \(row.id)")
@@ -162,7 +163,7 @@ public enum OperationsIndexPage {
       <td>\(TimeElement.relative(row.createdAt, now: now))</td>\
       <td class="duration">\(duration.elapsed)\(HTML.unwrap(duration.overrun) {
         "<span class=\"duration__overrun\"><span aria-hidden=\"true\">▲</span> \($0)</span>"
-      })</td>\
+      })\(HTML.unwrap(duration.silence) { "<span class=\"duration__note\">\($0)</span>" })</td>\
       <td>\(progress)</td></tr>
       """
   }

@@ -42,7 +42,9 @@ public enum RunDetailPage {
     let counts = view.run.summaryCounts.sorted { $0.key < $1.key }
     let duration = DurationComparison.describe(
       status: view.run.status, createdAt: view.run.createdAt, startedAt: view.run.startedAt,
-      completedAt: view.run.completedAt, expectedRuntimeSeconds: view.expectedRuntimeSeconds, now: view.now)
+      completedAt: view.run.completedAt, lastReportAt: view.run.lastHeartbeatAt,
+      reconciledAs: view.run.reconciliation?.reason, expectedRuntimeSeconds: view.expectedRuntimeSeconds,
+      now: view.now)
     let expected = HTML.unwrap(view.expectedRuntimeSeconds) {
       " (expected about \(TimeText.duration(seconds: $0)))"
     }
@@ -83,7 +85,7 @@ public enum RunDetailPage {
         })</ul>
         """
     } else if let reconciliation = run.reconciliation {
-      body = "<p>\(ReasonCatalog.describe(reconciliation.reason).explanation)</p>"
+      body = "<p>\(ReasonCatalog.describe(reconciliation).explanation)</p>"
     } else if run.outcome == .cancelled {
       body = "<p>The run was cancelled before it finished.</p>"
     } else {

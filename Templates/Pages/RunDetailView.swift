@@ -84,8 +84,9 @@ public struct RunDetailView: Sendable, Equatable {
   public var initiatorName: String?
   /// The type's expected runtime; `nil` when the type is not covered by the policy.
   public var expectedRuntimeSeconds: Int?
-  /// The allowed window in the run's current active status (`staleThresholdSeconds(policy:)`).
-  public var staleThresholdSeconds: Int?
+  /// The deadline that decides an active run's freshness (`activeDeadline(policy:)`); `nil` for terminal runs
+  /// and uncovered types.
+  public var deadline: StaleDeadline?
   /// Whether the reconcile loop heals this run's type, and how often it runs.
   public var healing: LifecycleExplanation.Healing
   /// Late reports, oldest first.
@@ -98,7 +99,7 @@ public struct RunDetailView: Sendable, Equatable {
   /// Creates the view.
   public init(
     run: OperationRun, freshness: Freshness, tenantName: String?, initiatorName: String?,
-    expectedRuntimeSeconds: Int?, staleThresholdSeconds: Int?, healing: LifecycleExplanation.Healing,
+    expectedRuntimeSeconds: Int?, deadline: StaleDeadline?, healing: LifecycleExplanation.Healing,
     lateReports: [LateReportItem], auditEvents: [AuditEventItem], now: Date
   ) {
     self.run = run
@@ -106,7 +107,7 @@ public struct RunDetailView: Sendable, Equatable {
     self.tenantName = tenantName
     self.initiatorName = initiatorName
     self.expectedRuntimeSeconds = expectedRuntimeSeconds
-    self.staleThresholdSeconds = staleThresholdSeconds
+    self.deadline = deadline
     self.healing = healing
     self.lateReports = lateReports
     self.auditEvents = auditEvents
@@ -118,13 +119,13 @@ public struct RunDetailView: Sendable, Equatable {
   public var lifecycleExplanation: LifecycleExplanation? {
     if let reconciliation = run.reconciliation {
       return LifecycleExplanation(
-        reason: reconciliation.reason,
+        reason: reconciliation.reason, deadline: reconciliation.deadline,
         situation: .reconciled(at: reconciliation.reconciledAt, source: reconciliation.source))
     }
-    guard freshness == .likelyStale else { return nil }
+    guard freshness == .likelyStale, let deadline else { return nil }
+    let running = run.status == .running
     return LifecycleExplanation(
-      reason: run.status == .queued ? .staleQueued : .staleRunning,
-      situation: .likelyStale(
-        allowedSeconds: staleThresholdSeconds, activeSince: run.referenceTime, healing: healing))
+      reason: running ? .staleRunning : .staleQueued, deadline: running ? deadline.kind : nil,
+      situation: .likelyStale(deadline: deadline, healing: healing))
   }
 }

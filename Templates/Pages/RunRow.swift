@@ -23,6 +23,10 @@ public struct RunRow: Sendable, Equatable {
   public var startedAt: Date?
   /// When it completed.
   public var completedAt: Date?
+  /// Its last progress report.
+  public var lastHeartbeatAt: Date?
+  /// Why it was reconciled, when something other than its worker completed it.
+  public var reconciliationReason: ReasonCode?
   /// The type's expected runtime from the lifecycle policy; `nil` when the type is not covered.
   public var expectedRuntimeSeconds: Int?
   /// Reported counts; `processed` and `total` drive the progress bar.
@@ -33,7 +37,8 @@ public struct RunRow: Sendable, Equatable {
     id: Int64, type: String, tenantName: String?, status: RunStatus, outcome: RunOutcome,
     freshness: Freshness,
     initiatorName: String?, createdAt: Date, startedAt: Date? = nil, completedAt: Date? = nil,
-    expectedRuntimeSeconds: Int? = nil, summaryCounts: [String: Int64] = [:]
+    expectedRuntimeSeconds: Int? = nil, summaryCounts: [String: Int64] = [:], lastHeartbeatAt: Date? = nil,
+    reconciliationReason: ReasonCode? = nil
   ) {
     self.id = id
     self.type = type
@@ -47,6 +52,8 @@ public struct RunRow: Sendable, Equatable {
     self.completedAt = completedAt
     self.expectedRuntimeSeconds = expectedRuntimeSeconds
     self.summaryCounts = summaryCounts
+    self.lastHeartbeatAt = lastHeartbeatAt
+    self.reconciliationReason = reconciliationReason
   }
 
   /// A row for `run`, with the names looked up by the caller.
@@ -58,7 +65,8 @@ public struct RunRow: Sendable, Equatable {
       id: run.id, type: run.type, tenantName: tenantName, status: run.status, outcome: run.outcome,
       freshness: freshness, initiatorName: initiatorName, createdAt: run.createdAt, startedAt: run.startedAt,
       completedAt: run.completedAt, expectedRuntimeSeconds: expectedRuntimeSeconds,
-      summaryCounts: run.summaryCounts)
+      summaryCounts: run.summaryCounts, lastHeartbeatAt: run.lastHeartbeatAt,
+      reconciliationReason: run.reconciliation?.reason)
   }
 
   /// Progress of a running run that reports `processed` of `total` (total > 0), clamped to the total.

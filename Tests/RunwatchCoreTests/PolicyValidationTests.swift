@@ -125,7 +125,8 @@ import Testing
         "queues.default.retry: unknown key (allowed: retry_after_seconds)",
         "reconcile.jitter: unknown key (allowed: batch_limit, interval_seconds)",
         "types.policy.sync.job_timout_seconds: unknown key (allowed: capability, expected_runtime_seconds, "
-          + "job_timeout_seconds, queue, queued_stale_after_seconds, running_stale_after_seconds, "
+          + "heartbeat_timeout_seconds, job_timeout_seconds, queue, queued_stale_after_seconds, "
+          + "running_stale_after_seconds, "
           + "scheduled_reconciliation, terminal_truth_path)",
       ])
   }

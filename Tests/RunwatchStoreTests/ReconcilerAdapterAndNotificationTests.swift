@@ -74,8 +74,9 @@ import Testing
     #expect(notifications.count == 1)
     #expect(notification.runID == run.id)
     #expect(notification.url == "/operations/\(run.id)")
-    #expect(notification.title.contains("stopped reporting progress"))
-    #expect(notification.message == ReasonCatalog.describe(.staleRunning).explanation)
+    // policy.sync has no heartbeat window in the built-in policy: its maximum runtime is what passed.
+    #expect(notification.title.contains("ran past its longest allowed time"))
+    #expect(notification.message == ReasonCatalog.describe(.staleRunning, deadline: .maxRuntime).explanation)
     // Neither a second pass nor the dead worker's late completion adds another.
     _ = try fixture.reconciler(.cliReconciler).reconcile()
     _ = try fixture.lifecycle.complete(runID: run.id, outcome: .succeeded, by: fixture.worker)

@@ -92,7 +92,7 @@ import Yams
         "id", "workspace", "tenant_id", "type", "status", "outcome", "freshness", "initiator",
         "summary_counts",
         "failure_summary", "context", "created_at", "started_at", "last_heartbeat_at", "completed_at",
-        "reconciliation", "late_reports", "url",
+        "stale_at", "heartbeat_timeout_seconds", "reconciliation", "late_reports", "url",
       ])
   }
 }

@@ -55,7 +55,8 @@ import Testing
     let html = fixture.get("/operations/\(run.id)").bodyText
     #expect(html.contains("data-freshness=\"likely_stale\""))
     #expect(html.contains("data-reason-code=\"run.stale_queued\""))
-    #expect(html.contains("past its allowed window of 15 min"))
+    #expect(html.contains("This run has waited in the queue for 16 min 40 s without a worker picking it up."))
+    #expect(html.contains("Its allowed wait of 15 min ran out"))
     #expect(
       html.contains("Runwatch will mark it failed at its next reconciliation pass (it checks every 1 min)"))
   }

@@ -38,7 +38,7 @@ struct TemplateEscapingTests {
   @Test func runDetailRendersHostileRunInert() {
     let view = RunDetailView(
       run: Self.hostileRun(), freshness: .reconciledFailed, tenantName: Self.bad, initiatorName: Self.bad,
-      expectedRuntimeSeconds: 60, staleThresholdSeconds: 60, healing: .notScheduled,
+      expectedRuntimeSeconds: 60, deadline: nil, healing: .notScheduled,
       lateReports: [
         LateReportItem(
           id: 1, receivedAt: S.ago(5), kind: Self.bad, reporter: Self.bad, payload: .string(Self.bad))

@@ -183,13 +183,51 @@ struct TemplatePageTests {
     let html = RunDetailPage.render(S.detail(run: run, freshness: .likelyStale), chrome: S.chrome()).rendered
     #expect(html.contains("data-freshness=\"likely_stale\""))
     #expect(html.contains("data-reason-code=\"run.stale_running\""))
-    #expect(html.contains("past its allowed window of 30 min"))
+    #expect(html.contains("Likely stale: Ran past its longest allowed time"))
+    #expect(html.contains("data-deadline=\"max_runtime\""))
+    #expect(html.contains("This run has been running for 1 h 20 min. Its maximum runtime of 30 min ran out"))
     #expect(
       html.contains("Runwatch will mark it failed at its next reconciliation pass (it checks every 1 min)"))
     #expect(!html.contains("What went wrong"), "an active run has no failure summary")
 
     let fresh = RunDetailPage.render(S.detail(run: run, freshness: .freshActive), chrome: S.chrome()).rendered
     #expect(!fresh.contains("data-reason-code"))
+  }
+
+  @Test func likelyStaleDetailNamesTheHeartbeatDeadlineWhenThatPassed() {
+    let run = OperationRun(
+      id: 105, workspaceID: 1, tenantID: 2, initiatorUserID: nil, type: "restore.execute", status: .running,
+      createdAt: S.ago(700), startedAt: S.ago(600), lastHeartbeatAt: S.ago(300))
+    let deadline = StaleDeadline(kind: .heartbeat, referenceTime: S.ago(300), thresholdSeconds: 120)
+    let html = RunDetailPage.render(
+      S.detail(run: run, freshness: .likelyStale, deadline: deadline), chrome: S.chrome()
+    ).rendered
+    #expect(html.contains("Likely stale: Stopped reporting progress"))
+    #expect(html.contains("data-deadline=\"heartbeat\""))
+    #expect(html.contains("has been silent for 5 min. Its heartbeat window of 2 min ran out"))
+    #expect(html.contains(">3 min ago</time>"), "when the heartbeat window ran out")
+    #expect(!html.contains("maximum runtime"))
+  }
+
+  @Test func reconciledRunSaysWhichDeadlineFiredAndHowLongItWasQuiet() {
+    var run = OperationRun(
+      id: 106, workspaceID: 1, tenantID: 2, initiatorUserID: nil, type: "inventory_sync", status: .completed,
+      outcome: .failed, createdAt: S.ago(4000), startedAt: S.ago(3900), lastHeartbeatAt: S.ago(3600),
+      completedAt: S.ago(2400))
+    run.reconciliation = Reconciliation(
+      reason: .staleRunning, source: "scheduled_reconciler", evidence: ["deadline": "heartbeat"],
+      reconciledAt: S.ago(2400))
+    let html = RunDetailPage.render(S.detail(run: run), chrome: S.chrome()).rendered
+    #expect(html.contains("data-deadline=\"heartbeat\""))
+    #expect(html.contains("Stopped reporting progress"))
+    #expect(html.contains("Duration: abandoned after 5 min · no report for 20 min"))
+    #expect(!html.contains("took "), "a reconciled run did not take the time until its reconciliation")
+    #expect(!html.contains("longer than expected"))
+
+    run.reconciliation?.evidence = ["deadline": "max_runtime"]
+    let ceiling = RunDetailPage.render(S.detail(run: run), chrome: S.chrome()).rendered
+    #expect(ceiling.contains("Ran past its longest allowed time"))
+    #expect(!ceiling.contains("Stopped reporting progress"))
   }
 
   @Test func auditPageFiltersRowsAndSidePanel() {

@@ -86,13 +86,23 @@ enum TemplateSamples {
         ], reconciledAt: ago(3000)))
   }
 
-  static func detail(run: OperationRun = reconciledRun(), freshness: Freshness = .reconciledFailed)
+  /// A run page; an active run's deadline defaults to a 30-minute queue wait or maximum runtime.
+  static func detail(
+    run: OperationRun = reconciledRun(), freshness: Freshness = .reconciledFailed, deadline: StaleDeadline? = nil
+  )
     -> RunDetailView
   {
-    RunDetailView(
+    let activeDeadline =
+      deadline
+      ?? (run.status.isTerminal
+        ? nil
+        : StaleDeadline(
+          kind: run.status == .queued ? .queueWait : .maxRuntime, referenceTime: run.referenceTime,
+          thresholdSeconds: 1800))
+    return RunDetailView(
       run: run, freshness: freshness, tenantName: "Contoso", initiatorName: "Grace",
       expectedRuntimeSeconds: 900,
-      staleThresholdSeconds: 1800, healing: .scheduled(intervalSeconds: 60),
+      deadline: activeDeadline, healing: .scheduled(intervalSeconds: 60),
       lateReports: [
         LateReportItem(
           id: 9, receivedAt: ago(100), kind: "complete", reporter: "token:fleet-1",

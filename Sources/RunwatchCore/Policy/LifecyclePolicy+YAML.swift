@@ -62,7 +62,7 @@ extension LifecyclePolicy {
                   Node(rules.scheduledReconciliation ? "true" : "false", Tag(.bool))
                 ),
                 (PolicyKey.capability, text(rules.capability)),
-              ])
+              ] + (rules.heartbeatTimeoutSeconds.map { [(PolicyKey.heartbeatTimeout, number($0))] } ?? []))
             )
           })
       ),

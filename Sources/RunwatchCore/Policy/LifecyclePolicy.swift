@@ -35,8 +35,11 @@ public struct RunTypePolicy: Sendable, Equatable {
   public var queue: String
   /// Seconds a run may stay queued before it counts as stale.
   public var queuedStaleAfterSeconds: Int
-  /// Seconds a run may stay running (from `started_at`) before it counts as stale.
+  /// Seconds a run may stay running (from `started_at`) before it counts as stale: its maximum runtime.
   public var runningStaleAfterSeconds: Int
+  /// Seconds a running run may go without a heartbeat (from its last one, or from `started_at` before the
+  /// first) before it counts as stale; `nil` when the type has no heartbeat deadline.
+  public var heartbeatTimeoutSeconds: Int?
   /// Seconds a healthy run normally takes.
   public var expectedRuntimeSeconds: Int
   /// Seconds after which the worker kills the job.
@@ -52,7 +55,7 @@ public struct RunTypePolicy: Sendable, Equatable {
   public init(
     queue: String, queuedStaleAfterSeconds: Int, runningStaleAfterSeconds: Int, expectedRuntimeSeconds: Int,
     jobTimeoutSeconds: Int, terminalTruthPath: TerminalTruthPath, scheduledReconciliation: Bool,
-    capability: String
+    capability: String, heartbeatTimeoutSeconds: Int? = nil
   ) {
     self.queue = queue
     self.queuedStaleAfterSeconds = queuedStaleAfterSeconds
@@ -62,6 +65,7 @@ public struct RunTypePolicy: Sendable, Equatable {
     self.terminalTruthPath = terminalTruthPath
     self.scheduledReconciliation = scheduledReconciliation
     self.capability = capability
+    self.heartbeatTimeoutSeconds = heartbeatTimeoutSeconds
   }
 }
 

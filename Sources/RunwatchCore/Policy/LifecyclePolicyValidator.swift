@@ -57,6 +57,7 @@ public enum LifecyclePolicyValidator {
       let running = seconds(rules.runningStaleAfterSeconds, key(PolicyKey.runningStaleAfter))
       let expected = seconds(rules.expectedRuntimeSeconds, key(PolicyKey.expectedRuntime))
       let timeout = seconds(rules.jobTimeoutSeconds, key(PolicyKey.jobTimeout))
+      let heartbeat = seconds(rules.heartbeatTimeoutSeconds, key(PolicyKey.heartbeatTimeout))
 
       if let queue = rules.queue, let queues = draft.queues, queues[queue] == nil {
         let defined = queues.keys.sorted().joined(separator: ", ")
@@ -85,6 +86,12 @@ public enum LifecyclePolicyValidator {
           PolicyViolation(
             path: key(PolicyKey.runningStaleAfter),
             message: "\(running) must be > \(PolicyKey.jobTimeout) \(timeout)"))
+      }
+      if let heartbeat, let running, heartbeat >= running {
+        found.append(
+          PolicyViolation(
+            path: key(PolicyKey.heartbeatTimeout),
+            message: "\(heartbeat) must be < \(PolicyKey.runningStaleAfter) \(running)"))
       }
       if let capability = rules.capability, capability.trimmingCharacters(in: .whitespaces).isEmpty {
         found.append(PolicyViolation(path: key(PolicyKey.capability), message: "must not be empty"))

@@ -16,6 +16,7 @@ struct PolicyDraft: Equatable {
     var terminalTruthPath: TerminalTruthPath?
     var scheduledReconciliation: Bool?
     var capability: String?
+    var heartbeatTimeoutSeconds: Int?
   }
 
   var safetyMarginSeconds: Int?
@@ -40,7 +41,7 @@ extension PolicyDraft {
         runningStaleAfterSeconds: rules.runningStaleAfterSeconds,
         expectedRuntimeSeconds: rules.expectedRuntimeSeconds, jobTimeoutSeconds: rules.jobTimeoutSeconds,
         terminalTruthPath: rules.terminalTruthPath, scheduledReconciliation: rules.scheduledReconciliation,
-        capability: rules.capability)
+        capability: rules.capability, heartbeatTimeoutSeconds: rules.heartbeatTimeoutSeconds)
     }
   }
 
@@ -62,7 +63,8 @@ extension PolicyDraft {
       typePolicies[name] = RunTypePolicy(
         queue: queue, queuedStaleAfterSeconds: queued, runningStaleAfterSeconds: running,
         expectedRuntimeSeconds: expected, jobTimeoutSeconds: timeout, terminalTruthPath: path,
-        scheduledReconciliation: scheduled, capability: capability)
+        scheduledReconciliation: scheduled, capability: capability,
+        heartbeatTimeoutSeconds: rules.heartbeatTimeoutSeconds)
     }
     return LifecyclePolicy(
       safetyMarginSeconds: safetyMarginSeconds, queues: queuePolicies,

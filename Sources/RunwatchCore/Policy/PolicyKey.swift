@@ -21,10 +21,14 @@ enum PolicyKey {
   static let terminalTruthPath = "terminal_truth_path"
   static let scheduledReconciliation = "scheduled_reconciliation"
   static let capability = "capability"
+  static let heartbeatTimeout = "heartbeat_timeout_seconds"
+  /// Keys every type must have.
   static let type = [
     queueName, queuedStaleAfter, runningStaleAfter, expectedRuntime, jobTimeout, terminalTruthPath,
     scheduledReconciliation, capability,
   ]
+  /// Keys a type may have (absent means "no such deadline").
+  static let optionalType = [heartbeatTimeout]
 
   /// `parent.key`, or `key` at the top level.
   static func path(_ parent: String, _ key: String) -> String {

@@ -54,7 +54,7 @@ struct PolicyYAMLReader {
   private mutating func typeRules(_ node: Node, at path: String) -> PolicyDraft.TypeRules {
     var rules = PolicyDraft.TypeRules()
     guard let mapping = mapping(node, at: path) else { return rules }
-    let values = fields(of: mapping, allowed: PolicyKey.type, at: path)
+    let values = fields(of: mapping, allowed: PolicyKey.type, optional: PolicyKey.optionalType, at: path)
     func key(_ key: String) -> String { PolicyKey.path(path, key) }
     rules.queue = string(values[PolicyKey.queueName], at: key(PolicyKey.queueName))
     rules.queuedStaleAfterSeconds = integer(
@@ -74,6 +74,8 @@ struct PolicyYAMLReader {
     rules.scheduledReconciliation = boolean(
       values[PolicyKey.scheduledReconciliation], at: key(PolicyKey.scheduledReconciliation))
     rules.capability = string(values[PolicyKey.capability], at: key(PolicyKey.capability))
+    rules.heartbeatTimeoutSeconds = integer(
+      values[PolicyKey.heartbeatTimeout], at: key(PolicyKey.heartbeatTimeout))
     return rules
   }
 
@@ -90,20 +92,22 @@ struct PolicyYAMLReader {
     return nil
   }
 
-  /// Values of the allowed keys; reports unknown keys (in file order) and missing ones (in `allowed` order).
-  private mutating func fields(of mapping: Node.Mapping, allowed: [String], at path: String) -> [String: Node]
-  {
+  /// Values of the allowed keys; reports unknown keys (in file order) and missing required ones (in `allowed`
+  /// order). Keys in `optional` may be present or not.
+  private mutating func fields(
+    of mapping: Node.Mapping, allowed: [String], optional: [String] = [], at path: String
+  ) -> [String: Node] {
+    let known = allowed + optional
     var values: [String: Node] = [:]
     for (keyNode, value) in mapping {
       guard let key = keyNode.scalar?.string else {
         report(path.isEmpty ? "(top level)" : path, "keys must be plain names, got \(Self.describe(keyNode))")
         continue
       }
-      if allowed.contains(key) {
+      if known.contains(key) {
         values[key] = value
       } else {
-        report(
-          PolicyKey.path(path, key), "unknown key (allowed: \(allowed.sorted().joined(separator: ", ")))")
+        report(PolicyKey.path(path, key), "unknown key (allowed: \(known.sorted().joined(separator: ", ")))")
       }
     }
     for key in allowed where values[key] == nil {

@@ -1,8 +1,15 @@
 /// The one catalog of reconciliation wording, used by pages, API, CLI and notifications.
 /// Plain operator language only; exception classes and messages belong to diagnostics.
 public enum ReasonCatalog {
-  /// The description for `code`.
-  public static func describe(_ code: ReasonCode) -> ReasonDescription {
+  /// The description of a reconciliation record, with the deadline its evidence says fired.
+  public static func describe(_ reconciliation: Reconciliation) -> ReasonDescription {
+    describe(reconciliation.reason, deadline: reconciliation.deadline)
+  }
+
+  /// The description for `code`. `run.stale_running` has one wording per deadline that fired: `heartbeat`
+  /// (stopped reporting) or, by default, `max_runtime` (ran past its ceiling — the only deadline runs had
+  /// before heartbeat windows, so records without a deadline read that way too).
+  public static func describe(_ code: ReasonCode, deadline: StaleDeadlineKind? = nil) -> ReasonDescription {
     switch code {
     case .staleQueued:
       ReasonDescription(
@@ -14,14 +21,25 @@ public enum ReasonCatalog {
           "Check that workers are running and consuming this run's queue.",
           "Start the operation again once the queue is healthy.",
         ])
-    case .staleRunning:
+    case .staleRunning where deadline == .heartbeat:
       ReasonDescription(
         code: code, label: "Stopped reporting progress",
         explanation:
-          "The worker started this run but stopped reporting before its allowed window ran out, so Runwatch marked it failed.",
+          "The worker started this run but then sent no heartbeat for longer than its heartbeat window, so Runwatch marked it failed.",
         actionability: .retryableTransient,
         nextSteps: [
           "Check the worker's logs around the last report time for a crash, restart or deploy.",
+          "Start the operation again; partial work from this run may need review.",
+        ])
+    case .staleRunning:
+      ReasonDescription(
+        code: code, label: "Ran past its longest allowed time",
+        explanation:
+          "The run was still marked running when it reached its maximum runtime, so Runwatch marked it failed: its worker died or hung, or the work takes longer than the lifecycle policy allows.",
+        actionability: .needsInvestigation,
+        nextSteps: [
+          "Check the worker's logs for a crash, a restart or a job that hung.",
+          "If the work is legitimately this slow, raise its maximum runtime (running_stale_after_seconds) and job timeout in the lifecycle policy together.",
           "Start the operation again; partial work from this run may need review.",
         ])
     case .infrastructureTimeoutOrAbandonment:
@@ -57,6 +75,11 @@ public enum ReasonCatalog {
     }
   }
 
-  /// Descriptions of every code, in catalog order.
-  public static var all: [ReasonDescription] { ReasonCode.allCases.map(describe) }
+  /// Descriptions of every code (and of both `run.stale_running` deadlines), in catalog order.
+  public static var all: [ReasonDescription] {
+    ReasonCode.allCases.flatMap { code in
+      code == .staleRunning
+        ? [describe(code, deadline: .maxRuntime), describe(code, deadline: .heartbeat)] : [describe(code)]
+    }
+  }
 }

@@ -26,7 +26,10 @@ public struct ReconcilePlan: Sendable, Equatable {
   public var after: RunSnapshot
 
   /// The operator sentence for the reason, from the one catalog.
-  public var reasonMessage: String { ReasonCatalog.describe(reason).explanation }
+  public var reasonMessage: String {
+    ReasonCatalog.describe(reason, deadline: evidence["deadline"]?.stringValue.flatMap(StaleDeadlineKind.init))
+      .explanation
+  }
 }
 
 /// The assessment's verdict for one run.
@@ -57,11 +60,12 @@ public enum ReconcileAssessment {
     guard let typePolicy = policy.types[run.type] else { return .leaveAlone(.uncoveredType) }
     guard typePolicy.scheduledReconciliation else { return .leaveAlone(.scheduledReconciliationDisabled) }
     let freshness = run.freshness(policy: policy, now: now)
+    let deadline = run.activeDeadline(policy: policy)
     var evidence: [String: JSONValue] = [
       "evaluated_at": .timestamp(now),
       "freshness_state": .string(freshness.rawValue),
-      "threshold_seconds": run.staleThresholdSeconds(policy: policy).map { .number(Double($0)) } ?? .null,
-      "reference_time": .timestamp(run.referenceTime),
+      "threshold_seconds": deadline.map { .number(Double($0.thresholdSeconds)) } ?? .null,
+      "reference_time": .timestamp(deadline?.referenceTime ?? run.referenceTime),
       "status": .string(run.status.rawValue),
       "execution_legitimacy": ExecutionLegitimacy(run: run, policy: policy, facts: facts).json,
       "terminal_truth_path": .string(typePolicy.terminalTruthPath.rawValue),
@@ -81,6 +85,10 @@ public enum ReconcileAssessment {
     } else if freshness == .likelyStale {
       reason = run.status == .queued ? .staleQueued : .staleRunning
       outcome = .failed
+      if run.status == .running, let deadline {
+        evidence["deadline"] = .string(deadline.kind.rawValue)
+        evidence["stale_at"] = .timestamp(deadline.at)
+      }
     } else {
       return .leaveAlone(.fresh)
     }

@@ -15,16 +15,63 @@ public enum Freshness: String, Sendable, CaseIterable, Codable {
   case unknown
 }
 
+/// Which of a run's deadlines decides when it turns likely stale.
+public enum StaleDeadlineKind: String, Sendable, CaseIterable, Codable {
+  /// A queued run's wait for a worker (`queued_stale_after_seconds` from `created_at`).
+  case queueWait = "queue_wait"
+  /// A running run's hard ceiling (`running_stale_after_seconds` from `started_at`).
+  case maxRuntime = "max_runtime"
+  /// A running run's allowed silence (`heartbeat_timeout_seconds` from its last heartbeat).
+  case heartbeat
+}
+
+/// One deadline of an active run: what it measures, from when, for how long, and when it passes.
+public struct StaleDeadline: Sendable, Equatable {
+  /// Which deadline this is.
+  public var kind: StaleDeadlineKind
+  /// The instant it counts from.
+  public var referenceTime: Date
+  /// Its length in seconds.
+  public var thresholdSeconds: Int
+
+  /// Creates a deadline.
+  public init(kind: StaleDeadlineKind, referenceTime: Date, thresholdSeconds: Int) {
+    self.kind = kind
+    self.referenceTime = referenceTime
+    self.thresholdSeconds = thresholdSeconds
+  }
+
+  /// When it passes.
+  public var at: Date { referenceTime.addingTimeInterval(TimeInterval(thresholdSeconds)) }
+}
+
 extension OperationRun {
-  /// The deadline after which this run counts as likely stale, or `nil` when it is terminal or its type
-  /// has no policy. The store keeps this as `stale_at` so freshness filters and the reconciler use an index.
-  public func staleDeadline(policy: LifecyclePolicy) -> Date? {
-    guard let typePolicy = policy.types[type] else { return nil }
+  /// The deadline that decides this run's freshness: for a queued run its queue wait; for a running run the
+  /// earlier of its maximum runtime and (when the type has a heartbeat window) its heartbeat silence — on a
+  /// tie, the maximum runtime. `nil` when the run is terminal or its type has no policy.
+  public func activeDeadline(policy: LifecyclePolicy) -> StaleDeadline? {
+    guard let rules = policy.types[type] else { return nil }
     switch status {
-    case .completed: return nil
-    case .queued: return referenceTime.addingTimeInterval(TimeInterval(typePolicy.queuedStaleAfterSeconds))
-    case .running: return referenceTime.addingTimeInterval(TimeInterval(typePolicy.runningStaleAfterSeconds))
+    case .completed:
+      return nil
+    case .queued:
+      return StaleDeadline(
+        kind: .queueWait, referenceTime: createdAt, thresholdSeconds: rules.queuedStaleAfterSeconds)
+    case .running:
+      let ceiling = StaleDeadline(
+        kind: .maxRuntime, referenceTime: referenceTime, thresholdSeconds: rules.runningStaleAfterSeconds)
+      guard let window = rules.heartbeatTimeoutSeconds else { return ceiling }
+      let silence = StaleDeadline(
+        kind: .heartbeat, referenceTime: lastHeartbeatAt ?? referenceTime, thresholdSeconds: window)
+      return silence.at < ceiling.at ? silence : ceiling
     }
+  }
+
+  /// The instant after which this run counts as likely stale (`activeDeadline(policy:)`'s), or `nil` when it
+  /// is terminal or its type has no policy. The store keeps this as `stale_at` so freshness filters and the
+  /// reconciler use an index.
+  public func staleDeadline(policy: LifecyclePolicy) -> Date? {
+    activeDeadline(policy: policy)?.at
   }
 
   /// The one freshness derivation used by pages, API, CLI and reconciler.
@@ -34,15 +81,5 @@ extension OperationRun {
     }
     guard let deadline = staleDeadline(policy: policy) else { return .unknown }
     return now >= deadline ? .likelyStale : .freshActive
-  }
-
-  /// Seconds this run is allowed in its current active status by policy, or `nil` when not applicable.
-  public func staleThresholdSeconds(policy: LifecyclePolicy) -> Int? {
-    guard let typePolicy = policy.types[type] else { return nil }
-    switch status {
-    case .queued: return typePolicy.queuedStaleAfterSeconds
-    case .running: return typePolicy.runningStaleAfterSeconds
-    case .completed: return nil
-    }
   }
 }

@@ -32,6 +32,11 @@ public struct Reconciliation: Sendable, Equatable {
     self.evidence = evidence
     self.reconciledAt = reconciledAt
   }
+
+  /// Which deadline fired, for a stale run reconciled by the scheduled reconciler (evidence `deadline`).
+  public var deadline: StaleDeadlineKind? {
+    evidence["deadline"]?.stringValue.flatMap(StaleDeadlineKind.init(rawValue:))
+  }
 }
 
 /// A domain record a run is linked to (for example a restore record); see adapter reconciliation.

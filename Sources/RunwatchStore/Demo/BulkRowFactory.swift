@@ -121,33 +121,48 @@ struct BulkRowFactory {
     total: Int64
   ) -> [any SQLBindable] {
     let neverStarted = rng.chance(0.3)
-    let status: RunStatus = neverStarted ? .queued : .running
-    let reference = neverStarted ? createdAt : started
-    let threshold = neverStarted ? timing.queued : timing.running
-    let reconciledAt = reference.addingTimeInterval(threshold + rng.double(in: 1...60))
+    let initiatorID = initiator(target)
+    // The run as the reconciler found it: queued, or running with its last report a while after its start.
+    var found = OperationRun(
+      id: 0, workspaceID: target.workspaceID, tenantID: tenantID, initiatorUserID: initiatorID, type: type,
+      status: neverStarted ? .queued : .running, createdAt: createdAt)
+    if !neverStarted {
+      found.startedAt = started
+      found.lastHeartbeatAt = started.addingTimeInterval(timing.running * 0.3)
+    }
+    let deadline =
+      found.activeDeadline(policy: policy)
+      ?? StaleDeadline(
+        kind: neverStarted ? .queueWait : .maxRuntime, referenceTime: neverStarted ? createdAt : started,
+        thresholdSeconds: Int(neverStarted ? timing.queued : timing.running))
+    let status = found.status
+    let reconciledAt = deadline.at.addingTimeInterval(rng.double(in: 1...60))
     let reason: ReasonCode = neverStarted ? .staleQueued : .staleRunning
     let processed = neverStarted ? 0 : Int64(Double(total) * rng.double(in: 0.05...0.6))
-    let initiatorID = initiator(target)
     let legitimacy = ExecutionLegitimacy(
-      run: OperationRun(
-        id: 0, workspaceID: target.workspaceID, tenantID: tenantID, initiatorUserID: initiatorID, type: type,
-        createdAt: createdAt),
-      policy: policy, facts: ExecutionLegitimacyFacts(tenantActive: true, initiatorMember: true))
-    let evidence: JSONValue = [
+      run: found, policy: policy, facts: ExecutionLegitimacyFacts(tenantActive: true, initiatorMember: true))
+    var evidence: JSONValue = [
       "evaluated_at": .timestamp(reconciledAt),
       "freshness_state": .string(Freshness.likelyStale.rawValue),
-      "threshold_seconds": .number(threshold.rounded()), "reference_time": .timestamp(reference),
+      "threshold_seconds": .number(Double(deadline.thresholdSeconds)),
+      "reference_time": .timestamp(deadline.referenceTime),
       "status": .string(status.rawValue),
       "terminal_truth_path": .string(
         policy.types[type]?.terminalTruthPath.rawValue ?? "direct_and_scheduled"),
       "execution_legitimacy": legitimacy.json,
     ]
-    let failure = RunFailure(code: reason.rawValue, message: ReasonCatalog.describe(reason).explanation)
+    if !neverStarted, case .object(var members) = evidence {
+      members["deadline"] = .string(deadline.kind.rawValue)
+      members["stale_at"] = .timestamp(deadline.at)
+      evidence = .object(members)
+    }
+    let failure = RunFailure(
+      code: reason.rawValue, message: ReasonCatalog.describe(reason, deadline: deadline.kind).explanation)
     return [
       target.workspaceID, tenantID, initiatorID, type, "completed", "failed",
       Self.countsText(total: total, processed: processed, succeeded: processed, failed: 0, skipped: 0),
       OperationRun.encodeFailures([failure]), rng.pick(contexts[type] ?? ["{}"]), createdAt,
-      neverStarted ? nil : started, neverStarted ? nil : started.addingTimeInterval(threshold * 0.3),
+      found.startedAt, found.lastHeartbeatAt,
       reconciledAt, SQLValue.null, reason.rawValue,
       Actor.scheduledReconciler.source, evidence.jsonText,
       reconciledAt,

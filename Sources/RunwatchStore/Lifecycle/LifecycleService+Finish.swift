@@ -37,7 +37,7 @@ extension LifecycleService {
     ]
     if let reconciliation {
       metadata["reason_code"] = .string(reconciliation.reason.rawValue)
-      metadata["reason_message"] = .string(ReasonCatalog.describe(reconciliation.reason).explanation)
+      metadata["reason_message"] = .string(ReasonCatalog.describe(reconciliation).explanation)
       metadata["evidence"] = reconciliation.evidence
     }
     try AuditLog.record(action, run: done, actor: actor, at: now, metadata: .object(metadata), in: connection)
@@ -78,7 +78,8 @@ extension LifecycleService {
   }
 
   /// A failure line in operator words for a reconciled run; technical detail stays in the evidence.
-  func operatorFailure(_ reason: ReasonCode) -> RunFailure {
-    RunFailure(code: reason.rawValue, message: ReasonCatalog.describe(reason).explanation)
+  func operatorFailure(_ reconciliation: Reconciliation) -> RunFailure {
+    RunFailure(
+      code: reconciliation.reason.rawValue, message: ReasonCatalog.describe(reconciliation).explanation)
   }
 }

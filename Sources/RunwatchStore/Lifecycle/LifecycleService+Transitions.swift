@@ -78,11 +78,21 @@ extension LifecycleService {
     var updated = run
     updated.summaryCounts.merge(summaryCounts) { _, new in new }
     updated.lastHeartbeatAt = now
-    try connection.execute(
-      """
-      UPDATE operation_runs SET summary_counts = ?, last_heartbeat_at = ?
-      WHERE id = ? AND status = 'running'
-      """, [OperationRun.encodeCounts(updated.summaryCounts), now, runID])
+    // A heartbeat moves the stored deadline only for types with a heartbeat window; for the others it cannot
+    // change, and leaving `stale_at` out of the SET spares its two indexes a write.
+    if policy.types[run.type]?.heartbeatTimeoutSeconds != nil {
+      try connection.execute(
+        """
+        UPDATE operation_runs SET summary_counts = ?, last_heartbeat_at = ?, stale_at = ?
+        WHERE id = ? AND status = 'running'
+        """, [OperationRun.encodeCounts(updated.summaryCounts), now, updated.staleDeadline(policy: policy), runID])
+    } else {
+      try connection.execute(
+        """
+        UPDATE operation_runs SET summary_counts = ?, last_heartbeat_at = ?
+        WHERE id = ? AND status = 'running'
+        """, [OperationRun.encodeCounts(updated.summaryCounts), now, runID])
+    }
     guard connection.changes == 1 else { return .refused(Refusal(reason: .statusChanged, run: run)) }
     return .applied(updated)
   }
@@ -137,7 +147,7 @@ extension LifecycleService {
     let reconciliation = Reconciliation(
       reason: report.reason, source: "queue_failure_bridge", evidence: evidence, reconciledAt: now)
     return try finish(
-      run, outcome: .failed, counts: run.summaryCounts, failures: [operatorFailure(report.reason)],
+      run, outcome: .failed, counts: run.summaryCounts, failures: [operatorFailure(reconciliation)],
       reconciliation: reconciliation, action: .runQueueFailureBridged, actor: actor, in: connection)
   }
 
@@ -150,7 +160,7 @@ extension LifecycleService {
     guard run.status == expectedStatus else { return .refused(Refusal(reason: .statusChanged, run: run)) }
     let reconciliation = Reconciliation(
       reason: reason, source: actor.source, evidence: evidence, reconciledAt: clock.now())
-    let failures = outcome == .failed ? [operatorFailure(reason)] : []
+    let failures = outcome == .failed ? [operatorFailure(reconciliation)] : []
     return try finish(
       run, outcome: outcome, counts: run.summaryCounts, failures: failures, reconciliation: reconciliation,
       action: .runReconciled, actor: actor, in: connection)

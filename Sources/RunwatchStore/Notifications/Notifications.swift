@@ -40,7 +40,7 @@ public enum Notifications {
   static func wording(for run: OperationRun) -> (title: String, message: String) {
     let name = "\(OperationTypeLabel.label(for: run.type)) #\(run.id)"
     if let reconciliation = run.reconciliation {
-      let reason = ReasonCatalog.describe(reconciliation.reason)
+      let reason = ReasonCatalog.describe(reconciliation)
       let verb = run.outcome == .failed ? "failed" : "was completed"
       return ("\(name) \(verb): \(reason.label.lowercased())", reason.explanation)
     }

@@ -28,6 +28,9 @@ public enum APIRunObject {
       "started_at": timestamp(run.startedAt),
       "last_heartbeat_at": timestamp(run.lastHeartbeatAt),
       "completed_at": timestamp(run.completedAt),
+      "stale_at": timestamp(run.staleDeadline(policy: policy)),
+      "heartbeat_timeout_seconds": policy.types[run.type]?.heartbeatTimeoutSeconds.map { .number(Double($0)) }
+        ?? .null,
       "reconciliation": run.reconciliation.map(reconciliation) ?? .null,
       "late_reports": .array(lateReports.map(lateReport)),
       "url": .string(run.canonicalPath),
@@ -37,7 +40,7 @@ public enum APIRunObject {
   static func reconciliation(_ record: Reconciliation) -> JSONValue {
     [
       "reason_code": .string(record.reason.rawValue),
-      "label": .string(ReasonCatalog.describe(record.reason).label),
+      "label": .string(ReasonCatalog.describe(record).label),
       "source": .string(record.source),
       "reconciled_at": .timestamp(record.reconciledAt),
       "evidence": record.evidence,

@@ -48,7 +48,7 @@ struct RunDetailHandler: Sendable {
     return RunDetailView(
       run: run, freshness: freshness, tenantName: tenantName, initiatorName: initiatorName,
       expectedRuntimeSeconds: policy.types[run.type]?.expectedRuntimeSeconds,
-      staleThresholdSeconds: run.staleThresholdSeconds(policy: policy),
+      deadline: run.activeDeadline(policy: policy),
       healing: policy.types[run.type]?.scheduledReconciliation == true
         ? .scheduled(intervalSeconds: policy.reconcile.intervalSeconds) : .notScheduled,
       lateReports: lateReports, auditEvents: auditEvents, now: now)
