@@ -1,3 +1,4 @@
+import Foundation
 import RunwatchCore
 import Testing
 
@@ -224,5 +225,109 @@ import Testing
           + "queues.default.retry_after_seconds 600",
       ])
     #expect(throws: LifecyclePolicyError.self) { try policy.validate() }
+  }
+}
+
+/// `heartbeat_timeout_seconds`: optional, positive, below the maximum runtime, and kept by `policy show`.
+@Suite struct HeartbeatPolicyTests {
+  static let capability = "capability: operations.view"
+
+  @Test func theKeyIsOptionalAndLoads() throws {
+    #expect(try LifecyclePolicy.load(yaml: PolicySample.yaml).types["policy.sync"]?.heartbeatTimeoutSeconds == nil)
+    let text = PolicySample.with([(Self.capability, "\(Self.capability)\n    heartbeat_timeout_seconds: 90")])
+    #expect(try LifecyclePolicy.load(yaml: text).types["policy.sync"]?.heartbeatTimeoutSeconds == 90)
+  }
+
+  @Test func itMustBeBelowTheMaximumRuntime() {
+    let text = PolicySample.with([(Self.capability, "\(Self.capability)\n    heartbeat_timeout_seconds: 1200")])
+    #expect(
+      PolicySample.violations(text) == [
+        "types.policy.sync.heartbeat_timeout_seconds: 1200 must be < running_stale_after_seconds 1200"
+      ])
+  }
+
+  @Test func itMustBeAPositiveWholeNumberOfSeconds() {
+    let zero = PolicySample.with([(Self.capability, "\(Self.capability)\n    heartbeat_timeout_seconds: 0")])
+    #expect(
+      PolicySample.violations(zero) == [
+        "types.policy.sync.heartbeat_timeout_seconds: 0 must be a positive number of seconds"
+      ])
+    let text = PolicySample.with([(Self.capability, "\(Self.capability)\n    heartbeat_timeout_seconds: \"60\"")])
+    #expect(
+      PolicySample.violations(text) == [
+        "types.policy.sync.heartbeat_timeout_seconds: must be a whole number of seconds, got \"60\""
+      ])
+  }
+
+  @Test func policyShowRoundTripsIt() throws {
+    var policy = LifecyclePolicy.builtIn
+    policy.types["restore.execute"]?.heartbeatTimeoutSeconds = 300
+    let text = policy.yamlText
+    #expect(text.contains("heartbeat_timeout_seconds: 300"))
+    #expect(try LifecyclePolicy.load(yaml: text) == policy)
+    #expect(policy.fingerprint != LifecyclePolicy.builtIn.fingerprint, "a new window recomputes deadlines")
+    #expect(!LifecyclePolicy.builtIn.yamlText.contains("heartbeat_timeout_seconds"), "absent stays absent")
+    #expect(try LifecyclePolicy.load(yaml: LifecyclePolicy.demo.yamlText) == .demo)
+  }
+}
+
+/// The one deadline rule: queue wait for queued runs; for running runs the earlier of the maximum runtime and
+/// the heartbeat silence.
+@Suite struct ActiveDeadlineTests {
+  static let start = Date(timeIntervalSince1970: 1_800_000_000)
+  static let policy: LifecyclePolicy = {
+    var policy = LifecyclePolicy.builtIn
+    policy.types["policy.sync"]?.heartbeatTimeoutSeconds = 60
+    return policy
+  }()
+
+  func running(lastHeartbeat: TimeInterval?) -> OperationRun {
+    OperationRun(
+      id: 1, workspaceID: 1, tenantID: 1, initiatorUserID: nil, type: "policy.sync", status: .running,
+      createdAt: Self.start.addingTimeInterval(-10), startedAt: Self.start,
+      lastHeartbeatAt: lastHeartbeat.map { Self.start.addingTimeInterval($0) })
+  }
+
+  @Test func beforeTheFirstHeartbeatTheWindowCountsFromTheStart() {
+    let deadline = running(lastHeartbeat: nil).activeDeadline(policy: Self.policy)
+    #expect(deadline == StaleDeadline(kind: .heartbeat, referenceTime: Self.start, thresholdSeconds: 60))
+  }
+
+  @Test func aRecentHeartbeatKeepsTheRunFreshUntilTheCeiling() {
+    let run = running(lastHeartbeat: 1_100)
+    #expect(run.activeDeadline(policy: Self.policy)?.kind == .heartbeat)
+    #expect(run.freshness(policy: Self.policy, now: Self.start.addingTimeInterval(1_150)) == .freshActive)
+    let late = running(lastHeartbeat: 1_180)
+    let deadline = late.activeDeadline(policy: Self.policy)
+    #expect(deadline == StaleDeadline(kind: .maxRuntime, referenceTime: Self.start, thresholdSeconds: 1_200))
+    #expect(late.freshness(policy: Self.policy, now: Self.start.addingTimeInterval(1_200)) == .likelyStale)
+  }
+
+  @Test func withoutAWindowOnlyTheCeilingCounts() {
+    let run = running(lastHeartbeat: 10)
+    #expect(
+      run.activeDeadline(policy: .builtIn)
+        == StaleDeadline(kind: .maxRuntime, referenceTime: Self.start, thresholdSeconds: 1_200))
+  }
+
+  @Test func theAssessmentRecordsWhichDeadlineFired() throws {
+    let facts = ExecutionLegitimacyFacts(tenantActive: true, initiatorMember: nil)
+    let silent = running(lastHeartbeat: 30)
+    let plan = try #require(
+      ReconcileAssessment.assess(
+        silent, policy: Self.policy, now: Self.start.addingTimeInterval(90), facts: facts
+      ).plan)
+    #expect(plan.reason == .staleRunning)
+    #expect(plan.evidence["deadline"] == "heartbeat")
+    #expect(plan.evidence["reference_time"] == .timestamp(Self.start.addingTimeInterval(30)))
+    #expect(plan.evidence["threshold_seconds"] == 60)
+    #expect(plan.reasonMessage == ReasonCatalog.describe(.staleRunning, deadline: .heartbeat).explanation)
+    let busy = running(lastHeartbeat: 1_190)
+    let ceiling = try #require(
+      ReconcileAssessment.assess(
+        busy, policy: Self.policy, now: Self.start.addingTimeInterval(1_200), facts: facts
+      ).plan)
+    #expect(ceiling.evidence["deadline"] == "max_runtime")
+    #expect(ceiling.evidence["threshold_seconds"] == 1200)
   }
 }

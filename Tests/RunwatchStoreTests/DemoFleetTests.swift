@@ -87,6 +87,28 @@ struct DemoFleetTests {
         == totals.lateReports)
   }
 
+  @Test(
+    "healthy long jobs outlive their heartbeat window by reporting and are never reconciled",
+    arguments: [UInt64(1), 2, 3, 4, 5, 6])
+  func healthyLongJobsAreNeverReconciled(seed: UInt64) throws {
+    let harness = try Harness(
+      settings: DemoFleetSettings(
+        runsPerMinute: 40, maximumActiveJobs: 40, abandonShare: 0, queueFailureShare: 0, seed: seed))
+    try harness.run(seconds: 240)
+    #expect(harness.fleet.totals.errors == 0)
+    let runs = try harness.fleetRuns()
+    #expect(runs.allSatisfy { $0.reconciliation == nil }, "reconciled: \(runs.filter { $0.reconciliation != nil }.map(\.id))")
+    // Some of them ran several heartbeat windows long: only their heartbeats kept them fresh.
+    let outlived = runs.filter { run in
+      guard let window = LifecyclePolicy.demo.types[run.type]?.heartbeatTimeoutSeconds,
+        let started = run.startedAt, let completed = run.completedAt
+      else { return false }
+      return completed.timeIntervalSince(started) > 2 * Double(window)
+    }
+    #expect(!outlived.isEmpty)
+    #expect(outlived.allSatisfy { $0.outcome != .pending && $0.reconciliation == nil })
+  }
+
   @Test("an abandoned run turns likely stale before it is reconciled")
   func abandonedRunsPassThroughLikelyStale() throws {
     let harness = try Harness(settings: DemoFleetSettings(runsPerMinute: 60, abandonShare: 1, seed: 3))
