@@ -12,7 +12,7 @@ struct HTTPRunReporter: RunReporter {
   /// The bearer secret.
   let token: String
 
-  func create(type: String, tenantID: Int64, initiator: String?, context: JSONValue) throws -> Int64 {
+  func create(type: String, tenantID: Int64, initiator: String?, context: JSONValue) throws -> CreatedRun {
     let body: JSONValue = [
       "type": .string(type), "tenant_id": .number(Double(tenantID)),
       "initiator": initiator.map(JSONValue.string) ?? .null, "context": context,
@@ -21,7 +21,8 @@ struct HTTPRunReporter: RunReporter {
     guard status == 201, let id = json["id"]?.numberValue else {
       throw CLIError("could not create the run: \(Self.describe(status, json))")
     }
-    return Int64(id)
+    return CreatedRun(
+      id: Int64(id), heartbeatTimeoutSeconds: json["heartbeat_timeout_seconds"]?.numberValue.map { Int($0) })
   }
 
   func start(runID: Int64) throws -> ReportAnswer {

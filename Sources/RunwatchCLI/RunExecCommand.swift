@@ -13,7 +13,8 @@ struct RunCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
       abstract: "Run a command as an operation run (progress: print `RUNWATCH progress name=N …` on stdout).",
       discussion: """
-        Creates and starts the run, heartbeats while the command runs, then completes it as succeeded (exit 0) \
+        Creates and starts the run, heartbeats while the command runs (every --heartbeat-interval seconds, and \
+        at once when a progress line follows a quiet second), then completes it as succeeded (exit 0) \
         or failed (the last lines of stderr become the failure message). SIGINT and SIGTERM are forwarded to \
         the command; `run exec` exits with the command's status. With --server/--token it reports through the \
         worker API; otherwise straight to the database (--db). If the run may not start (HTTP 409: already \
@@ -27,14 +28,19 @@ struct RunCommand: ParsableCommand {
       String?
     @Option(help: "Runwatch server base URL (report through the API instead of --db).") var server: String?
     @Option(help: "API token for --server (env RUNWATCH_TOKEN).") var token: String?
-    @Option(help: "Seconds between heartbeats.") var heartbeatSeconds: Double = 30
+    @Option(
+      name: [.customLong("heartbeat-interval"), .customLong("heartbeat-seconds")],
+      help: ArgumentHelp(
+        "Seconds between heartbeats (default: a third of the type's heartbeat window, else 30).",
+        valueName: "seconds"))
+    var heartbeatInterval: Double?
     @Argument(parsing: .postTerminator, help: "The command and its arguments, after --.") var command:
       [String] = []
 
     func validate() throws {
       guard !command.isEmpty else { throw ValidationError("give the command after --") }
-      guard heartbeatSeconds >= 0.1, heartbeatSeconds <= 86_400 else {
-        throw ValidationError("--heartbeat-seconds must be between 0.1 and 86400")
+      if let heartbeatInterval, !(0.1...86_400).contains(heartbeatInterval) {
+        throw ValidationError("--heartbeat-interval must be between 0.1 and 86400 seconds")
       }
       if server != nil, resolvedToken == nil {
         throw ValidationError("--server needs --token (or RUNWATCH_TOKEN)")
@@ -58,7 +64,7 @@ struct RunCommand: ParsableCommand {
       }
       let status = try RunExecutor(
         reporter: reporter, type: type, tenantID: tenant, initiator: initiator, command: command,
-        heartbeatInterval: heartbeatSeconds, io: CommandIO.current
+        heartbeatInterval: heartbeatInterval, io: CommandIO.current
       ).run()
       if status != 0 { throw ExitCode(status) }
     }

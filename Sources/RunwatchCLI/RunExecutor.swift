@@ -15,15 +15,30 @@ struct RunExecutor {
   let tenantID: Int64
   let initiator: String?
   let command: [String]
-  let heartbeatInterval: TimeInterval
+  /// Seconds between heartbeats; `nil` picks `Self.interval(heartbeatWindow:)` from the run's type.
+  let heartbeatInterval: TimeInterval?
   let io: CommandIO
   /// Stderr lines kept for the failure message.
   static let keptErrorLines = 20
+  /// Heartbeat interval when neither the flag nor the policy gives one.
+  static let defaultInterval: TimeInterval = 30
+  /// A progress line is sent at once when no report went out for this long (or the interval, if shorter):
+  /// a job killed early still shows its last counts, and a chatty job costs at most one request a second.
+  static let quietPeriod: TimeInterval = 1
+
+  /// A third of the type's heartbeat window, so two heartbeats can be lost before the run turns stale;
+  /// `defaultInterval` for types without one.
+  static func interval(heartbeatWindow: Int?) -> TimeInterval {
+    guard let heartbeatWindow else { return defaultInterval }
+    return max(0.1, Double(heartbeatWindow) / 3)
+  }
 
   /// Runs the command and returns its exit status (128 + signal when it was killed by one).
   func run() throws -> Int32 {
     let context: JSONValue = ["command": .array(command.map(JSONValue.string)), "source": "run exec"]
-    let runID = try reporter.create(type: type, tenantID: tenantID, initiator: initiator, context: context)
+    let created = try reporter.create(type: type, tenantID: tenantID, initiator: initiator, context: context)
+    let runID = created.id
+    let interval = heartbeatInterval ?? Self.interval(heartbeatWindow: created.heartbeatTimeoutSeconds)
     io.message("runwatch: run \(runID) created")
     if case .refused(let why) = try reporter.start(runID: runID) {
       throw CLIError("run \(runID) was not started, so the command did not run: \(why)")
@@ -39,10 +54,11 @@ struct RunExecutor {
     process.standardInput = FileHandle.standardInput
 
     let state = ExecState()
+    let quiet = min(Self.quietPeriod, interval)
     let readers = DispatchGroup()
     Self.readLines(outPipe.fileHandleForReading, group: readers) { [io] line in
       if let counts = ProgressLine.counts(in: line) {
-        state.merge(counts)
+        state.merge(counts, nudgeAfterQuiet: quiet)
       } else {
         io.output(line)
       }
@@ -69,11 +85,11 @@ struct RunExecutor {
     // then never be stopped with SIGTERM.
     let forwarding = SignalForwarding(signals: [SIGINT, SIGTERM])
     forwarding.forward(to: process.processIdentifier)
-    let heartbeats = startHeartbeats(runID: runID, process: process, state: state)
+    startHeartbeats(runID: runID, process: process, state: state, interval: interval)
 
     process.waitUntilExit()
     forwarding.cancel()
-    heartbeats.signal()
+    state.stopHeartbeats()
     // A command's own children may keep the pipes open after it exits; do not wait for them for long.
     _ = readers.wait(timeout: .now() + 2)
 
@@ -99,14 +115,14 @@ struct RunExecutor {
     return status
   }
 
-  /// Heartbeats every interval until signalled. A refusal means the run was finished elsewhere (reconciled):
-  /// the command is stopped with SIGTERM. Transport errors are reported and retried at the next beat.
-  private func startHeartbeats(runID: Int64, process: Process, state: ExecState) -> DispatchSemaphore {
-    let stop = DispatchSemaphore(value: 0)
+  /// Heartbeats every `interval`, and early when a progress line follows a quiet period, until stopped. A
+  /// refusal means the run was finished elsewhere (reconciled): the command is stopped with SIGTERM. Transport
+  /// errors are reported and retried at the next beat.
+  private func startHeartbeats(runID: Int64, process: Process, state: ExecState, interval: TimeInterval) {
     let pid = process.processIdentifier
-    let (reporter, io, interval) = (reporter, io, heartbeatInterval)
+    let (reporter, io) = (reporter, io)
     Thread.detachNewThread {
-      while stop.wait(timeout: .now() + interval) == .timedOut {
+      while state.waitForBeat(interval: interval) {
         do {
           if case .refused(let why) = try reporter.heartbeat(runID: runID, counts: state.counts()) {
             io.message("runwatch: run \(runID) is no longer active, stopping the command: \(why)")
@@ -118,7 +134,6 @@ struct RunExecutor {
         }
       }
     }
-    return stop
   }
 
   /// Reads `handle` line by line on a background thread until end of file.
@@ -143,12 +158,51 @@ struct RunExecutor {
   }
 }
 
-/// Counts and stderr tail shared by the reader and heartbeat threads.
+/// Counts, heartbeat pacing and the stderr tail shared by the reader and heartbeat threads.
 final class ExecState: Sendable {
+  private struct Pacing {
+    var lastBeat = ContinuousClock.now
+    var nudged = false
+    var stopped = false
+  }
+
   private let latestCounts = Mutex<[String: Int64]>([:])
   private let tail = Mutex<[String]>([])
+  private let pacing = Mutex(Pacing())
+  /// Signalled to wake the heartbeat thread early (a progress line after a quiet period, or stop).
+  private let wake = DispatchSemaphore(value: 0)
 
-  func merge(_ counts: [String: Int64]) { latestCounts.withLock { $0.merge(counts) { _, new in new } } }
+  /// Merges progress counts; wakes the heartbeat thread when nothing was reported for `quiet` seconds.
+  func merge(_ counts: [String: Int64], nudgeAfterQuiet quiet: TimeInterval) {
+    latestCounts.withLock { $0.merge(counts) { _, new in new } }
+    let nudge = pacing.withLock { pacing in
+      guard !pacing.nudged, !pacing.stopped, ContinuousClock.now - pacing.lastBeat >= .seconds(quiet) else {
+        return false
+      }
+      pacing.nudged = true
+      return true
+    }
+    if nudge { wake.signal() }
+  }
+
+  /// Blocks until the next heartbeat is due (after `interval`, or earlier when nudged) and returns true, or
+  /// returns false once heartbeats are stopped.
+  func waitForBeat(interval: TimeInterval) -> Bool {
+    _ = wake.wait(timeout: .now() + interval)
+    return pacing.withLock { pacing in
+      guard !pacing.stopped else { return false }
+      pacing.lastBeat = ContinuousClock.now
+      pacing.nudged = false
+      return true
+    }
+  }
+
+  /// Ends the heartbeat loop (at once, even mid-wait).
+  func stopHeartbeats() {
+    pacing.withLock { $0.stopped = true }
+    wake.signal()
+  }
+
   func counts() -> [String: Int64] { latestCounts.withLock { $0 } }
   func keepErrorLine(_ line: String, limit: Int) {
     tail.withLock {

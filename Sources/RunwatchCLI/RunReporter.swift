@@ -10,10 +10,18 @@ enum ReportAnswer: Sendable, Equatable {
   case refused(String)
 }
 
+/// A run `run exec` created, with the policy hint it needs to pace its heartbeats.
+struct CreatedRun: Sendable, Equatable {
+  /// Run id.
+  var id: Int64
+  /// The type's heartbeat window (`heartbeat_timeout_seconds` of the run object), when it has one.
+  var heartbeatTimeoutSeconds: Int?
+}
+
 /// Where `run exec` reports: the lifecycle service on a local database, or the worker API over HTTP.
 protocol RunReporter: Sendable {
-  /// Creates a queued run and returns its id.
-  func create(type: String, tenantID: Int64, initiator: String?, context: JSONValue) throws -> Int64
+  /// Creates a queued run.
+  func create(type: String, tenantID: Int64, initiator: String?, context: JSONValue) throws -> CreatedRun
   /// Starts it; refused when it must not be executed.
   func start(runID: Int64) throws -> ReportAnswer
   /// Progress; refused once the run is terminal.
@@ -29,7 +37,7 @@ struct LocalRunReporter: RunReporter {
   /// The audit and late-report actor: a worker process, not a person.
   static let actor = Actor(kind: .worker, label: "run-exec", source: "run_exec")
 
-  func create(type: String, tenantID: Int64, initiator: String?, context: JSONValue) throws -> Int64 {
+  func create(type: String, tenantID: Int64, initiator: String?, context: JSONValue) throws -> CreatedRun {
     let database = lifecycle.database
     guard let tenant = try database.tenant(id: tenantID) else {
       throw CLIError("no tenant with id \(tenantID)")
@@ -39,12 +47,13 @@ struct LocalRunReporter: RunReporter {
       guard let user = try database.user(email: initiator) else { throw CLIError("no user \(initiator)") }
       initiatorID = user.id
     }
-    return try lifecycle.create(
+    let run = try lifecycle.create(
       NewRun(
         workspaceID: tenant.workspaceID, tenantID: tenant.id, initiatorUserID: initiatorID, type: type,
         context: context),
-      by: Self.actor
-    ).id
+      by: Self.actor)
+    return CreatedRun(
+      id: run.id, heartbeatTimeoutSeconds: lifecycle.policy.types[type]?.heartbeatTimeoutSeconds)
   }
 
   func start(runID: Int64) throws -> ReportAnswer {

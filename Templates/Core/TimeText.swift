@@ -70,7 +70,8 @@ public enum DurationComparison {
   ) -> String {
     let parts = parts(
       status: status, createdAt: createdAt, startedAt: startedAt, completedAt: completedAt,
-      lastReportAt: lastReportAt, reconciledAs: reason, expectedRuntimeSeconds: expectedRuntimeSeconds, now: now)
+      lastReportAt: lastReportAt, reconciledAs: reason, expectedRuntimeSeconds: expectedRuntimeSeconds,
+      now: now)
     return [parts.elapsed, parts.overrun ?? parts.silence].compactMap { $0 }.joined(separator: " · ")
   }
 
@@ -95,17 +96,24 @@ public enum DurationComparison {
     case .running:
       let elapsed = Int(now.timeIntervalSince(begin))
       let factor = overrun(elapsed: elapsed, expected: expectedRuntimeSeconds)
-      return ("running \(TimeText.duration(seconds: elapsed))", factor.map { "running \($0) longer than expected" }, nil)
+      return (
+        "running \(TimeText.duration(seconds: elapsed))", factor.map { "running \($0) longer than expected" },
+        nil
+      )
     case .completed:
       let end = completedAt ?? now
       guard let reason else {
         let elapsed = Int(end.timeIntervalSince(begin))
         let factor = overrun(elapsed: elapsed, expected: expectedRuntimeSeconds)
-        return ("took \(TimeText.duration(seconds: elapsed))", factor.map { "\($0) longer than expected" }, nil)
+        return (
+          "took \(TimeText.duration(seconds: elapsed))", factor.map { "\($0) longer than expected" }, nil
+        )
       }
       switch reason {
       case .staleQueued:
-        return ("never started", nil, "waited \(TimeText.duration(seconds: Int(end.timeIntervalSince(createdAt))))")
+        return (
+          "never started", nil, "waited \(TimeText.duration(seconds: Int(end.timeIntervalSince(createdAt))))"
+        )
       case .staleRunning, .infrastructureTimeoutOrAbandonment:
         let lastReport = max(lastReportAt ?? begin, begin)
         return (

@@ -60,7 +60,7 @@ import Testing
 
   @Test func succeedingCommandCompletesTheRunWithProgressCountsAndHeartbeats() throws {
     let outcome = exec(
-      ["--heartbeat-seconds", "0.2"],
+      ["--heartbeat-interval", "0.2"],
       shell: "echo hello; echo 'RUNWATCH progress processed=10 total=50 bad=x'; sleep 0.7; echo done")
     #expect(outcome.exitCode == 0, "\(outcome.errorMessage)")
     #expect(outcome.stdout == ["hello", "done"])
@@ -228,6 +228,107 @@ import Testing
     let run = try onlyRun()
     #expect(run.outcome == .failed)
     #expect(run.failures.first?.message.hasPrefix("killed by signal 15") == true)
+  }
+
+  /// The built-in policy with a two-second heartbeat window for `policy.sync` (maximum runtime 20 min), as a
+  /// policy file, and the scheduled reconciler running against it every 100 ms until the returned stop is called.
+  func heartbeatWindowPolicy() throws -> (path: String, policy: LifecyclePolicy) {
+    var policy = LifecyclePolicy.builtIn
+    policy.types["policy.sync"]?.heartbeatTimeoutSeconds = 2
+    let path = harness.directory.appendingPathComponent("policy.yaml").path
+    try policy.yamlText.write(toFile: path, atomically: true, encoding: .utf8)
+    return (path, policy)
+  }
+
+  func reconcileContinuously(policy: LifecyclePolicy) throws -> () -> (passes: Int, reconciled: Int) {
+    let reconciler = Reconciler(
+      lifecycle: LifecycleService(
+        database: try RunwatchDatabase(path: harness.path, policy: policy), clock: SystemTimeSource()),
+      actor: .scheduledReconciler)
+    let state = Mutex((stop: false, passes: 0, reconciled: 0))
+    let done = DispatchSemaphore(value: 0)
+    Thread.detachNewThread {
+      while !state.withLock({ $0.stop }) {
+        let healed = (try? reconciler.reconcile().reconciled) ?? 0
+        state.withLock {
+          $0.passes += 1
+          $0.reconciled += healed
+        }
+        usleep(100_000)
+      }
+      done.signal()
+    }
+    return {
+      state.withLock { $0.stop = true }
+      done.wait()
+      return state.withLock { ($0.passes, $0.reconciled) }
+    }
+  }
+
+  @Test func aLongJobThatKeepsReportingOutlivesItsHeartbeatWindowAndSucceeds() throws {
+    let (policyPath, policy) = try heartbeatWindowPolicy()
+    let stop = try reconcileContinuously(policy: policy)
+    // Six seconds of work: three heartbeat windows, well inside the 20-minute maximum runtime. No
+    // --heartbeat-interval: run exec paces itself at a third of the window it reads from the run.
+    let outcome = exec(
+      ["--policy", policyPath],
+      shell: "for i in 1 2 3 4 5 6 7 8; do echo \"RUNWATCH progress processed=$i total=8\"; sleep 0.75; done")
+    let (passes, reconciled) = stop()
+    #expect(outcome.exitCode == 0, "\(outcome.errorMessage) \(outcome.stderr)")
+    #expect(passes >= 10, "the reconciler kept looking while the job ran")
+    #expect(reconciled == 0)
+    let run = try onlyRun()
+    #expect(run.outcome == .succeeded)
+    #expect(run.reconciliation == nil)
+    #expect(run.summaryCounts == ["processed": 8, "total": 8])
+    #expect(try database.lateReports(runID: run.id).isEmpty)
+  }
+
+  @Test func aJobThatReportsLessOftenThanItsHeartbeatWindowIsReconciledAndStopped() throws {
+    let (policyPath, policy) = try heartbeatWindowPolicy()
+    let stop = try reconcileContinuously(policy: policy)
+    let began = Date()
+    let outcome = exec(["--policy", policyPath, "--heartbeat-interval", "5"], shell: "sleep 10")
+    let (_, reconciled) = stop()
+    #expect(Date().timeIntervalSince(began) < 9, "the refused heartbeat stopped the command")
+    #expect(reconciled == 1)
+    #expect(outcome.exitCode == 128 + SIGTERM)
+    let run = try onlyRun()
+    #expect(run.reconciliation?.reason == .staleRunning)
+    #expect(run.reconciliation?.evidence["deadline"] == "heartbeat")
+  }
+
+  @Test func aProgressLineAfterAQuietPeriodIsReportedAtOnce() throws {
+    let database = self.database
+    let workspaceID = workspace.id
+    let seenWhileRunning = Mutex(false)
+    Thread.detachNewThread {
+      let deadline = Date().addingTimeInterval(20)
+      while Date() < deadline {
+        if let run = try? database.listRuns(
+          scope: RunScope(workspaceID: workspaceID), filter: RunFilter(), limit: 1, now: Date()
+        ).runs.first {
+          if run.status == .completed { return }
+          if run.summaryCounts["processed"] == 3 {
+            seenWhileRunning.withLock { $0 = true }
+            return
+          }
+        }
+        usleep(20_000)
+      }
+    }
+    // The next regular heartbeat is 30 s away; the line must not wait for it.
+    let outcome = exec(
+      ["--heartbeat-interval", "30"],
+      shell: "sleep 1.2; echo 'RUNWATCH progress processed=3 total=9'; sleep 2")
+    #expect(outcome.exitCode == 0)
+    #expect(seenWhileRunning.withLock { $0 }, "the counts reached Runwatch while the command still ran")
+    #expect(try onlyRun().summaryCounts == ["processed": 3, "total": 9])
+  }
+
+  @Test func theHeartbeatIntervalDefaultsToAThirdOfTheWindow() {
+    #expect(RunExecutor.interval(heartbeatWindow: 90) == 30)
+    #expect(RunExecutor.interval(heartbeatWindow: nil) == RunExecutor.defaultInterval)
   }
 
   @Test func progressLinesParseCountsAndIgnoreOtherLines() {

@@ -54,9 +54,12 @@ import Testing
       #expect(!description.explanation.contains("Exception"))
     }
     #expect(ReasonCatalog.describe(.staleRunning, deadline: .heartbeat).label == "Stopped reporting progress")
-    #expect(ReasonCatalog.describe(.staleRunning, deadline: .maxRuntime).label == "Ran past its longest allowed time")
+    #expect(
+      ReasonCatalog.describe(.staleRunning, deadline: .maxRuntime).label
+        == "Ran past its longest allowed time")
     // Records from before heartbeat windows carry no deadline: only the maximum runtime could have fired.
-    #expect(ReasonCatalog.describe(.staleRunning) == ReasonCatalog.describe(.staleRunning, deadline: .maxRuntime))
+    #expect(
+      ReasonCatalog.describe(.staleRunning) == ReasonCatalog.describe(.staleRunning, deadline: .maxRuntime))
   }
 
   @Test func rfc3339IsUTCWithoutFraction() {

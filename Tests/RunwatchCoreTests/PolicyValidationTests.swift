@@ -233,13 +233,16 @@ import Testing
   static let capability = "capability: operations.view"
 
   @Test func theKeyIsOptionalAndLoads() throws {
-    #expect(try LifecyclePolicy.load(yaml: PolicySample.yaml).types["policy.sync"]?.heartbeatTimeoutSeconds == nil)
+    #expect(
+      try LifecyclePolicy.load(yaml: PolicySample.yaml).types["policy.sync"]?.heartbeatTimeoutSeconds == nil)
     let text = PolicySample.with([(Self.capability, "\(Self.capability)\n    heartbeat_timeout_seconds: 90")])
     #expect(try LifecyclePolicy.load(yaml: text).types["policy.sync"]?.heartbeatTimeoutSeconds == 90)
   }
 
   @Test func itMustBeBelowTheMaximumRuntime() {
-    let text = PolicySample.with([(Self.capability, "\(Self.capability)\n    heartbeat_timeout_seconds: 1200")])
+    let text = PolicySample.with([
+      (Self.capability, "\(Self.capability)\n    heartbeat_timeout_seconds: 1200")
+    ])
     #expect(
       PolicySample.violations(text) == [
         "types.policy.sync.heartbeat_timeout_seconds: 1200 must be < running_stale_after_seconds 1200"
@@ -252,7 +255,9 @@ import Testing
       PolicySample.violations(zero) == [
         "types.policy.sync.heartbeat_timeout_seconds: 0 must be a positive number of seconds"
       ])
-    let text = PolicySample.with([(Self.capability, "\(Self.capability)\n    heartbeat_timeout_seconds: \"60\"")])
+    let text = PolicySample.with([
+      (Self.capability, "\(Self.capability)\n    heartbeat_timeout_seconds: \"60\"")
+    ])
     #expect(
       PolicySample.violations(text) == [
         "types.policy.sync.heartbeat_timeout_seconds: must be a whole number of seconds, got \"60\""

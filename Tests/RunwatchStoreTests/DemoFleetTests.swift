@@ -97,7 +97,9 @@ struct DemoFleetTests {
     try harness.run(seconds: 240)
     #expect(harness.fleet.totals.errors == 0)
     let runs = try harness.fleetRuns()
-    #expect(runs.allSatisfy { $0.reconciliation == nil }, "reconciled: \(runs.filter { $0.reconciliation != nil }.map(\.id))")
+    #expect(
+      runs.allSatisfy { $0.reconciliation == nil },
+      "reconciled: \(runs.filter { $0.reconciliation != nil }.map(\.id))")
     // Some of them ran several heartbeat windows long: only their heartbeats kept them fresh.
     let outlived = runs.filter { run in
       guard let window = LifecyclePolicy.demo.types[run.type]?.heartbeatTimeoutSeconds,

@@ -88,12 +88,14 @@ struct TemplateHTMLTests {
       completedAt: now.addingTimeInterval(-30), expectedRuntimeSeconds: nil, now: now)
     #expect(done == "took 1 min")
     let endless = DurationComparison.describe(
-      status: .running, createdAt: now.addingTimeInterval(-90_000), startedAt: now.addingTimeInterval(-86_400),
+      status: .running, createdAt: now.addingTimeInterval(-90_000),
+      startedAt: now.addingTimeInterval(-86_400),
       completedAt: nil, expectedRuntimeSeconds: 60, now: now)
     #expect(endless == "running 1 d · running over 100× longer than expected")
     let neverStarted = DurationComparison.describe(
       status: .completed, createdAt: now.addingTimeInterval(-1000), startedAt: nil,
-      completedAt: now.addingTimeInterval(-100), reconciledAs: .staleQueued, expectedRuntimeSeconds: 10, now: now)
+      completedAt: now.addingTimeInterval(-100), reconciledAs: .staleQueued, expectedRuntimeSeconds: 10,
+      now: now)
     #expect(neverStarted == "never started · waited 15 min")
     let abandoned = DurationComparison.parts(
       status: .completed, createdAt: now.addingTimeInterval(-4000), startedAt: now.addingTimeInterval(-4000),

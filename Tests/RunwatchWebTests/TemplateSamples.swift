@@ -88,7 +88,8 @@ enum TemplateSamples {
 
   /// A run page; an active run's deadline defaults to a 30-minute queue wait or maximum runtime.
   static func detail(
-    run: OperationRun = reconciledRun(), freshness: Freshness = .reconciledFailed, deadline: StaleDeadline? = nil
+    run: OperationRun = reconciledRun(), freshness: Freshness = .reconciledFailed,
+    deadline: StaleDeadline? = nil
   )
     -> RunDetailView
   {

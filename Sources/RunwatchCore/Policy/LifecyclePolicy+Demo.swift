@@ -36,7 +36,8 @@ extension LifecyclePolicy {
         "backup_schedule_run": type(
           "long_running", running: 90, expected: 30, timeout: 60, path: .scheduledOnly, heartbeat: 15),
         "restore.execute": type(
-          "long_running", running: 90, expected: 30, timeout: 60, scheduled: false, capability: "restore.view",
+          "long_running", running: 90, expected: 30, timeout: 60, scheduled: false,
+          capability: "restore.view",
           heartbeat: 15),
         "tenant.review_pack.generate": type("default", running: 60, expected: 20, timeout: 40),
         "tenant.review.compose": type("default", running: 60, expected: 15, timeout: 40),

@@ -50,19 +50,20 @@ extension LifecyclePolicy {
           types.map { name, rules in
             (
               name,
-              mapping([
-                (PolicyKey.queueName, text(rules.queue)),
-                (PolicyKey.queuedStaleAfter, number(rules.queuedStaleAfterSeconds)),
-                (PolicyKey.runningStaleAfter, number(rules.runningStaleAfterSeconds)),
-                (PolicyKey.expectedRuntime, number(rules.expectedRuntimeSeconds)),
-                (PolicyKey.jobTimeout, number(rules.jobTimeoutSeconds)),
-                (PolicyKey.terminalTruthPath, text(rules.terminalTruthPath.rawValue)),
-                (
-                  PolicyKey.scheduledReconciliation,
-                  Node(rules.scheduledReconciliation ? "true" : "false", Tag(.bool))
-                ),
-                (PolicyKey.capability, text(rules.capability)),
-              ] + (rules.heartbeatTimeoutSeconds.map { [(PolicyKey.heartbeatTimeout, number($0))] } ?? []))
+              mapping(
+                [
+                  (PolicyKey.queueName, text(rules.queue)),
+                  (PolicyKey.queuedStaleAfter, number(rules.queuedStaleAfterSeconds)),
+                  (PolicyKey.runningStaleAfter, number(rules.runningStaleAfterSeconds)),
+                  (PolicyKey.expectedRuntime, number(rules.expectedRuntimeSeconds)),
+                  (PolicyKey.jobTimeout, number(rules.jobTimeoutSeconds)),
+                  (PolicyKey.terminalTruthPath, text(rules.terminalTruthPath.rawValue)),
+                  (
+                    PolicyKey.scheduledReconciliation,
+                    Node(rules.scheduledReconciliation ? "true" : "false", Tag(.bool))
+                  ),
+                  (PolicyKey.capability, text(rules.capability)),
+                ] + (rules.heartbeatTimeoutSeconds.map { [(PolicyKey.heartbeatTimeout, number($0))] } ?? []))
             )
           })
       ),

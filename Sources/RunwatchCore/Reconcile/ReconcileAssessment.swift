@@ -27,8 +27,10 @@ public struct ReconcilePlan: Sendable, Equatable {
 
   /// The operator sentence for the reason, from the one catalog.
   public var reasonMessage: String {
-    ReasonCatalog.describe(reason, deadline: evidence["deadline"]?.stringValue.flatMap(StaleDeadlineKind.init))
-      .explanation
+    ReasonCatalog.describe(
+      reason, deadline: evidence["deadline"]?.stringValue.flatMap(StaleDeadlineKind.init)
+    )
+    .explanation
   }
 }
 

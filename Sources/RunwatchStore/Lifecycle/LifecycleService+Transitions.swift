@@ -85,7 +85,8 @@ extension LifecycleService {
         """
         UPDATE operation_runs SET summary_counts = ?, last_heartbeat_at = ?, stale_at = ?
         WHERE id = ? AND status = 'running'
-        """, [OperationRun.encodeCounts(updated.summaryCounts), now, updated.staleDeadline(policy: policy), runID])
+        """,
+        [OperationRun.encodeCounts(updated.summaryCounts), now, updated.staleDeadline(policy: policy), runID])
     } else {
       try connection.execute(
         """
