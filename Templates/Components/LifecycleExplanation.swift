@@ -58,7 +58,7 @@ public struct LifecycleExplanation: Sendable, Equatable {
         case .queueWait:
           """
           This run has waited in the queue for \(since) without a worker picking it up. Its allowed wait of \
-          \(window) ran out \(passed), so no worker is likely to take it.
+          \(window) ran out \(passed): no worker seems to be taking runs from its queue.
           """
         case .heartbeat:
           """

@@ -28,8 +28,11 @@ enum RunTimeline {
           title, at: completedAt, now: view.now, state: run.reconciliation == nil ? "done" : "reconciled",
           extra: " — \(Badge.outcome(run.outcome))"))
     } else if view.freshness == .likelyStale {
-      steps.append(
-        "<li class=\"timeline__step timeline__step--stale\">Likely stale: waiting for reconciliation</li>")
+      let waiting =
+        view.healing == .notScheduled
+        ? "Likely stale: waiting for its worker or queue (not reconciled automatically)"
+        : "Likely stale: waiting for reconciliation"
+      steps.append("<li class=\"timeline__step timeline__step--stale\">\(waiting)</li>")
     }
     for report in view.lateReports {
       steps.append(

@@ -207,6 +207,13 @@ struct TemplatePageTests {
     #expect(html.contains("has been silent for 5 min. Its heartbeat window of 2 min ran out"))
     #expect(html.contains(">3 min ago</time>"), "when the heartbeat window ran out")
     #expect(!html.contains("maximum runtime"))
+    #expect(html.contains("Likely stale: waiting for reconciliation"))
+
+    var unhealed = S.detail(run: run, freshness: .likelyStale, deadline: deadline)
+    unhealed.healing = .notScheduled
+    let manual = RunDetailPage.render(unhealed, chrome: S.chrome()).rendered
+    #expect(manual.contains("Likely stale: waiting for its worker or queue (not reconciled automatically)"))
+    #expect(!manual.contains("waiting for reconciliation"))
   }
 
   @Test func reconciledRunSaysWhichDeadlineFiredAndHowLongItWasQuiet() {
