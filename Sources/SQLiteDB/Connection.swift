@@ -28,10 +28,16 @@ public final class Connection {
     sqlite3_busy_timeout(handle, busyTimeoutMilliseconds)
     if !readOnly {
       try execute("PRAGMA journal_mode = WAL")
+      // After a checkpoint resets the WAL, SQLite truncates the file back to this size, so one burst of
+      // writes (an incident's heal) never leaves a multi-gigabyte WAL behind.
+      try execute("PRAGMA journal_size_limit = \(Self.journalSizeLimitBytes)")
     }
     try execute("PRAGMA synchronous = NORMAL")
     try execute("PRAGMA foreign_keys = ON")
   }
+
+  /// The WAL size SQLite truncates back to after a reset (`journal_size_limit`): 64 MiB.
+  public static let journalSizeLimitBytes = 64 << 20
 
   deinit {
     statementCache.removeAll()
@@ -84,6 +90,23 @@ public final class Connection {
   public func scalar(_ sql: String, _ arguments: [any SQLBindable] = []) throws(SQLiteError) -> Int64? {
     guard let row = try queryOne(sql, arguments), case .integer(let value) = row[0] else { return nil }
     return value
+  }
+
+  /// How hard `checkpoint(_:)` tries (SQLite's `wal_checkpoint` modes).
+  public enum CheckpointMode: String, Sendable {
+    /// Copy what can be copied without waiting for anyone.
+    case passive = "PASSIVE"
+    /// Wait (busy timeout) for readers of old frames, copy everything, and truncate the WAL to zero bytes.
+    case truncate = "TRUNCATE"
+  }
+
+  /// Runs a WAL checkpoint outside any transaction. Returns whether it was blocked (SQLITE_BUSY) before it
+  /// could finish: the WAL is then left as it was, for a later checkpoint.
+  @discardableResult
+  public func checkpoint(_ mode: CheckpointMode) throws(SQLiteError) -> Bool {
+    guard let row = try queryOne("PRAGMA wal_checkpoint(\(mode.rawValue))"), case .integer(let busy) = row[0]
+    else { return false }
+    return busy != 0
   }
 
   /// Row id of the last insert on this connection.

@@ -35,6 +35,26 @@ public final class DatabasePool: @unchecked Sendable {
     try write { connection in try connection.transaction(.immediate) { try body(connection) } }
   }
 
+  /// Bytes in the write-ahead log file now (0 when there is none).
+  public var walSizeBytes: Int {
+    let attributes = try? FileManager.default.attributesOfItem(atPath: path + "-wal")
+    return (attributes?[.size] as? NSNumber)?.intValue ?? 0
+  }
+
+  /// Lets the WAL be copied back between bursts of writes: a passive checkpoint always, and once the WAL has
+  /// grown past `truncateAboveBytes` a truncating one (it waits for current readers, briefly holding up
+  /// writers, and leaves a zero-byte WAL). Readers that never pause would otherwise keep the WAL growing for
+  /// as long as writes go on.
+  public func checkpoint(truncateAboveBytes: Int = Connection.journalSizeLimitBytes) throws {
+    try write { connection in
+      if walSizeBytes > truncateAboveBytes {
+        try connection.checkpoint(.truncate)
+      } else {
+        try connection.checkpoint(.passive)
+      }
+    }
+  }
+
   /// Runs `body` on a reader connection inside a deferred transaction, so it sees one consistent snapshot.
   public func read<T>(_ body: (Connection) throws -> T) throws -> T {
     let connection = try checkOutReader()

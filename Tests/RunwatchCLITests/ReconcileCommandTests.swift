@@ -55,7 +55,8 @@ import Testing
     let setup = try Setup()
     let text = try setup.command(["--json"]).output(clock: setup.clock)
     let object = try #require(JSONValue(jsonText: text)?.objectValue)
-    #expect(Set(object.keys) == ["candidates", "reconciled", "skipped", "changes"])
+    #expect(Set(object.keys) == ["candidates", "reconciled", "skipped", "changes", "unlisted_changes"])
+    #expect(object["unlisted_changes"] == 0)
     guard case .array(let changes)? = object["changes"] else {
       Issue.record("changes is not an array")
       return

@@ -45,22 +45,50 @@ public struct ReconcileChange: Sendable, Equatable, Codable {
 }
 
 /// What one reconcile pass found and did. Encodes to the JSON printed by `runwatch reconcile --json`.
+///
+/// Counts cover every run; `changes` lists at most `listedChangeLimit` of them (the first ones, in the order
+/// they were assessed) and `unlistedChanges` says how many more there were, so healing 100,000 runs keeps a
+/// bounded result in memory.
 public struct ReconcileResult: Sendable, Equatable, Codable {
+  /// Most changes a result lists: one full batch (`reconcile --limit` is at most 500), so a single pass
+  /// always lists every change.
+  public static let listedChangeLimit = ReconcileOptions.limitRange.upperBound
+
   /// Runs selected for assessment.
   public var candidates: Int
   /// Changes written (always 0 in a dry run).
   public var reconciled: Int
   /// Candidates left alone: still fresh on a second look, or finished by someone else first.
   public var skipped: Int
-  /// The changes, in the order they were assessed.
+  /// The first changes, in the order they were assessed.
   public var changes: [ReconcileChange]
+  /// Changes beyond `listedChangeLimit`, counted but not listed.
+  public var unlistedChanges: Int
 
   /// Creates a result.
-  public init(candidates: Int = 0, reconciled: Int = 0, skipped: Int = 0, changes: [ReconcileChange] = []) {
+  public init(
+    candidates: Int = 0, reconciled: Int = 0, skipped: Int = 0, changes: [ReconcileChange] = [],
+    unlistedChanges: Int = 0
+  ) {
     self.candidates = candidates
     self.reconciled = reconciled
     self.skipped = skipped
     self.changes = changes
+    self.unlistedChanges = unlistedChanges
+  }
+
+  enum CodingKeys: String, CodingKey {
+    case candidates, reconciled, skipped, changes
+    case unlistedChanges = "unlisted_changes"
+  }
+
+  /// Lists `change`, or only counts it once `listedChangeLimit` changes are listed.
+  mutating func record(_ change: ReconcileChange) {
+    if changes.count < Self.listedChangeLimit {
+      changes.append(change)
+    } else {
+      unlistedChanges += 1
+    }
   }
 
   /// Adds another batch's figures to this one.
@@ -68,6 +96,7 @@ public struct ReconcileResult: Sendable, Equatable, Codable {
     candidates += batch.candidates
     reconciled += batch.reconciled
     skipped += batch.skipped
-    changes += batch.changes
+    unlistedChanges += batch.unlistedChanges
+    for change in batch.changes { record(change) }
   }
 }

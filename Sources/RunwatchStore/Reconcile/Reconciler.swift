@@ -5,20 +5,34 @@ import SQLiteDB
 /// Heals runs whose worker died: finds stale or out-of-sync active runs and completes each one through the
 /// lifecycle service, with reason, evidence, audit event and notification.
 ///
-/// Candidates are read in one short read transaction; each change is then assessed again and applied in its own
-/// IMMEDIATE transaction (re-read, compare-and-set, audit event, notification). So a run finished by its worker
-/// in between is skipped, a crash leaves every run untouched or fully reconciled, and the write lock is held for
-/// one run at a time, never for a whole batch.
+/// Candidates are read in one short read transaction. They are then assessed again and applied in short write
+/// transactions of several runs each (at most `transactionRuns`, and closed once `transactionBudget` has
+/// passed), each run its own compare-and-set with its audit event and notification. So a run finished by its
+/// worker in between is skipped, a crash rolls back at most the open transaction — whole runs, never half of
+/// one — and the write lock is never held for long enough to keep a worker's heartbeat waiting more than a few
+/// milliseconds. Between batches `reconcileAll` lets the WAL checkpoint.
 public final class Reconciler: Sendable {
   /// The lifecycle service that performs every status change.
   public let lifecycle: LifecycleService
   /// Who the audit log names: `Actor.scheduledReconciler` for the loop, `Actor.cliReconciler` for the CLI.
   public let actor: Actor
 
-  /// Creates a reconciler acting as `actor`.
-  public init(lifecycle: LifecycleService, actor: Actor) {
+  /// Most runs applied in one write transaction.
+  let transactionRuns: Int
+  /// A write transaction is committed once it has been open this long (after the run in hand).
+  let transactionBudget: Duration
+
+  /// Creates a reconciler acting as `actor`: write transactions of at most 200 runs and about 4 ms.
+  public convenience init(lifecycle: LifecycleService, actor: Actor) {
+    self.init(lifecycle: lifecycle, actor: actor, transactionRuns: 200, transactionBudget: .milliseconds(4))
+  }
+
+  /// Creates a reconciler with its own transaction bounds (crash tests pin them to make batches exact).
+  init(lifecycle: LifecycleService, actor: Actor, transactionRuns: Int, transactionBudget: Duration) {
     self.lifecycle = lifecycle
     self.actor = actor
+    self.transactionRuns = max(1, transactionRuns)
+    self.transactionBudget = transactionBudget
   }
 
   private var database: RunwatchDatabase { lifecycle.database }
@@ -26,7 +40,7 @@ public final class Reconciler: Sendable {
 
   /// One batch: assesses at most `limit` candidates and applies (or, in a dry run, reports) their changes.
   /// Throws `StoreError.invalid` for bad options before reading anything; rethrows storage errors (changes
-  /// already committed stay committed, the failing one is rolled back whole).
+  /// already committed stay committed, the open transaction is rolled back whole).
   public func reconcile(_ options: ReconcileOptions = ReconcileOptions()) throws -> ReconcileResult {
     let limit = try options.resolvedLimit(policy: policy)
     let now = lifecycle.clock.now()
@@ -34,33 +48,36 @@ public final class Reconciler: Sendable {
     if options.dryRun {
       return try database.pool.read { connection in
         var result = ReconcileResult()
+        var facts = LegitimacyFactsCache()
         for runID in try query.runIDs(in: connection) {
           result.candidates += 1
-          guard let change = try assess(runID: runID, in: connection) else {
+          guard let change = try assess(runID: runID, facts: &facts, in: connection) else {
             result.skipped += 1
             continue
           }
-          result.changes.append(change)
+          result.record(change)
         }
         return result
       }
     }
     let runIDs = try database.pool.read { connection in try query.runIDs(in: connection) }
     var result = ReconcileResult(candidates: runIDs.count)
-    for runID in runIDs {
-      if let change = try apply(runID: runID) {
-        result.reconciled += 1
-        result.changes.append(change)
-      } else {
-        result.skipped += 1
+    var pending = runIDs[...]
+    while !pending.isEmpty {
+      // Figures of one transaction count only once it has committed.
+      let (committed, rest) = try database.pool.writeTransaction { connection in
+        try applySome(pending, in: connection)
       }
+      result.absorb(committed)
+      pending = rest
     }
     return result
   }
 
   /// Batch after batch until nothing stale is left, `shouldContinue` says stop, or a batch changes nothing
   /// (so a run that keeps getting skipped cannot spin the loop). A dry run is a single batch: it writes nothing,
-  /// so a second batch would find the same runs.
+  /// so a second batch would find the same runs. The result keeps counts of everything but only the first
+  /// `ReconcileResult.listedChangeLimit` changes, so a heal of any size takes bounded memory.
   public func reconcileAll(
     _ options: ReconcileOptions = ReconcileOptions(), shouldContinue: () -> Bool = { true }
   ) throws -> ReconcileResult {
@@ -70,55 +87,113 @@ public final class Reconciler: Sendable {
     repeat {
       let batch = try reconcile(options)
       total.absorb(batch)
+      if batch.reconciled > 0 { try database.pool.checkpoint() }
       if batch.candidates < limit || batch.reconciled == 0 { break }
     } while shouldContinue()
     return total
   }
 
-  /// Assesses and applies one candidate in one transaction. Returns nil when, on this second look, there is
-  /// nothing to do or the compare-and-set lost to another writer.
+  /// Applies runs from the front of `runIDs` inside one open write transaction until the transaction has run
+  /// for `transactionBudget` or holds `transactionRuns` runs; returns what it did and the ids left.
+  func applySome(_ runIDs: ArraySlice<Int64>, in connection: Connection) throws
+    -> (ReconcileResult, ArraySlice<Int64>)
+  {
+    let began = ContinuousClock.now
+    var result = ReconcileResult()
+    var facts = LegitimacyFactsCache()
+    var rest = runIDs
+    var applied = 0
+    while let runID = rest.popFirst() {
+      if let change = try apply(runID: runID, facts: &facts, in: connection) {
+        result.reconciled += 1
+        result.record(change)
+      } else {
+        result.skipped += 1
+      }
+      applied += 1
+      if applied >= transactionRuns || ContinuousClock.now - began >= transactionBudget { break }
+    }
+    return (result, rest)
+  }
+
+  /// Assesses and applies one candidate in a write transaction of its own.
   func apply(runID: Int64) throws -> ReconcileChange? {
     try database.pool.writeTransaction { connection in
-      guard let run = try connection.fetchRun(id: runID) else { return nil }
-      let decision = ReconcileAssessment.assess(
-        run, policy: policy, now: lifecycle.clock.now(), facts: try legitimacyFacts(for: run, in: connection))
-      guard let plan = decision.plan else { return nil }
-      let result = try lifecycle.forceFailNonTerminal(
-        runID: run.id, expectedStatus: run.status, reason: plan.reason, evidence: plan.evidence,
-        outcome: plan.outcome, by: actor, in: connection)
-      guard result.isApplied else { return nil }
-      return Self.change(for: run, plan: plan, applied: true)
+      var facts = LegitimacyFactsCache()
+      return try apply(runID: runID, facts: &facts, in: connection)
     }
+  }
+
+  /// Assesses and applies one candidate inside the caller's write transaction. Returns nil when, on this
+  /// second look, there is nothing to do or the compare-and-set lost to another writer.
+  func apply(runID: Int64, facts: inout LegitimacyFactsCache, in connection: Connection) throws
+    -> ReconcileChange?
+  {
+    guard let run = try connection.fetchRun(id: runID) else { return nil }
+    let decision = ReconcileAssessment.assess(
+      run, policy: policy, now: lifecycle.clock.now(), facts: try facts.facts(for: run, in: connection))
+    guard let plan = decision.plan else { return nil }
+    let result = try lifecycle.reconcile(run, plan: plan, by: actor, in: connection)
+    guard result.isApplied else { return nil }
+    return Self.change(for: run, plan: plan, applied: true)
   }
 
   /// Assesses one candidate without writing.
-  func assess(runID: Int64, in connection: Connection) throws -> ReconcileChange? {
+  func assess(runID: Int64, facts: inout LegitimacyFactsCache, in connection: Connection) throws
+    -> ReconcileChange?
+  {
     guard let run = try connection.fetchRun(id: runID) else { return nil }
     let decision = ReconcileAssessment.assess(
-      run, policy: policy, now: lifecycle.clock.now(), facts: try legitimacyFacts(for: run, in: connection))
+      run, policy: policy, now: lifecycle.clock.now(), facts: try facts.facts(for: run, in: connection))
     return decision.plan.map { Self.change(for: run, plan: $0, applied: false) }
-  }
-
-  /// Reads whether the run's tenant is active and its initiator still a member of its workspace.
-  func legitimacyFacts(for run: OperationRun, in connection: Connection) throws -> ExecutionLegitimacyFacts {
-    var tenantActive: Bool?
-    if let tenantID = run.tenantID {
-      let status = try connection.queryOne("SELECT status FROM tenants WHERE id = ?", [tenantID])
-      tenantActive = status?.string("status") == "active"
-    }
-    var initiatorMember: Bool?
-    if let userID = run.initiatorUserID {
-      initiatorMember =
-        try connection.queryOne(
-          "SELECT 1 FROM memberships WHERE user_id = ? AND workspace_id = ?", [userID, run.workspaceID])
-        != nil
-    }
-    return ExecutionLegitimacyFacts(tenantActive: tenantActive, initiatorMember: initiatorMember)
   }
 
   static func change(for run: OperationRun, plan: ReconcilePlan, applied: Bool) -> ReconcileChange {
     ReconcileChange(
       applied: applied, operationRunID: run.id, type: run.type, before: plan.before, after: plan.after,
       reasonCode: plan.reason, reasonMessage: plan.reasonMessage, evidence: plan.evidence)
+  }
+}
+
+/// Whether each run's tenant is active and its initiator still a member of its workspace, read once per tenant
+/// and per (initiator, workspace) within one transaction: a batch of runs of a few tenants and initiators costs
+/// a few lookups, not two per run. Lives only as long as the transaction it reads in, so it is never stale.
+struct LegitimacyFactsCache {
+  private var tenantActive: [Int64: Bool] = [:]
+  private var memberships: [Pair: Bool] = [:]
+
+  private struct Pair: Hashable {
+    var userID: Int64
+    var workspaceID: Int64
+  }
+
+  /// The facts for `run`, read through `connection` the first time they are needed.
+  mutating func facts(for run: OperationRun, in connection: Connection) throws -> ExecutionLegitimacyFacts {
+    var active: Bool?
+    if let tenantID = run.tenantID {
+      if let known = tenantActive[tenantID] {
+        active = known
+      } else {
+        let status = try connection.queryOne("SELECT status FROM tenants WHERE id = ?", [tenantID])
+        let value = status?.string("status") == "active"
+        tenantActive[tenantID] = value
+        active = value
+      }
+    }
+    var member: Bool?
+    if let userID = run.initiatorUserID {
+      let pair = Pair(userID: userID, workspaceID: run.workspaceID)
+      if let known = memberships[pair] {
+        member = known
+      } else {
+        let value =
+          try connection.queryOne(
+            "SELECT 1 FROM memberships WHERE user_id = ? AND workspace_id = ?", [userID, run.workspaceID])
+          != nil
+        memberships[pair] = value
+        member = value
+      }
+    }
+    return ExecutionLegitimacyFacts(tenantActive: active, initiatorMember: member)
   }
 }
