@@ -134,7 +134,10 @@ func main() throws {
   let clock = ManualTimeSource()
   let database = try RunwatchDatabase(
     path: directory.appendingPathComponent("bench.sqlite").path, policy: .builtIn)
-  let ((), seedMS) = try timed { try seed(database, options: options, now: clock.now()) }
+  let ((), seedMS) = try timed {
+    try seed(database, options: options, now: clock.now())
+    try database.rebuildRollups()
+  }
   print(
     "database: \(options.active) active runs (\(options.stale) stale), \(options.completed) completed; "
       + "seeded in \(format(seedMS))")

@@ -13,24 +13,31 @@ public struct RunFilterSelection: Sendable, Equatable {
   public var type: String?
   /// `tenant` parameter (tenant id).
   public var tenantID: Int64?
+  /// `reconciled_since` parameter (RFC 3339 UTC): only runs reconciled at or after it.
+  public var reconciledSince: Date?
 
   /// Creates a selection.
   public init(
     freshness: Freshness? = nil, status: RunStatus? = nil, outcome: RunOutcome? = nil, type: String? = nil,
-    tenantID: Int64? = nil
+    tenantID: Int64? = nil, reconciledSince: Date? = nil
   ) {
     self.freshness = freshness
     self.status = status
     self.outcome = outcome
     self.type = type
     self.tenantID = tenantID
+    self.reconciledSince = reconciledSince
   }
+
+  /// The name of the reconciled-since parameter.
+  public static let reconciledSinceParameter = "reconciled_since"
 
   /// The selection as GET parameters, in form order; unset filters are left out.
   public var query: QueryString {
     QueryString([
       ("freshness", freshness?.rawValue ?? ""), ("status", status?.rawValue ?? ""),
       ("outcome", outcome?.rawValue ?? ""), ("type", type ?? ""), ("tenant", tenantID.map(String.init) ?? ""),
+      (Self.reconciledSinceParameter, reconciledSince.map { RFC3339.string(from: $0) } ?? ""),
     ])
   }
 }
@@ -41,14 +48,17 @@ public struct OperationsCounts: Sendable, Equatable {
   public var active: Int
   /// Runs that are likely stale now (freshness `likely_stale`).
   public var likelyStale: Int
-  /// Runs reconciled as failed in the last 24 hours (the link lists all `reconciled_failed` runs).
+  /// Runs reconciled as failed in the last 24 hours, counted from the start of that hour (`reconciledSince`).
   public var reconciledLast24Hours: Int
+  /// Where the reconciled count starts; its link lists exactly the runs reconciled since then.
+  public var reconciledSince: Date
 
   /// Creates the counts.
-  public init(active: Int, likelyStale: Int, reconciledLast24Hours: Int) {
+  public init(active: Int, likelyStale: Int, reconciledLast24Hours: Int, reconciledSince: Date) {
     self.active = active
     self.likelyStale = likelyStale
     self.reconciledLast24Hours = reconciledLast24Hours
+    self.reconciledSince = reconciledSince
   }
 }
 
@@ -117,18 +127,20 @@ public enum OperationsIndexPage {
   }
 
   private static func countsBlock(_ counts: OperationsCounts) -> HTML {
-    func tile(_ count: Int, _ label: String, _ freshness: Freshness) -> HTML {
-      """
-      <li><a class="count-tile count-tile--\(freshness)" href="/operations?freshness=\(freshness)">\
-      <span class="count-tile__number">\(count)</span> \(Badge.freshness(freshness))\
-      <span class="count-tile__label">\(label)</span></a></li>
-      """
+    func tile(_ count: Int, _ label: String, _ freshness: Freshness, since: Date? = nil) -> HTML {
+      let query = RunFilterSelection(freshness: freshness, reconciledSince: since).query
+      return """
+        <li><a class="count-tile count-tile--\(freshness)" href="\(query.url(path: "/operations"))">\
+        <span class="count-tile__number">\(count)</span> \(Badge.freshness(freshness))\
+        <span class="count-tile__label">\(label)</span></a></li>
+        """
     }
     return """
       <ul class="count-tiles" aria-label="Summary">
       \(tile(counts.active, "active now", .freshActive))
       \(tile(counts.likelyStale, "likely stale now", .likelyStale))
-      \(tile(counts.reconciledLast24Hours, "reconciled in the last 24 h", .reconciledFailed))
+      \(tile(counts.reconciledLast24Hours, "reconciled in the last 24 h", .reconciledFailed,
+        since: counts.reconciledSince))
       </ul>
       """
   }

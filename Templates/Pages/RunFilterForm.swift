@@ -16,6 +16,14 @@ enum RunFilterForm {
         options: typeOptions(view).map { ($0, OperationTypeLabel.label(for: $0)) }))
       \(select("tenant", "Tenant", selected: filters.tenantID.map(String.init),
         options: view.tenantOptions.map { (String($0.id), $0.name) }))
+      \(HTML.unwrap(filters.reconciledSince) { since in
+        """
+        <p class="filters__since">Reconciled since \(TimeElement.absolute(since)) \
+        <a href="\(filters.query.removing(RunFilterSelection.reconciledSinceParameter).url(path: "/operations"))">\
+        Any time</a>\
+        <input type="hidden" name="\(RunFilterSelection.reconciledSinceParameter)" value="\(RFC3339.string(from: since))"></p>
+        """
+      })
       <div class="filters__actions">
       <button type="submit" class="button">Apply filters</button>
       <a href="/operations" class="button button--quiet">Clear</a>
@@ -41,6 +49,9 @@ enum RunFilterForm {
     if let tenantID = filters.tenantID {
       let name = view.tenantOptions.first { $0.id == tenantID }?.name ?? "#\(tenantID)"
       applied.append(.init(name: "Tenant", value: name))
+    }
+    if let since = filters.reconciledSince {
+      applied.append(.init(name: "Reconciled since", value: TimeText.absoluteUTC(since)))
     }
     return applied
   }

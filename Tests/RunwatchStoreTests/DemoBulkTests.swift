@@ -15,6 +15,14 @@ struct DemoBulkTests {
     #expect(try demo.count("SELECT COUNT(*) FROM operation_runs") == 6_000)
     // Audit events come from the rich set only.
     #expect(try demo.count("SELECT COUNT(DISTINCT run_id) FROM audit_events") <= 60)
+    // Bulk rows bypass the lifecycle service; their rollups are counted all the same.
+    let completed = try demo.count("SELECT COUNT(*) FROM operation_runs WHERE status = 'completed'")
+    #expect(completed > 5_000)
+    #expect(try demo.count("SELECT COALESCE(SUM(runs), 0) FROM run_rollups") == completed)
+    #expect(try demo.count("SELECT value FROM run_totals WHERE name = 'completed'") == completed)
+    #expect(
+      try demo.count("SELECT COALESCE(SUM(runs), 0) FROM run_rollups WHERE reason <> ''")
+        == demo.count("SELECT COUNT(*) FROM operation_runs WHERE reconciliation_reason IS NOT NULL"))
 
     let now = DemoTestDatabase.now
     let runs = try demo.runs()

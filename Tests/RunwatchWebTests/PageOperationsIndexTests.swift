@@ -2,6 +2,7 @@ import Foundation
 import HTTPServer
 import RunwatchCore
 import RunwatchStore
+import RunwatchTemplates
 import RunwatchWeb
 import Testing
 
@@ -105,10 +106,9 @@ import Testing
     try fixture.reconcile(old)
     try fixture.run("policy.sync")  // fresh
     func tile(_ freshness: String, _ html: String) -> String? {
-      guard
-        let range = html.range(of: "count-tile--\(freshness)\" href=\"/operations?freshness=\(freshness)\">")
+      guard let range = html.range(of: "count-tile--\(freshness)\" href=\"/operations?freshness=\(freshness)")
       else { return nil }
-      let rest = html[range.upperBound...].drop { $0 != ">" }.dropFirst()
+      let rest = html[range.upperBound...].drop { $0 != ">" }.dropFirst().drop { $0 != ">" }.dropFirst()
       return String(rest.prefix { $0 != "<" })
     }
     let owner = fixture.get("/operations").bodyText
@@ -119,6 +119,59 @@ import Testing
     #expect(tile("likely_stale", operatorView) == "1")
     fixture.clock.advance(by: 25 * 3600)
     #expect(tile("reconciled_failed", fixture.get("/operations").bodyText) == "0")
+  }
+
+  @Test func theReconciledTileLinksToExactlyTheRunsItCountedFromHourlyRollups() throws {
+    let fixture = try PageFixture()
+    // Reconciled 30 h ago (outside the day), then three within it (two of them of Fabrikam, one a restore).
+    let older = try fixture.run("policy.sync")
+    try fixture.reconcile(older)
+    fixture.clock.advance(by: 6 * 3600)
+    let counted = [
+      try fixture.run("policy.sync"), try fixture.run("policy.sync", tenant: fixture.fabrikam),
+      try fixture.run("restore.execute", tenant: fixture.fabrikam),
+    ]
+    for run in counted { try fixture.reconcile(run) }
+    let done = try fixture.run("policy.sync")
+    _ = try fixture.lifecycle.complete(runID: done.id, outcome: .failed, by: .cliReconciler)
+    fixture.clock.advance(by: 24 * 3600)
+
+    let html = fixture.get("/operations").bodyText
+    let href = try #require(
+      html.range(of: "count-tile--reconciled_failed\" href=\"").map { start in
+        String(html[start.upperBound...].prefix { $0 != "\"" }).replacingOccurrences(of: "&amp;", with: "&")
+      })
+    #expect(href.hasPrefix("/operations?freshness=reconciled_failed&reconciled_since="))
+    #expect(html.contains("<span class=\"count-tile__number\">3</span>"))
+    let listed = fixture.get(href)
+    #expect(listed.status == .ok)
+    #expect(Set(PageFixture.rowIDs(listed)) == Set(counted.map(\.id)), "the link lists what the tile counted")
+    #expect(listed.bodyText.contains("Reconciled since <time"))
+    #expect(listed.bodyText.contains("name=\"reconciled_since\""), "the form keeps the range")
+
+    // An operator entitled to Contoso only counts and lists Contoso's run; a restore needs restore.view.
+    let operatorView = fixture.get("/operations", as: "operator").bodyText
+    #expect(operatorView.contains("count-tile--reconciled_failed"))
+    let operatorHref = try #require(
+      operatorView.range(of: "count-tile--reconciled_failed\" href=\"").map { start in
+        String(operatorView[start.upperBound...].prefix { $0 != "\"" })
+          .replacingOccurrences(of: "&amp;", with: "&")
+      })
+    let operatorRows = PageFixture.rowIDs(fixture.get(operatorHref, as: "operator"))
+    #expect(operatorRows == [counted[0].id])
+    #expect(
+      operatorView.contains(
+        "<span class=\"count-tile__number\">1</span> \(Badge.freshness(.reconciledFailed).rendered)"))
+  }
+
+  @Test(arguments: [
+    "2026-12-01", "2026-12-01T07:00:00+01:00", "2026-12-01T07:00:00.5Z", "yesterday", "1969-12-31T23:00:00Z",
+  ])
+  func aMalformedReconciledSinceIsA400(_ value: String) throws {
+    let fixture = try PageFixture()
+    let response = fixture.get("/operations?reconciled_since=\(QueryString.percentEncode(value))")
+    #expect(response.status == .badRequest)
+    #expect(response.bodyText.contains("Parameter: <code>reconciled_since</code>"))
   }
 
   @Test func emptyStatesSayWhatMatchedNothing() throws {

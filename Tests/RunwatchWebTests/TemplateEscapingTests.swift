@@ -57,7 +57,8 @@ struct TemplateEscapingTests {
       id: 1, type: Self.bad, tenantName: Self.bad, status: .queued, outcome: .pending, freshness: .unknown,
       initiatorName: Self.bad, createdAt: S.ago(10))
     let view = OperationsIndexView(
-      counts: OperationsCounts(active: 0, likelyStale: 0, reconciledLast24Hours: 0),
+      counts: OperationsCounts(
+        active: 0, likelyStale: 0, reconciledLast24Hours: 0, reconciledSince: S.ago(86_400)),
       filters: RunFilterSelection(type: Self.bad), typeOptions: [Self.bad],
       tenantOptions: [TenantOption(id: 1, name: Self.bad)], rows: [row],
       page: KeysetPage(newerCursor: Self.bad, olderCursor: Self.bad), now: S.now)

@@ -90,11 +90,16 @@ struct TemplatePageTests {
       ))
     #expect(html.contains("<td>System</td>"), "system runs name no initiator")
     #expect(html.contains("<td>Workspace-level</td>"))
-    for (count, freshness) in [(7, "fresh_active"), (2, "likely_stale"), (4, "reconciled_failed")] {
+    for (count, freshness) in [(7, "fresh_active"), (2, "likely_stale")] {
       #expect(
         html.contains(
           "href=\"/operations?freshness=\(freshness)\"><span class=\"count-tile__number\">\(count)</span>"))
     }
+    let since = RFC3339.string(from: S.ago(88_000)).replacingOccurrences(of: ":", with: "%3A")
+    #expect(
+      html.contains(
+        "href=\"/operations?freshness=reconciled_failed&amp;reconciled_since=\(since)\"><span class=\"count-tile__number\">4</span>"
+      ))
   }
 
   @Test func paginationLinksKeepFiltersAndCarryCursors() {

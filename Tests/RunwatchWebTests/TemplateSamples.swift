@@ -63,7 +63,8 @@ enum TemplateSamples {
     page: KeysetPage = KeysetPage(newerCursor: "106", olderCursor: "101")
   ) -> OperationsIndexView {
     OperationsIndexView(
-      counts: OperationsCounts(active: 7, likelyStale: 2, reconciledLast24Hours: 4), filters: filters,
+      counts: OperationsCounts(
+        active: 7, likelyStale: 2, reconciledLast24Hours: 4, reconciledSince: ago(88_000)), filters: filters,
       typeOptions: ["policy.sync", "inventory_sync", "restore.execute"],
       tenantOptions: [TenantOption(id: 1, name: "Contoso"), TenantOption(id: 2, name: "Fabrikam")],
       rows: rows,

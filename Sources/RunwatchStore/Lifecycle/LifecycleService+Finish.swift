@@ -31,6 +31,7 @@ extension LifecycleService {
         reconciliation?.reconciledAt, run.id, run.status.rawValue,
       ])
     guard connection.changes == 1 else { return .refused(Refusal(reason: .statusChanged, run: run)) }
+    try RunRollups.record(done, finishedAt: reconciliation?.reconciledAt ?? now, in: connection)
     try faults.afterStep(.runUpdated)
     var metadata: [String: JSONValue] = [
       "before": snapshot(run, now: now), "after": snapshot(done, now: now), "type": .string(run.type),

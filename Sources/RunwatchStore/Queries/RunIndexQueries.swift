@@ -101,20 +101,37 @@ extension RunwatchDatabase {
     }
   }
 
-  /// Runs in `scope` completed as failed by reconciliation at or after `since` (the index's "reconciled in
-  /// the last 24 h" tile). Answered from the partial index on `reconciled_at`.
-  public func countReconciledFailed(scope: RunScope, since: Date) throws -> Int {
+  /// Runs in `scope` completed as failed by reconciliation since the start of the hour 24 hours before `now`
+  /// (the index's "reconciled in the last 24 h" tile), and that instant: the tile links to exactly these runs
+  /// with `RunFilter.reconciledSince`. Read from the hourly rollups, so it costs the same whether a day held
+  /// ten reconciliations or a hundred thousand.
+  public func reconciledFailedLastDay(scope: RunScope, now: Date) throws -> (count: Int, since: Date) {
+    let since = RunRollups.hourStart(containing: now.addingTimeInterval(-24 * 3600))
     var condition = SQLCondition()
-    condition.add("reconciliation_reason IS NOT NULL AND reconciled_at >= ?", [since])
-    scope.apply(to: &condition)
-    condition.add("outcome = 'failed'")
-    // Pinned: one day of reconciliations is small, while the workspace or outcome indexes the planner might
-    // pick without statistics hold every failed run ever.
-    return try pool.read { connection in
-      Int(
-        try connection.scalar(
-          "SELECT COUNT(*) FROM operation_runs INDEXED BY runs_reconciled_by_time \(condition.whereClause)",
-          condition.arguments) ?? 0)
+    condition.add("workspace_id = ? AND hour >= ?", [scope.workspaceID, since])
+    condition.add("outcome = 'failed' AND reason <> ''")
+    scope.applyToRollups(&condition)
+    let count = try pool.read { connection in
+      try connection.scalar(
+        "SELECT COALESCE(SUM(runs), 0) FROM run_rollups \(condition.whereClause)", condition.arguments) ?? 0
+    }
+    return (Int(count), since)
+  }
+}
+
+extension RunScope {
+  /// The scope's tenant and type limits on `run_rollups` (where workspace-level runs have tenant 0).
+  func applyToRollups(_ condition: inout SQLCondition) {
+    if let tenantIDs {
+      var tenants = tenantIDs
+      if includesWorkspaceLevelRuns { tenants.append(0) }
+      condition.add(
+        tenants.isEmpty ? "0" : "tenant_id IN (\(SQLCondition.parameterMarks(tenants.count)))", tenants)
+    } else if !includesWorkspaceLevelRuns {
+      condition.add("tenant_id <> 0")
+    }
+    if !hiddenTypes.isEmpty {
+      condition.add("type NOT IN (\(SQLCondition.parameterMarks(hiddenTypes.count)))", hiddenTypes)
     }
   }
 }

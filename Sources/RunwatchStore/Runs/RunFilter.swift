@@ -14,17 +14,20 @@ public struct RunFilter: Sendable, Equatable {
   public var type: String?
   /// Tenant id.
   public var tenantID: Int64?
+  /// Only runs reconciled at or after this instant (the "reconciled in the last 24 h" tile's link).
+  public var reconciledSince: Date?
 
   /// Creates a filter.
   public init(
     freshness: Freshness? = nil, status: RunStatus? = nil, outcome: RunOutcome? = nil, type: String? = nil,
-    tenantID: Int64? = nil
+    tenantID: Int64? = nil, reconciledSince: Date? = nil
   ) {
     self.freshness = freshness
     self.status = status
     self.outcome = outcome
     self.type = type
     self.tenantID = tenantID
+    self.reconciledSince = reconciledSince
   }
 
   /// Whether no filter is set.
@@ -111,6 +114,9 @@ extension RunFilter {
     if let outcome { condition.add("outcome = ?", [outcome.rawValue]) }
     if let type { condition.add("type = ?", [type]) }
     if let tenantID { condition.add("tenant_id = ?", [tenantID]) }
+    if let reconciledSince {
+      condition.add("reconciliation_reason IS NOT NULL AND reconciled_at >= ?", [reconciledSince])
+    }
   }
 
   /// Whether the freshness filter is one of the states only active runs have.

@@ -3,7 +3,7 @@ import RunwatchCore
 import RunwatchStore
 
 /// Run totals for `/metrics`, from counts that stay cheap with a million runs: the active ones walk the partial
-/// indexes over queued/running runs only, and the grand total is SQLite's b-tree count of the smallest index.
+/// indexes over queued/running runs only, and the completed total is the maintained `run_totals` row.
 struct RunCounts: Equatable {
   var queued: Int64 = 0
   var running: Int64 = 0
@@ -31,8 +31,7 @@ struct RunCounts: Equatable {
       counts.unknown = active?.int64("unknown") ?? 0
       counts.likelyStale = active?.int64("stale") ?? 0
       counts.freshActive = counts.queued + counts.running - counts.unknown - counts.likelyStale
-      let total = try connection.scalar("SELECT COUNT(*) FROM operation_runs") ?? 0
-      counts.completed = total - counts.queued - counts.running
+      counts.completed = try connection.scalar("SELECT value FROM run_totals WHERE name = 'completed'") ?? 0
       return counts
     }
   }

@@ -32,7 +32,7 @@ struct OperationsIndexHandler: Sendable {
       let cursor = try reader.cursor()
       let filter = RunFilter(
         freshness: selection.freshness, status: selection.status, outcome: selection.outcome,
-        type: selection.type, tenantID: selection.tenantID)
+        type: selection.type, tenantID: selection.tenantID, reconciledSince: selection.reconciledSince)
       let page = try database.listRuns(
         scope: scope, filter: filter, before: cursor.before, after: cursor.after, limit: Self.pageSize,
         now: now)
@@ -60,7 +60,8 @@ struct OperationsIndexHandler: Sendable {
       type: try reader.value("type") { typeOptions.contains($0) ? $0 : nil },
       tenantID: try reader.value("tenant") { text in
         Int64(pathParameter: text).flatMap { tenantIDs.contains($0) ? $0 : nil }
-      })
+      },
+      reconciledSince: try reader.value(RunFilterSelection.reconciledSinceParameter, QueryReader.utcInstant))
   }
 
   /// Tenants of the workspace inside the viewer's scope, by name.
@@ -81,10 +82,10 @@ struct OperationsIndexHandler: Sendable {
   private func counts(scope: RunScope, now: Date) throws -> OperationsCounts {
     let database = environment.database
     let active = try database.activeCounts(scope: scope, now: now)
+    let reconciled = try database.reconciledFailedLastDay(scope: scope, now: now)
     return OperationsCounts(
-      active: active.freshActive, likelyStale: active.likelyStale,
-      reconciledLast24Hours: try database.countReconciledFailed(
-        scope: scope, since: now.addingTimeInterval(-24 * 3600)))
+      active: active.freshActive, likelyStale: active.likelyStale, reconciledLast24Hours: reconciled.count,
+      reconciledSince: reconciled.since)
   }
 
   /// Rows for one page, with tenant and initiator names fetched in one query each.

@@ -1,3 +1,4 @@
+import Foundation
 import HTTPServer
 import RunwatchTemplates
 
@@ -26,6 +27,16 @@ struct QueryReader {
     guard let text = try value(name) else { return nil }
     guard let parsed = parse(text) else { throw BadParameter(name: name) }
     return parsed
+  }
+
+  /// An RFC 3339 UTC instant with seconds (`2026-12-01T07:00:00Z`), as the pages write them; anything else
+  /// (another zone, fractions, a date alone, years outside 1970–9999) is refused.
+  static func utcInstant(_ text: String) -> Date? {
+    guard text.utf8.count == 20, text.hasSuffix("Z"),
+      let date = ISO8601DateFormatter().date(from: text),
+      date.timeIntervalSince1970 >= 0
+    else { return nil }
+    return date
   }
 
   /// A positive id (1–18 digits, the same allow-list as `:id(id)` path parameters).
