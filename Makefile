@@ -84,7 +84,7 @@ lint:
 # every operation in docs/openapi.yaml, all checks (Tests/live/schemathesis.sh). Part of `make test`.
 SCHEMATHESIS_VERSION := 4.32.5
 SCHEMATHESIS_STAMP := .venv/.schemathesis-$(SCHEMATHESIS_VERSION)
-.PHONY: schemathesis bench
+.PHONY: schemathesis bench bench-incident
 
 $(SCHEMATHESIS_STAMP):
 	test -x .venv/bin/python || python3 -m venv .venv
@@ -105,3 +105,14 @@ bench: deps
 	swift build -c release --product runwatch
 	swift build -c release --product runwatch-bench
 	Tests/live/bench.sh
+	$(MAKE) bench-incident
+
+# The incident benchmark (see docs/benchmarks.md): 1,000,000 runs, 100,000 of them lose their workers at once;
+# serve's own loop heals them while wrk reads /operations and sends heartbeats; nginx serves the same bytes for the
+# ratio; callgrind counts instructions per /operations request. BENCH_RUNS / BENCH_STALE make it smaller.
+# Results: .build/bench-incident/results.md.
+bench-incident: deps
+	$(call apt_install_missing,curl wrk nginx valgrind python3)
+	swift build -c release --product runwatch
+	swift build -c release --product runwatch-bench
+	Tests/live/bench-incident.sh

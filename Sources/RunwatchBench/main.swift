@@ -1,6 +1,8 @@
-// runwatch-bench: times reconcile ticks over a generated database.
+// runwatch-bench: times reconcile ticks over a generated database, and stages incidents for
+// Tests/live/bench-incident.sh.
 //
 //   swift run -c release runwatch-bench reconcile --active 100000 --stale 10000 [--completed 0] [--limit 100]
+//   swift run -c release runwatch-bench incident --db FILE --runs 100000 --stale-in 20 [--policy FILE]
 //
 // Builds a temp database with `--active` queued/running runs of covered types, `--stale` of them past their
 // deadline (spread evenly through the table), and `--completed` terminal runs, then prints how long one
@@ -17,7 +19,8 @@ struct BenchOptions {
   var limit: Int?
 
   static let usage =
-    "usage: runwatch-bench reconcile --active N --stale M [--completed K] [--limit L]"
+    "usage: runwatch-bench reconcile --active N --stale M [--completed K] [--limit L]\n"
+    + "       runwatch-bench incident --db FILE [--runs N] [--stale-in SECONDS] [--policy FILE]"
 
   init(arguments: [String]) throws {
     guard arguments.first == "reconcile" else { throw BenchError(Self.usage) }
@@ -127,7 +130,12 @@ func seed(_ database: RunwatchDatabase, options: BenchOptions, now: Date) throws
 }
 
 func main() throws {
-  let options = try BenchOptions(arguments: Array(CommandLine.arguments.dropFirst()))
+  let arguments = Array(CommandLine.arguments.dropFirst())
+  if arguments.first == "incident" {
+    try incident(IncidentOptions(arguments: arguments))
+    return
+  }
+  let options = try BenchOptions(arguments: arguments)
   let directory = FileManager.default.temporaryDirectory.appendingPathComponent("runwatch-bench-\(UUID())")
   try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
   defer { try? FileManager.default.removeItem(at: directory) }
