@@ -57,3 +57,41 @@ import Testing
     #expect(try reopened.run(id: run.id)?.freshness(policy: policy, now: fixture.clock.now()) == .unknown)
   }
 }
+
+/// List pages read `RunSummary` (shown columns only); it must agree with the full run on everything shown.
+@Suite struct RunSummaryTests {
+  @Test func summariesAgreeWithFullRunsOnIdsFreshnessAndProgress() throws {
+    let fixture = try TestFixture()
+    try fixture.addMembership()
+    _ = try fixture.createRun()
+    let running = try fixture.startedRun(type: "inventory_sync")
+    _ = try fixture.lifecycle.heartbeat(
+      runID: running.id, summaryCounts: ["processed": 4, "total": 9], by: fixture.worker)
+    let done = try fixture.startedRun()
+    _ = try fixture.lifecycle.complete(
+      runID: done.id, outcome: .succeeded, summaryCounts: ["processed": 9, "total": 9], by: fixture.worker)
+    let stale = try fixture.createRun(tenant: fixture.otherTenant)
+    _ = try fixture.createRun(type: "legacy.export")
+    fixture.clock.advance(by: 1_000)
+    _ = try fixture.reconciler().reconcile(ReconcileOptions(tenantIDs: [fixture.otherTenant.id]))
+    let scope = RunScope(workspaceID: fixture.workspace.id)
+    let now = fixture.clock.now()
+    let policy = fixture.database.policy
+    for freshness in [nil] + Freshness.allCases.map(Optional.some) {
+      let filter = RunFilter(freshness: freshness)
+      let full = try fixture.database.listRuns(scope: scope, filter: filter, limit: 50, now: now)
+      let summaries = try fixture.database.listRunSummaries(scope: scope, filter: filter, limit: 50, now: now)
+      #expect(summaries.runs.map(\.id) == full.runs.map(\.id))
+      #expect(summaries.olderCursor == full.olderCursor && summaries.newerCursor == full.newerCursor)
+      #expect(
+        summaries.runs.map { $0.freshness(now: now) }
+          == full.runs.map { $0.freshness(policy: policy, now: now) })
+      if let freshness { #expect(summaries.runs.allSatisfy { $0.freshness(now: now) == freshness }) }
+    }
+    let all = try fixture.database.listRunSummaries(scope: scope, filter: RunFilter(), limit: 50, now: now)
+      .runs
+    #expect(all.first { $0.id == running.id }?.progressCounts == ["processed": 4, "total": 9])
+    #expect(all.first { $0.id == done.id }?.progressCounts == [:], "counts are read for running runs only")
+    #expect(all.first { $0.id == stale.id }?.reconciliationReason == .staleQueued)
+  }
+}

@@ -76,10 +76,21 @@ extension OperationRun {
 
   /// The one freshness derivation used by pages, API, CLI and reconciler.
   public func freshness(policy: LifecyclePolicy, now: Date) -> Freshness {
-    if status.isTerminal {
-      return reconciliation != nil && outcome == .failed ? .reconciledFailed : .terminalNormal
-    }
-    guard let deadline = staleDeadline(policy: policy) else { return .unknown }
-    return now >= deadline ? .likelyStale : .freshActive
+    Freshness.derive(
+      status: status, outcome: outcome, isReconciled: reconciliation != nil,
+      staleAt: status.isTerminal ? nil : staleDeadline(policy: policy), now: now)
+  }
+}
+
+extension Freshness {
+  /// Freshness from a run's status, outcome, whether it was reconciled and its deadline (`activeDeadline`'s
+  /// instant, or the stored `stale_at` that the store keeps equal to it): the rule behind
+  /// `OperationRun.freshness(policy:now:)` and the SQL of the freshness filters.
+  public static func derive(
+    status: RunStatus, outcome: RunOutcome, isReconciled: Bool, staleAt: Date?, now: Date
+  ) -> Freshness {
+    if status.isTerminal { return isReconciled && outcome == .failed ? .reconciledFailed : .terminalNormal }
+    guard let staleAt else { return .unknown }
+    return now >= staleAt ? .likelyStale : .freshActive
   }
 }

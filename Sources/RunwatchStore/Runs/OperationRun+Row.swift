@@ -42,14 +42,31 @@ extension OperationRun {
       completedAt: row.date("completed_at"), reconciliation: reconciliation, linkedRecord: linked)
   }
 
+  /// The stored counts object; empty when it is not an object of whole numbers (as written by the lifecycle
+  /// service it always is). Read with the byte-level parser: `JSONDecoder` cost more than the rest of a row.
   static func decodeCounts(_ text: String?) -> [String: Int64] {
-    guard let text, let data = text.data(using: .utf8) else { return [:] }
-    return (try? JSONDecoder().decode([String: Int64].self, from: data)) ?? [:]
+    guard let text, case .object(let members)? = try? JSONParser.parse(text.utf8) else { return [:] }
+    var counts: [String: Int64] = [:]
+    counts.reserveCapacity(members.count)
+    for (name, value) in members {
+      guard case .number(let number) = value, let whole = Int64(exactly: number) else { return [:] }
+      counts[name] = whole
+    }
+    return counts
   }
 
+  /// The stored failure lines; empty when they are not an array of `{code, message}` strings.
   static func decodeFailures(_ text: String?) -> [RunFailure] {
-    guard let text, let data = text.data(using: .utf8) else { return [] }
-    return (try? JSONDecoder().decode([RunFailure].self, from: data)) ?? []
+    guard let text, case .array(let items)? = try? JSONParser.parse(text.utf8) else { return [] }
+    var failures: [RunFailure] = []
+    failures.reserveCapacity(items.count)
+    for item in items {
+      guard case .string(let code)? = item["code"], case .string(let message)? = item["message"] else {
+        return []
+      }
+      failures.append(RunFailure(code: code, message: message))
+    }
+    return failures
   }
 
   static func encodeCounts(_ counts: [String: Int64]) -> String {

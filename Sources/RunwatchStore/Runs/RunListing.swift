@@ -12,12 +12,42 @@ public struct RunPage: Sendable, Equatable {
   public var newerCursor: Int64?
 }
 
+/// One keyset page of run summaries (what list pages show), newest first.
+public struct RunSummaryPage: Sendable, Equatable {
+  /// Runs on this page, newest first.
+  public var runs: [RunSummary]
+  /// Cursor for the next (older) page: pass as `before`. Nil on the last page.
+  public var olderCursor: Int64?
+  /// Cursor for the previous (newer) page: pass as `after`. Nil on the first page.
+  public var newerCursor: Int64?
+}
+
 extension RunwatchDatabase {
   /// A keyset page of runs in `scope` matching `filter`, newest first. Pass `before` (an id) for older runs or
   /// `after` for newer runs; never OFFSET, so pages stay stable while new runs arrive.
   public func listRuns(
     scope: RunScope, filter: RunFilter, before: Int64? = nil, after: Int64? = nil, limit: Int, now: Date
   ) throws -> RunPage {
+    let page = try keysetPage(
+      scope: scope, filter: filter, before: before, after: after, limit: limit, now: now,
+      columns: OperationRun.selectColumns, decode: OperationRun.init(row:), id: \.id)
+    return RunPage(runs: page.items, olderCursor: page.older, newerCursor: page.newer)
+  }
+
+  /// The same page as `listRuns`, with only what a list shows of each run.
+  public func listRunSummaries(
+    scope: RunScope, filter: RunFilter, before: Int64? = nil, after: Int64? = nil, limit: Int, now: Date
+  ) throws -> RunSummaryPage {
+    let page = try keysetPage(
+      scope: scope, filter: filter, before: before, after: after, limit: limit, now: now,
+      columns: RunSummary.selectColumns, decode: RunSummary.init(row:), id: \.id)
+    return RunSummaryPage(runs: page.items, olderCursor: page.older, newerCursor: page.newer)
+  }
+
+  private func keysetPage<Item>(
+    scope: RunScope, filter: RunFilter, before: Int64?, after: Int64?, limit: Int, now: Date, columns: String,
+    decode: (Row) throws -> Item, id: KeyPath<Item, Int64>
+  ) throws -> (items: [Item], older: Int64?, newer: Int64?) {
     let limit = max(1, min(limit, 500))
     var condition = SQLCondition()
     scope.apply(to: &condition)
@@ -27,25 +57,24 @@ extension RunwatchDatabase {
     if goingNewer, let after { condition.add("id > ?", [after]) }
     let order = goingNewer ? "ASC" : "DESC"
     let sql = """
-      SELECT \(OperationRun.selectColumns) FROM operation_runs \(filter.indexHint) \(condition.whereClause)
+      SELECT \(columns) FROM operation_runs \(filter.indexHint) \(condition.whereClause)
       ORDER BY id \(order) LIMIT ?
       """
     return try pool.read { connection in
-      var runs = try connection.query(sql, condition.arguments + [limit + 1]).map(OperationRun.init(row:))
-      let hasMore = runs.count > limit
-      if hasMore { runs.removeLast() }
-      if goingNewer { runs.reverse() }
-      guard let newest = runs.first, let oldest = runs.last else {
-        return RunPage(runs: [], olderCursor: nil, newerCursor: nil)
+      var items = try connection.query(sql, condition.arguments + [limit + 1]).map(decode)
+      let hasMore = items.count > limit
+      if hasMore { items.removeLast() }
+      if goingNewer { items.reverse() }
+      guard let newest = items.first?[keyPath: id], let oldest = items.last?[keyPath: id] else {
+        return ([], nil, nil)
       }
       let olderExists = goingNewer ? true : hasMore
       let newerExists =
         goingNewer
         ? hasMore
         : try exists(
-          newerThan: newest.id, filter: filter, condition: condition, in: connection, skipping: before)
-      return RunPage(
-        runs: runs, olderCursor: olderExists ? oldest.id : nil, newerCursor: newerExists ? newest.id : nil)
+          newerThan: newest, filter: filter, condition: condition, in: connection, skipping: before)
+      return (items, olderExists ? oldest : nil, newerExists ? newest : nil)
     }
   }
 

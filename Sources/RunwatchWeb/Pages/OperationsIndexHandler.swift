@@ -33,7 +33,7 @@ struct OperationsIndexHandler: Sendable {
       let filter = RunFilter(
         freshness: selection.freshness, status: selection.status, outcome: selection.outcome,
         type: selection.type, tenantID: selection.tenantID, reconciledSince: selection.reconciledSince)
-      let page = try database.listRuns(
+      let page = try database.listRunSummaries(
         scope: scope, filter: filter, before: cursor.before, after: cursor.after, limit: Self.pageSize,
         now: now)
       let view = OperationsIndexView(
@@ -89,17 +89,20 @@ struct OperationsIndexHandler: Sendable {
   }
 
   /// Rows for one page, with tenant and initiator names fetched in one query each.
-  private func rows(for runs: [OperationRun], now: Date) throws -> [RunRow] {
+  private func rows(for runs: [RunSummary], now: Date) throws -> [RunRow] {
     let database = environment.database
     let policy = environment.policy
     let tenantNames = try database.tenantNames(ids: runs.compactMap(\.tenantID))
     let userNames = try database.userNames(ids: runs.compactMap(\.initiatorUserID))
     return runs.map { run in
       RunRow(
-        run: run, freshness: run.freshness(policy: policy, now: now),
-        tenantName: run.tenantID.map { tenantNames[$0] ?? "Tenant #\($0)" },
-        initiatorName: run.initiatorUserID.map { userNames[$0] ?? "User #\($0)" },
-        expectedRuntimeSeconds: policy.types[run.type]?.expectedRuntimeSeconds)
+        id: run.id, type: run.type, tenantName: run.tenantID.map { tenantNames[$0] ?? "Tenant #\($0)" },
+        status: run.status, outcome: run.outcome, freshness: run.freshness(now: now),
+        initiatorName: run.initiatorUserID.map { userNames[$0] ?? "User #\($0)" }, createdAt: run.createdAt,
+        startedAt: run.startedAt, completedAt: run.completedAt,
+        expectedRuntimeSeconds: policy.types[run.type]?.expectedRuntimeSeconds,
+        summaryCounts: run.progressCounts,
+        lastHeartbeatAt: run.lastHeartbeatAt, reconciliationReason: run.reconciliationReason)
     }
   }
 }
