@@ -18,6 +18,10 @@ public struct WebEnvironment: Sendable {
   public let logger: Logger
   /// Static assets from `Public/` (nil when serving without them, e.g. in some tests).
   public let assets: StaticFiles?
+  /// Viewers resolved in the last second or two, by session cookie.
+  public let viewers: ViewerCache
+  /// Rendered list pages of the last second or two, by everything that decides what they show.
+  public let pages: PageMicrocache
 
   /// Creates the environment.
   public init(
@@ -30,6 +34,8 @@ public struct WebEnvironment: Sendable {
     self.clock = clock
     self.logger = logger
     self.assets = assets
+    viewers = ViewerCache(clock: clock)
+    pages = PageMicrocache(clock: clock)
   }
 
   /// The lifecycle policy in force.

@@ -113,17 +113,27 @@ public struct OperationsIndexView: Sendable, Equatable {
 public enum OperationsIndexPage {
   /// The whole document.
   public static func render(_ view: OperationsIndexView, chrome: PageChrome) -> HTML {
-    let main: HTML = """
-      <div class="page-head">
-      <h1>Operations</h1>
-      <div data-auto-refresh></div>
-      </div>
-      \(countsBlock(view.counts))
-      \(RunFilterForm.render(view))
-      \(view.rows.isEmpty ? emptyState(view) : table(view))
-      \(Pagination.render(view.page, path: "/operations", base: view.filters.query))
-      """
-    return Layout.document(title: "Operations", chrome: chrome.in(.operations), main: main)
+    document(content: content(view), chrome: chrome)
+  }
+
+  /// The document around already rendered `content` (which does not depend on the viewer's chrome, so the
+  /// web layer may keep it for a moment and serve it to every viewer with the same scope).
+  public static func document(content: HTML, chrome: PageChrome) -> HTML {
+    Layout.document(title: "Operations", chrome: chrome.in(.operations), main: content)
+  }
+
+  /// Everything inside `<main>`.
+  public static func content(_ view: OperationsIndexView) -> HTML {
+    """
+    <div class="page-head">
+    <h1>Operations</h1>
+    <div data-auto-refresh></div>
+    </div>
+    \(countsBlock(view.counts))
+    \(RunFilterForm.render(view))
+    \(view.rows.isEmpty ? emptyState(view) : table(view))
+    \(Pagination.render(view.page, path: "/operations", base: view.filters.query))
+    """
   }
 
   private static func countsBlock(_ counts: OperationsCounts) -> HTML {

@@ -33,6 +33,7 @@ struct NotificationsHandler: Sendable {
         try environment.database.markNotificationRead(
           id: id, userID: viewer.user.id, at: environment.clock.now())
       else { return PageResponses.error(.notFound, viewer: viewer, environment: environment) }
+      environment.viewers.forgetUnread(userID: viewer.user.id)
       return .redirect(to: "/notifications")
     }
   }

@@ -22,30 +22,54 @@ struct OperationsIndexHandler: Sendable {
         return PageResponses.error(
           .forbidden(missingCapability: capability.rawValue), viewer: viewer, environment: environment)
       }
-      let now = environment.clock.now()
-      let tenantOptions = try visibleTenants(scope: scope)
-      let typeOptions = try offeredTypes(scope: scope)
-      let reader = QueryReader(query: request.query)
-      let selection = try Self.selection(
-        reader, typeOptions: Set(typeOptions).union(environment.policy.types.keys),
-        tenantIDs: Set(tenantOptions.map(\.id)))
-      let cursor = try reader.cursor()
-      let filter = RunFilter(
-        freshness: selection.freshness, status: selection.status, outcome: selection.outcome,
-        type: selection.type, tenantID: selection.tenantID, reconciledSince: selection.reconciledSince)
-      let page = try database.listRunSummaries(
-        scope: scope, filter: filter, before: cursor.before, after: cursor.after, limit: Self.pageSize,
-        now: now)
-      let view = OperationsIndexView(
-        counts: try counts(scope: scope, now: now), filters: selection, typeOptions: typeOptions,
-        tenantOptions: tenantOptions, rows: try rows(for: page.runs, now: now),
-        page: KeysetPage(
-          newerCursor: page.newerCursor.map(String.init), olderCursor: page.olderCursor.map(String.init)),
-        now: now)
+      let content = try environment.pages.content(for: Self.cacheKey(request, scope: scope)) {
+        try render(request, scope: scope)
+      }
       return PageResponses.page(
-        OperationsIndexPage.render(
-          view, chrome: viewer.chrome(environment: environment, section: .operations)))
+        OperationsIndexPage.document(
+          content: content, chrome: viewer.chrome(environment: environment, section: .operations)))
     }
+  }
+
+  /// The query parameters that change what the page shows; others (a workspace switch, unknown names) do not
+  /// split the microcache.
+  static let contentParameters = [
+    "freshness", "status", "outcome", "type", "tenant", RunFilterSelection.reconciledSinceParameter,
+    KeysetPage.olderParameter, KeysetPage.newerParameter,
+  ]
+
+  /// The microcache key: the viewer's scope and every parameter that decides the content, as sent.
+  static func cacheKey(_ request: HTTPRequest, scope: RunScope) -> String {
+    let parameters = contentParameters.map { name in
+      "\(name)=" + request.query.all(name).joined(separator: "\u{1F}")
+    }
+    return "operations|" + PageMicrocache.scopeKey(scope) + "|" + parameters.joined(separator: "&")
+  }
+
+  /// The page content for `scope` and the request's filters; throws `BadParameter` for a refused filter.
+  private func render(_ request: HTTPRequest, scope: RunScope) throws -> HTML {
+    let database = environment.database
+    let now = environment.clock.now()
+    let tenantOptions = try visibleTenants(scope: scope)
+    let typeOptions = try offeredTypes(scope: scope)
+    let reader = QueryReader(query: request.query)
+    let selection = try Self.selection(
+      reader, typeOptions: Set(typeOptions).union(environment.policy.types.keys),
+      tenantIDs: Set(tenantOptions.map(\.id)))
+    let cursor = try reader.cursor()
+    let filter = RunFilter(
+      freshness: selection.freshness, status: selection.status, outcome: selection.outcome,
+      type: selection.type, tenantID: selection.tenantID, reconciledSince: selection.reconciledSince)
+    let page = try database.listRunSummaries(
+      scope: scope, filter: filter, before: cursor.before, after: cursor.after, limit: Self.pageSize,
+      now: now)
+    let view = OperationsIndexView(
+      counts: try counts(scope: scope, now: now), filters: selection, typeOptions: typeOptions,
+      tenantOptions: tenantOptions, rows: try rows(for: page.runs, now: now),
+      page: KeysetPage(
+        newerCursor: page.newerCursor.map(String.init), olderCursor: page.olderCursor.map(String.init)),
+      now: now)
+    return OperationsIndexPage.content(view)
   }
 
   /// The filters, each allow-listed: enum values by their raw values, types from `typeOptions`, tenants from

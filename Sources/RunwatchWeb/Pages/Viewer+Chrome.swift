@@ -10,7 +10,10 @@ extension Viewer {
   /// The unread count is decoration: if the database cannot answer, the page still renders with 0 rather
   /// than turning a good page (or an error page) into a failure.
   public func chrome(environment: WebEnvironment, section: PageChrome.Section?) -> PageChrome {
-    let unread = (try? environment.database.unreadNotificationCount(forUser: user.id)) ?? 0
+    let unread =
+      (try? environment.viewers.unreadCount(userID: user.id) {
+        try environment.database.unreadNotificationCount(forUser: user.id)
+      }) ?? 0
     let canViewAudit =
       AccessControl.decide(principal: principal, workspaceID: workspace.id, requiring: .auditView) == .allowed
     let current = PageChrome.WorkspaceOption(slug: workspace.slug, name: workspace.name)

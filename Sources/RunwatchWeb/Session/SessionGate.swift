@@ -70,6 +70,11 @@ public struct SessionGate: Sendable {
   func resolve(_ request: HTTPRequest) throws -> Resolution {
     let cookie = request.cookie(SessionCookie.sessionName).flatMap { $0.isEmpty ? nil : $0 }
     let vouched = options.trustedHeader?.vouchedEmail(in: request)
+    if let cookie, let cached = environment.viewers.viewer(cookie: cookie),
+      vouched.map({ RunwatchDatabase.normalizedEmail($0) == cached.user.email }) ?? true
+    {
+      return .viewer(cached, issuedCookie: nil)
+    }
     if let cookie, let session = try liveSession(cookie) {
       if let vouched,
         try environment.database.user(id: session.userID)?.email
@@ -77,8 +82,9 @@ public struct SessionGate: Sendable {
       {
         return try trustedSignIn(email: vouched, replacing: cookie)
       }
-      return try viewer(session: session, cookie: cookie).map { .viewer($0, issuedCookie: nil) }
-        ?? .noWorkspace
+      guard let viewer = try viewer(session: session, cookie: cookie) else { return .noWorkspace }
+      environment.viewers.remember(viewer, cookie: cookie)
+      return .viewer(viewer, issuedCookie: nil)
     }
     if let vouched { return try trustedSignIn(email: vouched, replacing: cookie) }
     return .anonymous(hadCookie: cookie != nil)
@@ -97,6 +103,7 @@ public struct SessionGate: Sendable {
       environment.logger.notice("trusted header names no user")
       return .anonymous(hadCookie: cookie != nil)
     }
+    if let cookie { environment.viewers.forget(cookie: cookie) }
     let issued = try environment.identity.createSession(userID: user.id, replacing: cookie)
     environment.logger.info("signed in by trusted header", metadata: ["user.id": "\(user.id)"])
     return try viewer(session: issued.session, cookie: issued.cookieValue).map {
@@ -129,6 +136,7 @@ public struct SessionGate: Sendable {
       let cookie = issuedCookie ?? request.cookie(SessionCookie.sessionName),
       try environment.identity.setCurrentWorkspace(target.id, forSession: cookie)
     else { return false }
+    environment.viewers.forget(cookie: cookie)
     viewer.workspace = target
     viewer.session.currentWorkspaceID = target.id
     return true

@@ -83,6 +83,7 @@ struct SessionRoutes: Sendable {
   /// `POST /logout`: ends the session and clears the cookie.
   func signOut(_ request: HTTPRequest) -> HTTPResponse {
     if let cookie = request.cookie(SessionCookie.sessionName) {
+      environment.viewers.forget(cookie: cookie)
       do {
         try environment.identity.destroySession(cookie)
       } catch {
@@ -103,6 +104,7 @@ struct SessionRoutes: Sendable {
       let cookie = request.cookie(SessionCookie.sessionName)
     else { return pages.error(.notFound) }
     do {
+      environment.viewers.forget(cookie: cookie)
       guard try environment.identity.setCurrentWorkspace(target.id, forSession: cookie) else {
         return pages.error(.notFound)
       }
