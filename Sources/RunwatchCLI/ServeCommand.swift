@@ -36,6 +36,11 @@ struct ServeCommand: ParsableCommand {
   @Flag(name: .long, help: "Mark cookies Secure (set when users reach Runwatch over HTTPS).")
   var secureCookies = false
 
+  @Option(
+    name: .long,
+    help: "Seconds a rendered list page is reused for viewers of the same scope (0 to 2; 0 turns it off).")
+  var pageCacheSeconds: Double = 1
+
   @Option(name: .long, help: "Log level: info or debug (debug logs one line per request).")
   var logLevel: ServeLogLevel = .info
 
@@ -48,6 +53,9 @@ struct ServeCommand: ParsableCommand {
   func validate() throws {
     if let port = try resolvedPort(), !(0...65535).contains(port) {
       throw ValidationError("--port must be between 0 and 65535, got \(port).")
+    }
+    if !(0...2).contains(pageCacheSeconds) {
+      throw ValidationError("--page-cache-seconds must be between 0 and 2, got \(pageCacheSeconds).")
     }
     if let threads, !(1...256).contains(threads) {
       throw ValidationError("--threads must be between 1 and 256, got \(threads).")
@@ -104,7 +112,7 @@ struct ServeCommand: ParsableCommand {
     let assets = try loadAssets(logger: logger)
     let environment = WebEnvironment(
       database: database, lifecycle: lifecycle, identity: identity, clock: clock, logger: logger,
-      assets: assets)
+      assets: assets, pageCacheSeconds: pageCacheSeconds)
     let app = try RunwatchApp.standard(environment: environment, options: sessionOptions)
     let reconcileMetrics = app.reconcileMetrics
     let loop = ReconcileLoop(

@@ -23,10 +23,11 @@ public struct WebEnvironment: Sendable {
   /// Rendered list pages of the last second or two, by everything that decides what they show.
   public let pages: PageMicrocache
 
-  /// Creates the environment.
+  /// Creates the environment. `pageCacheSeconds` (0–2) is how long a rendered list page is reused for viewers
+  /// of the same scope; 0 renders every request.
   public init(
     database: RunwatchDatabase, lifecycle: LifecycleService, identity: IdentityService, clock: any TimeSource,
-    logger: Logger, assets: StaticFiles?
+    logger: Logger, assets: StaticFiles?, pageCacheSeconds: TimeInterval = 1
   ) {
     self.database = database
     self.lifecycle = lifecycle
@@ -35,7 +36,7 @@ public struct WebEnvironment: Sendable {
     self.logger = logger
     self.assets = assets
     viewers = ViewerCache(clock: clock)
-    pages = PageMicrocache(clock: clock)
+    pages = PageMicrocache(clock: clock, ttl: pageCacheSeconds)
   }
 
   /// The lifecycle policy in force.

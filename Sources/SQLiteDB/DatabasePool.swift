@@ -11,7 +11,7 @@ public final class DatabasePool: @unchecked Sendable {
   /// File path of the database.
   public let path: String
   private let writer: Connection
-  private let writerLock = NSLock()
+  private let writerLock = FairLock()
   private var idleReaders: [Connection] = []
   private let readersLock = NSLock()
   private let maximumIdleReaders: Int
@@ -76,5 +76,34 @@ public final class DatabasePool: @unchecked Sendable {
     readersLock.lock()
     defer { readersLock.unlock() }
     if idleReaders.count < maximumIdleReaders { idleReaders.append(connection) }
+  }
+}
+
+/// A mutex that hands itself to waiters in arrival order. The writer connection is taken by the reconciler many
+/// times in a row (one short transaction after another); with an unfair lock it re-takes it before a waiting
+/// heartbeat's thread even wakes, and workers wait for the whole heal. Here each waiter gets the lock after the
+/// transactions ahead of it, so no write waits longer than the queue in front of it.
+///
+/// `@unchecked Sendable`: `nextTicket` and `serving` are only read or written while `condition` is locked.
+final class FairLock: @unchecked Sendable {
+  private let condition = NSCondition()
+  private var nextTicket: UInt64 = 0
+  private var serving: UInt64 = 0
+
+  /// Waits for this caller's turn.
+  func lock() {
+    condition.lock()
+    let ticket = nextTicket
+    nextTicket &+= 1
+    while ticket != serving { condition.wait() }
+    condition.unlock()
+  }
+
+  /// Passes the lock to the next caller in line.
+  func unlock() {
+    condition.lock()
+    serving &+= 1
+    condition.broadcast()
+    condition.unlock()
   }
 }

@@ -8,7 +8,8 @@
 #   - /operations req/s and latency before, during and after the heal; heartbeat latency during it;
 #   - peak WAL size and serve's peak RSS;
 #   - nginx serving a saved copy of the same /operations bytes, same wrk settings, in the same run (the ratio);
-#   - callgrind instructions per /operations request (load-independent), from a separate serve under valgrind.
+#   - /operations with the microcache off (`--page-cache-seconds 0`), after the heal;
+#   - callgrind instructions per uncached /operations request (load-independent), from a serve under valgrind.
 # BENCH_SECONDS (default 8) is the length of the before/after measurements. Every server started here binds
 # 127.0.0.1 on a free port and is stopped by PID.
 set -euo pipefail
@@ -105,6 +106,12 @@ tick_ms=$(grep -o 'reconcile.duration_ms=[0-9]*' "$OUT/serve.log" | tr -dc '0-9\
 peak_rss_kb=$(awk '/VmHWM/ { print $2 }' "/proc/$RW_PID/status")
 wal_now=$(stat -c %s "$db-wal" 2>/dev/null || echo 0)
 rw_stop
+# The same page with the microcache off: what every request would cost without it.
+rw_serve "$db" "$OUT/serve-uncached.log" --policy "$OUT/policy.yaml" --page-cache-seconds 0
+trap cleanup EXIT
+owner=$(rw_login olivia@northwind.example demo-owner)
+say "| after, microcache off (\`--page-cache-seconds 0\`) | GET /operations | $(wrk_row "$owner" "$RW_URL/operations" 4 "$SECONDS_PER_RUN")"
+rw_stop
 
 say ""
 say "### The heal"
@@ -159,6 +166,7 @@ cp "$RUNWATCH" "$OUT/runwatch-nodebug"
 strip --strip-debug "$OUT/runwatch-nodebug"
 valgrind --tool=callgrind --callgrind-out-file="$PWD/$OUT/callgrind.out" "$OUT/runwatch-nodebug" serve --db "$db" \
   --policy "$OUT/callgrind-policy.yaml" --host 127.0.0.1 --port "$port" --public Public --threads 1 \
+  --page-cache-seconds 0 \
   >"$OUT/callgrind-serve.log" 2>&1 &
 VALGRIND_PID=$!
 up=""
@@ -181,7 +189,7 @@ kill "$VALGRIND_PID" 2>/dev/null || true
 wait "$VALGRIND_PID" 2>/dev/null || true
 VALGRIND_PID=""
 say ""
-say "### Instructions per request (callgrind, one serve thread, $calls requests after 3 warm-ups)"
+say "### Instructions per request (callgrind, one serve thread, microcache off, $calls requests after 3 warm-ups)"
 say ""
 say "| Request | instructions per request |"
 say "| --- | ---: |"

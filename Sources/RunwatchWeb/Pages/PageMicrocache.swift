@@ -27,12 +27,13 @@ public final class PageMicrocache: Sendable {
   /// Creates an empty cache.
   public init(clock: any TimeSource, ttl: TimeInterval = 1, capacity: Int = 256) {
     self.clock = clock
-    self.ttl = min(ttl, 2)
+    self.ttl = max(0, min(ttl, 2))
     self.capacity = max(1, capacity)
   }
 
   /// The fresh content under `key`, or `render()`'s (kept unless it throws).
   func content(for key: String, render: () throws -> HTML) rethrows -> HTML {
+    if ttl == 0 { return try render() }
     let now = clock.now()
     if let hit = entries.withLock({ entries -> HTML? in
       guard let entry = entries[key] else { return nil }
