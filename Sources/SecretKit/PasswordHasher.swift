@@ -1,4 +1,5 @@
 import CSodium
+import Dispatch
 
 /// Argon2id password hashing through libsodium's `crypto_pwhash_str`, which produces a self-describing
 /// `$argon2id$v=19$m=…,t=…,p=…$salt$hash` string (random salt included) that verification reads back, so the
@@ -17,10 +18,10 @@ public struct PasswordHasher: Sendable {
       self.memoryLimitBytes = memoryLimitBytes
     }
 
-    /// libsodium's recommendation for interactive sign-in (2 passes, 64 MiB): the production default.
-    public static let interactive = Cost(
-      opsLimit: Int(crypto_pwhash_opslimit_interactive()),
-      memoryLimitBytes: Int(crypto_pwhash_memlimit_interactive()))
+    /// OWASP's Argon2id recommendation for sign-in (19 MiB, 2 passes): the production default. libsodium's
+    /// "interactive" 64 MiB made every sign-in the largest allocation `serve` ever did (its peak RSS was a
+    /// sign-in); hashes made with it still verify, and are rehashed at the next successful sign-in.
+    public static let interactive = Cost(opsLimit: 2, memoryLimitBytes: 19 << 20)
 
     /// The smallest cost libsodium accepts. Only for tests, which hash many passwords and must stay fast.
     public static let minimum = Cost(
@@ -30,6 +31,17 @@ public struct PasswordHasher: Sendable {
 
   /// The cost new hashes are made with.
   public let cost: Cost
+
+  /// At most this many hashes or verifications run at once in the process, so a burst of sign-ins queues
+  /// instead of taking `memoryLimitBytes` each: memory stays bounded under any load.
+  public static let concurrentHashes = 2
+  private static let gate = DispatchSemaphore(value: concurrentHashes)
+
+  private static func gated<T>(_ body: () -> T) -> T {
+    gate.wait()
+    defer { gate.signal() }
+    return body()
+  }
 
   /// Creates a hasher with `cost` (default: interactive).
   public init(cost: Cost = .interactive) { self.cost = cost }
@@ -43,10 +55,12 @@ public struct PasswordHasher: Sendable {
     var output = [CChar](repeating: 0, count: Int(crypto_pwhash_strbytes()))
     // `withCString` gives a non-null pointer even for an empty password; the length is passed explicitly.
     let length = UInt64(password.utf8.count)
-    let code = password.withCString { chars in
-      crypto_pwhash_str_alg(
-        &output, chars, length, UInt64(cost.opsLimit), Int(cost.memoryLimitBytes),
-        crypto_pwhash_alg_argon2id13())
+    let code = Self.gated {
+      password.withCString { chars in
+        crypto_pwhash_str_alg(
+          &output, chars, length, UInt64(cost.opsLimit), Int(cost.memoryLimitBytes),
+          crypto_pwhash_alg_argon2id13())
+      }
     }
     guard code == 0 else { throw .hashingFailed }
     return String(decoding: output.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
@@ -59,8 +73,10 @@ public struct PasswordHasher: Sendable {
     // libsodium reads the stored hash as a NUL-terminated string of at most STRBYTES bytes.
     guard storedHash.utf8.count < Int(crypto_pwhash_strbytes()) else { return false }
     let length = UInt64(password.utf8.count)
-    return password.withCString { chars in
-      storedHash.withCString { hash in crypto_pwhash_str_verify(hash, chars, length) == 0 }
+    return Self.gated {
+      password.withCString { chars in
+        storedHash.withCString { hash in crypto_pwhash_str_verify(hash, chars, length) == 0 }
+      }
     }
   }
 

@@ -25,6 +25,12 @@ import Testing
     #expect(strong.verify("pw", against: hash))
     #expect(!strong.needsRehash(hash))
     #expect(hasher.needsRehash(hash))
+    // OWASP's parameters, stated in the hash itself; an older 64 MiB hash still verifies and is rehashed.
+    #expect(hash.contains("$m=19456,t=2,p=1$"))
+    let old = try PasswordHasher(cost: PasswordHasher.Cost(opsLimit: 2, memoryLimitBytes: 64 << 20)).hash(
+      "pw")
+    #expect(strong.verify("pw", against: old))
+    #expect(strong.needsRehash(old))
   }
 
   @Test func randomTokensAre256BitBase64URL() throws {
