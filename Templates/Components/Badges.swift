@@ -5,20 +5,72 @@ import RunwatchCore
 public enum Badge {
   /// The badge for a run's freshness.
   public static func freshness(_ freshness: Freshness) -> HTML {
-    let (glyph, text) = freshnessParts(freshness)
-    return render(kind: "freshness", state: freshness.rawValue, glyph: glyph, text: text, title: "Freshness")
+    switch freshness {
+    case .freshActive: Rendered.freshActive
+    case .likelyStale: Rendered.likelyStale
+    case .reconciledFailed: Rendered.reconciledFailed
+    case .terminalNormal: Rendered.terminalNormal
+    case .unknown: Rendered.unknown
+    }
   }
 
   /// The badge for a run's lifecycle status.
   public static func status(_ status: RunStatus) -> HTML {
-    let (glyph, text) = statusParts(status)
-    return render(kind: "status", state: status.rawValue, glyph: glyph, text: text, title: "Status")
+    switch status {
+    case .queued: Rendered.queued
+    case .running: Rendered.running
+    case .completed: Rendered.completed
+    }
   }
 
   /// The badge for a run's outcome.
   public static func outcome(_ outcome: RunOutcome) -> HTML {
-    let (glyph, text) = outcomeParts(outcome)
-    return render(kind: "outcome", state: outcome.rawValue, glyph: glyph, text: text, title: "Outcome")
+    switch outcome {
+    case .pending: Rendered.pending
+    case .succeeded: Rendered.succeeded
+    case .partiallySucceeded: Rendered.partiallySucceeded
+    case .blocked: Rendered.blocked
+    case .failed: Rendered.failed
+    case .cancelled: Rendered.cancelled
+    }
+  }
+
+  /// Every badge, rendered once on first use: a list page shows three per row, and each is a function of
+  /// its enum case alone.
+  private enum Rendered {
+    static let freshActive = render(.freshActive)
+    static let likelyStale = render(.likelyStale)
+    static let reconciledFailed = render(.reconciledFailed)
+    static let terminalNormal = render(.terminalNormal)
+    static let unknown = render(.unknown)
+
+    static let queued = render(.queued)
+    static let running = render(.running)
+    static let completed = render(.completed)
+
+    static let pending = render(.pending)
+    static let succeeded = render(.succeeded)
+    static let partiallySucceeded = render(.partiallySucceeded)
+    static let blocked = render(.blocked)
+    static let failed = render(.failed)
+    static let cancelled = render(.cancelled)
+
+    static func render(_ freshness: Freshness) -> HTML {
+      let (glyph, text) = freshnessParts(freshness)
+      return Badge.render(
+        kind: "freshness", state: freshness.rawValue, glyph: glyph, text: text, title: "Freshness")
+    }
+
+    static func render(_ status: RunStatus) -> HTML {
+      let (glyph, text) = statusParts(status)
+      return Badge.render(kind: "status", state: status.rawValue, glyph: glyph, text: text, title: "Status")
+    }
+
+    static func render(_ outcome: RunOutcome) -> HTML {
+      let (glyph, text) = outcomeParts(outcome)
+      return Badge.render(
+        kind: "outcome", state: outcome.rawValue, glyph: glyph, text: text, title: "Outcome")
+    }
   }
 
   /// Operator words for a freshness state (also used in filter selects and empty states).

