@@ -41,7 +41,7 @@ struct APIHandlers: Sendable {
   func loader() -> APIRunLoader { APIRunLoader(database: database, now: environment.clock.now()) }
 
   func json(_ value: JSONValue, status: HTTPStatus = .ok) -> HTTPResponse {
-    .json(value.jsonText, status: status)
+    .json(value.jsonBytes, status: status)
   }
 
   /// The single workspace a token reaches.
@@ -115,7 +115,13 @@ struct APIHandlers: Sendable {
   }
 
   func showRun(_ request: HTTPRequest, _ principal: Principal) throws -> HTTPResponse {
-    json(try loader().json(try authorizedRun(request, principal)))
+    guard let id = request.pathParameter("id", as: Int64.self) else { throw APIError.runNotFound() }
+    switch try database.authorizeRunDetails(id: id, principal: principal) {
+    case .allowed(let details):
+      return json(APIRunObject.json(details, policy: database.policy, now: environment.clock.now()))
+    case .notFound: throw APIError.runNotFound()
+    case .forbidden(let capability): throw APIError.forbidden(capability)
+    }
   }
 
   func start(_ request: HTTPRequest, _ principal: Principal) throws -> HTTPResponse {
@@ -124,12 +130,32 @@ struct APIHandlers: Sendable {
     return try transitioned(lifecycle.start(runID: run.id, by: principal.actor(source: "api")))
   }
 
+  /// The hot path of a busy fleet: the token comes from the identity service's short cache, and the access
+  /// check, the heartbeat and every read the run object needs share one write transaction (see
+  /// `LifecycleService.heartbeat(runID:summaryCounts:by:authorizedFor:)`).
   func heartbeat(_ request: HTTPRequest, _ principal: Principal) throws -> HTTPResponse {
-    let run = try authorizedRun(request, principal)
-    let beat = try HeartbeatRequest(body: try APIBody(request: request))
-    return try transitioned(
-      lifecycle.heartbeat(
-        runID: run.id, summaryCounts: beat.summaryCounts, by: principal.actor(source: "api")))
+    guard let id = request.pathParameter("id", as: Int64.self) else { throw APIError.runNotFound() }
+    let beat: HeartbeatRequest
+    do {
+      beat = try HeartbeatRequest(body: try APIBody(request: request))
+    } catch {
+      // A run the token cannot see is a 404 (or 403) whatever the body, as when access was checked first.
+      _ = try authorizedRun(request, principal)
+      throw error
+    }
+    let outcome = try lifecycle.heartbeat(
+      runID: id, summaryCounts: beat.summaryCounts, by: principal.actor(source: "api"),
+      authorizedFor: principal)
+    switch outcome {
+    case .notFound: throw APIError.runNotFound()
+    case .forbidden(let capability): throw APIError.forbidden(capability)
+    case .allowed(let transition):
+      let run = APIRunObject.json(transition.details, policy: database.policy, now: environment.clock.now())
+      switch transition.result {
+      case .applied: return json(run)
+      case .refused(let refusal): return APIRoutes.render(.refused(refusal), runObject: run)
+      }
+    }
   }
 
   func complete(_ request: HTTPRequest, _ principal: Principal) throws -> HTTPResponse {

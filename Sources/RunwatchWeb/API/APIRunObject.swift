@@ -37,6 +37,13 @@ public enum APIRunObject {
     ]
   }
 
+  /// The run object for a run read with its references (`RunDetails`), with freshness derived at `now`.
+  public static func json(_ details: RunDetails, policy: LifecyclePolicy, now: Date) -> JSONValue {
+    json(
+      details.run, workspaceSlug: details.workspaceSlug, initiatorEmail: details.initiatorEmail,
+      lateReports: details.lateReports, policy: policy, now: now)
+  }
+
   static func reconciliation(_ record: Reconciliation) -> JSONValue {
     [
       "reason_code": .string(record.reason.rawValue),
