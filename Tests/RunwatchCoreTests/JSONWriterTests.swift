@@ -65,6 +65,18 @@ import Testing
     let value: JSONValue = ["b": 1, "a": 2, "B": 3, "é": 4, "aa": 5, "a\u{0}": 6, "": 7, "😀": 8, "~": 9]
     #expect(value.jsonText == #"{"":7,"B":3,"a":2,"a\u0000":6,"aa":5,"b":1,"~":9,"é":4,"😀":8}"#)
     expectIdentical(value)
+    // Names sharing their first 16 bytes, or differing only by trailing NULs, are told apart by all their bytes.
+    let long = String(repeating: "k", count: 16)
+    let names = [
+      "", "\u{0}", "\u{0}\u{0}", long, long + "\u{0}", long + "a", long + "A", long + "é", long + "aa",
+    ]
+    expectIdentical(
+      .object(Dictionary(uniqueKeysWithValues: names.enumerated().map { ($1, .number(Double($0))) })))
+    #expect(
+      JSONValue.object(Dictionary(uniqueKeysWithValues: names.map { ($0, JSONValue.null) })).jsonText
+        == #"{"":null,"\u0000":null,"\u0000\u0000":null,"kkkkkkkkkkkkkkkk":null,"kkkkkkkkkkkkkkkk\u0000":null,"#
+        + #""kkkkkkkkkkkkkkkkA":null,"kkkkkkkkkkkkkkkka":null,"kkkkkkkkkkkkkkkkaa":null,"kkkkkkkkkkkkkkkké":null}"#
+    )
   }
 
   @Test func prettyOutputIndentsAsTheEncoderDid() {

@@ -59,6 +59,24 @@ public struct JSONWriter {
     return writer.bytes
   }
 
+  /// An object whose members come already in the order `jsonText` would sort them — ascending UTF-8 bytes of
+  /// their names, no name twice (a debug build checks) — written without a dictionary or a sort: the same bytes
+  /// as `JSONValue.object` of those members, for fixed-shape documents on hot paths such as the API's run object.
+  public static func utf8(
+    orderedMembers members: [(key: String, value: JSONValue)], style: Style = .compact
+  ) -> [UInt8] {
+    assert(
+      zip(members, members.dropFirst()).allSatisfy { utf8Precedes($0.key, $1.key) },
+      "members must be in ascending UTF-8 order of their names")
+    var writer = JSONWriter(style: style, reservingCapacity: 1024)
+    do {
+      try writer.writeObject(members)
+    } catch {
+      return Array("null".utf8)
+    }
+    return writer.bytes
+  }
+
   private mutating func write(_ value: JSONValue) throws(Unwritable) {
     switch value {
     case .null: append("null")
@@ -66,7 +84,9 @@ public struct JSONWriter {
     case .number(let number): try writeNumber(number)
     case .string(let text): writeString(text)
     case .array(let items): try writeArray(items)
-    case .object(let members): try writeObject(members)
+    case .object(let members):
+      let entries = Array(members)
+      try writeObject(Self.sortedIndices(of: entries).lazy.map { entries[$0] })
     }
   }
 
@@ -92,14 +112,15 @@ public struct JSONWriter {
     depth -= 1
   }
 
-  private mutating func writeObject(_ members: [String: JSONValue]) throws(Unwritable) {
+  /// Writes `members` in the order given (the callers sort).
+  private mutating func writeObject(
+    _ members: some Collection<(key: String, value: JSONValue)>
+  ) throws(Unwritable) {
     try enter()
     bytes.append(UInt8(ascii: "{"))
     if isPretty { bytes.append(0x0A) }
-    var sorted = Array(members)
-    if sorted.count > 1 { sorted.sort { Self.utf8Precedes($0.key, $1.key) } }
-    for (index, member) in sorted.enumerated() {
-      if index > 0 { isPretty ? append(",\n") : bytes.append(UInt8(ascii: ",")) }
+    for (position, member) in members.enumerated() {
+      if position > 0 { isPretty ? append(",\n") : bytes.append(UInt8(ascii: ",")) }
       if isPretty { indent(depth) }
       writeString(member.key)
       isPretty ? append(" : ") : bytes.append(UInt8(ascii: ":"))
@@ -194,6 +215,36 @@ public struct JSONWriter {
 
   private static func hexDigit(_ value: UInt8) -> UInt8 {
     value < 10 ? UInt8(ascii: "0") + value : UInt8(ascii: "a") + value - 10
+  }
+
+  /// A member name's first 16 UTF-8 bytes as two big-endian integers (zero-padded), with its position: sorting
+  /// these plain values is what makes sorted keys cheap. Equal prefixes fall back to comparing all the bytes.
+  private struct SortKey {
+    var high: UInt64 = 0
+    var low: UInt64 = 0
+    var index: Int
+
+    init(_ name: String, index: Int) {
+      self.index = index
+      var shift: UInt64 = 120
+      for byte in name.utf8 {
+        if shift >= 64 { high |= UInt64(byte) << (shift - 64) } else { low |= UInt64(byte) << shift }
+        if shift == 0 { break }
+        shift -= 8
+      }
+    }
+  }
+
+  /// The positions of `entries` in the order of their names' UTF-8 bytes.
+  private static func sortedIndices(of entries: [(key: String, value: JSONValue)]) -> [Int] {
+    guard entries.count > 1 else { return Array(entries.indices) }
+    var keys = entries.indices.map { SortKey(entries[$0].key, index: $0) }
+    keys.sort { left, right in
+      if left.high != right.high { return left.high < right.high }
+      if left.low != right.low { return left.low < right.low }
+      return utf8Precedes(entries[left.index].key, entries[right.index].key)
+    }
+    return keys.map(\.index)
   }
 
   /// Whether `left` sorts before `right` by their UTF-8 bytes (the order `JSONEncoder`'s `.sortedKeys` uses).
