@@ -30,8 +30,32 @@ struct APIHandlers: Sendable {
   }
 
   /// The secret from `Authorization: Bearer <secret>` (scheme case-insensitive), or nil.
+  ///
+  /// Every request passes here, so an ASCII header (any real one) is read byte by byte; anything else takes
+  /// `bearerSecretByCharacters`, whose answers the fast path matches (tested on random headers).
   static func bearerSecret(_ header: String?) -> String? {
     guard let header else { return nil }
+    guard header.utf8.allSatisfy({ $0 < 0x80 }) else { return bearerSecretByCharacters(header) }
+    let space = UInt8(ascii: " ")
+    let bytes = Array(header.utf8)
+    var index = 0
+    while index < bytes.count, bytes[index] == space { index += 1 }
+    let schemeStart = index
+    while index < bytes.count, bytes[index] != space { index += 1 }
+    let scheme = bytes[schemeStart..<index]
+    guard index < bytes.count, scheme.count == 6,
+      zip(scheme, "bearer".utf8).allSatisfy({ $0 | 0x20 == $1 })
+    else { return nil }
+    var start = index + 1
+    var end = bytes.count
+    let isBlank = { (byte: UInt8) in byte == space || byte == UInt8(ascii: "\t") }
+    while start < end, isBlank(bytes[start]) { start += 1 }
+    while end > start, isBlank(bytes[end - 1]) { end -= 1 }
+    return start == end ? nil : String(decoding: bytes[start..<end], as: UTF8.self)
+  }
+
+  /// `bearerSecret` by `Character`s and Foundation's whitespace (for headers that are not ASCII).
+  static func bearerSecretByCharacters(_ header: String) -> String? {
     let parts = header.split(separator: " ", maxSplits: 1, omittingEmptySubsequences: true)
     guard parts.count == 2, parts[0].lowercased() == "bearer" else { return nil }
     let secret = parts[1].trimmingCharacters(in: .whitespaces)
@@ -118,7 +142,7 @@ struct APIHandlers: Sendable {
     guard let id = request.pathParameter("id", as: Int64.self) else { throw APIError.runNotFound() }
     switch try database.authorizeRunDetails(id: id, principal: principal) {
     case .allowed(let details):
-      return json(APIRunObject.json(details, policy: database.policy, now: environment.clock.now()))
+      return .json(APIRunObject.utf8(details, policy: database.policy, now: environment.clock.now()))
     case .notFound: throw APIError.runNotFound()
     case .forbidden(let capability): throw APIError.forbidden(capability)
     }
@@ -150,10 +174,12 @@ struct APIHandlers: Sendable {
     case .notFound: throw APIError.runNotFound()
     case .forbidden(let capability): throw APIError.forbidden(capability)
     case .allowed(let transition):
-      let run = APIRunObject.json(transition.details, policy: database.policy, now: environment.clock.now())
+      let (policy, now) = (database.policy, environment.clock.now())
       switch transition.result {
-      case .applied: return json(run)
-      case .refused(let refusal): return APIRoutes.render(.refused(refusal), runObject: run)
+      case .applied: return .json(APIRunObject.utf8(transition.details, policy: policy, now: now))
+      case .refused(let refusal):
+        return APIRoutes.render(
+          .refused(refusal), runObject: APIRunObject.json(transition.details, policy: policy, now: now))
       }
     }
   }
