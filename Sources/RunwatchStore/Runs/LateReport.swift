@@ -36,9 +36,11 @@ extension LateReport {
 extension Connection {
   /// Late reports of one run, oldest first, on this connection (inside the caller's transaction).
   func fetchLateReports(runID: Int64) throws -> [LateReport] {
-    try query("SELECT \(LateReport.selectColumns) FROM late_reports WHERE run_id = ? ORDER BY id", [runID])
-      .map(LateReport.init(row:))
+    try query(Self.lateReportsSQL, [runID]).map(LateReport.init(row:))
   }
+
+  private static let lateReportsSQL =
+    "SELECT \(LateReport.selectColumns) FROM late_reports WHERE run_id = ? ORDER BY id"
 }
 
 extension RunwatchDatabase {

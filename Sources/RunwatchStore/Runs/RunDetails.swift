@@ -24,16 +24,18 @@ public struct RunDetails: Sendable, Equatable {
 }
 
 extension Connection {
+  /// Built once: interpolating it for every heartbeat showed up in profiles.
+  private static let runWithReferencesSQL = """
+    SELECT \(OperationRun.selectColumns),
+      (SELECT w.slug FROM workspaces w WHERE w.id = operation_runs.workspace_id) AS workspace_slug,
+      (SELECT u.email FROM users u WHERE u.id = operation_runs.initiator_user_id) AS initiator_email
+    FROM operation_runs WHERE id = ?
+    """
+
   /// The run `id` with its workspace slug and initiator e-mail, in one statement (late reports are left
   /// empty: read them with `fetchLateReports` once the caller's writes are done).
   func fetchRunWithReferences(id: Int64) throws -> RunDetails? {
-    let sql = """
-      SELECT \(OperationRun.selectColumns),
-        (SELECT w.slug FROM workspaces w WHERE w.id = operation_runs.workspace_id) AS workspace_slug,
-        (SELECT u.email FROM users u WHERE u.id = operation_runs.initiator_user_id) AS initiator_email
-      FROM operation_runs WHERE id = ?
-      """
-    guard let row = try queryOne(sql, [id]) else { return nil }
+    guard let row = try queryOne(Self.runWithReferencesSQL, [id]) else { return nil }
     let run = try OperationRun(row: row)
     return RunDetails(
       run: run, workspaceSlug: row.string("workspace_slug") ?? String(run.workspaceID),
