@@ -55,7 +55,8 @@ struct TokenCommand: ParsableCommand {
     }
   }
 
-  /// Revokes a token: it stops authenticating at once.
+  /// Revokes a token: it stops authenticating within 2 s (a running server trusts a token that just
+  /// authenticated for up to that long; see `APITokenCache`).
   struct Revoke: ParsableCommand {
     static let configuration = CommandConfiguration(abstract: "Revoke a token by id.")
 

@@ -128,21 +128,24 @@ public final class Connection {
 
   /// Runs `body` in a transaction: commits when it returns, rolls back and rethrows the first error when it
   /// throws. Nested calls become savepoints so helpers compose.
+  ///
+  /// BEGIN, COMMIT and the savepoint statements run as cached prepared statements: `sqlite3_exec` parsed them
+  /// again for every transaction, a noticeable part of a short one such as a heartbeat.
   public func transaction<T>(_ kind: TransactionKind = .immediate, _ body: () throws -> T) throws -> T {
     let savepoint = "rw_sp_\(transactionDepth)"
     if transactionDepth == 0 {
-      try execute("BEGIN \(kind.rawValue) TRANSACTION")
+      try execute("BEGIN \(kind.rawValue) TRANSACTION", [])
     } else {
-      try execute("SAVEPOINT \(savepoint)")
+      try execute("SAVEPOINT \(savepoint)", [])
     }
     transactionDepth += 1
     do {
       let result = try body()
       transactionDepth -= 1
       if transactionDepth == 0 {
-        try execute("COMMIT TRANSACTION")
+        try execute("COMMIT TRANSACTION", [])
       } else {
-        try execute("RELEASE SAVEPOINT \(savepoint)")
+        try execute("RELEASE SAVEPOINT \(savepoint)", [])
       }
       return result
     } catch {

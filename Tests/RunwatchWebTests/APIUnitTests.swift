@@ -110,11 +110,69 @@ import Testing
     }
   }
 
+  @Test func theRunObjectWrittenFromItsMembersIsTheSortedJSONText() throws {
+    let created = Date(timeIntervalSince1970: 1_800_000_000.25)
+    let policy: LifecyclePolicy = {
+      var policy = LifecyclePolicy.builtIn
+      policy.types["inventory_sync"]?.heartbeatTimeoutSeconds = 90
+      return policy
+    }()
+    let report = LateReport(
+      id: 4, runID: 9, receivedAt: created.addingTimeInterval(99), kind: "heartbeat", reporter: "token:ci",
+      payload: ["summary_counts": ["n": 3]])
+    let runs = [
+      OperationRun(
+        id: 9, workspaceID: 1, tenantID: 2, initiatorUserID: 3, type: "policy.sync", status: .completed,
+        outcome: .failed, summaryCounts: ["n": 2, "é/\"": 9_007_199_254_740_991],
+        failures: [RunFailure(code: "graph.throttled", message: "429 \u{1} \n from Graph")],
+        context: ["path": "a/b", "nested": ["k": [1.5, nil, true]]], createdAt: created,
+        startedAt: created.addingTimeInterval(1.4), completedAt: created.addingTimeInterval(60),
+        reconciliation: Reconciliation(
+          reason: .staleRunning, source: "cli", evidence: ["threshold": 1200, "deadline": "heartbeat"],
+          reconciledAt: created.addingTimeInterval(60))),
+      OperationRun(
+        id: 10, workspaceID: 1, tenantID: nil, initiatorUserID: nil, type: "inventory_sync", status: .running,
+        createdAt: created, startedAt: created, lastHeartbeatAt: created.addingTimeInterval(30)),
+      OperationRun(
+        id: 11, workspaceID: 1, tenantID: 2, initiatorUserID: nil, type: "custom:x", createdAt: created),
+    ]
+    for run in runs {
+      for (email, reports) in [("ana@example.com", [report]), (nil, [])] as [(String?, [LateReport])] {
+        let details = RunDetails(run: run, workspaceSlug: "acme", initiatorEmail: email, lateReports: reports)
+        for now in [created, created.addingTimeInterval(86_400)] {
+          let tree = APIRunObject.json(details, policy: policy, now: now)
+          #expect(APIRunObject.utf8(details, policy: policy, now: now) == tree.jsonBytes)
+          #expect(tree["created_at"] == .timestamp(run.createdAt))
+          #expect(tree["started_at"] == run.startedAt.map(JSONValue.timestamp) ?? .null)
+        }
+      }
+    }
+  }
+
   @Test func bearerSecretNeedsTheBearerScheme() {
     #expect(APIHandlers.bearerSecret("Bearer rwt_abc") == "rwt_abc")
     #expect(APIHandlers.bearerSecret("bearer   rwt_abc ") == "rwt_abc")
     #expect(APIHandlers.bearerSecret("Basic rwt_abc") == nil)
     #expect(APIHandlers.bearerSecret("Bearer") == nil)
     #expect(APIHandlers.bearerSecret(nil) == nil)
+  }
+
+  @Test func bearerSecretReadsBytesAsItReadCharacters() {
+    let pieces = [
+      " ", " ", "\t", "Bearer", "bearer", "BEARER", "Bearer\t", "Basic", "b", "rwt_abc", "x", "\r\n",
+      "\u{A0}",
+      "\u{3000}", "é", "\u{301}", "bearers", "Beare",
+    ]
+    var state: UInt64 = 0xBEA7
+    func next(_ bound: Int) -> Int {
+      state = state &* 6_364_136_223_846_793_005 &+ 1_442_695_040_888_963_407
+      return Int((state >> 33) % UInt64(bound))
+    }
+    for _ in 0..<5_000 {
+      let header = (0..<next(6)).map { _ in pieces[next(pieces.count)] }.joined()
+      #expect(
+        APIHandlers.bearerSecret(header) == APIHandlers.bearerSecretByCharacters(header),
+        "\(header.debugDescription)")
+    }
   }
 }

@@ -48,15 +48,9 @@ public enum JSONValue: Sendable, Equatable, Hashable {
     return nil
   }
 
+  /// Byte for byte what `JSONEncoder` wrote with sorted keys and unescaped slashes (see `JSONWriter`).
   private func render(pretty: Bool) -> String {
-    let encoder = JSONEncoder()
-    encoder.outputFormatting =
-      pretty
-      ? [.sortedKeys, .prettyPrinted, .withoutEscapingSlashes] : [.sortedKeys, .withoutEscapingSlashes]
-    guard let data = try? encoder.encode(self), let text = String(data: data, encoding: .utf8) else {
-      return "null"
-    }
-    return text
+    JSONWriter.text(self, style: pretty ? .pretty : .compact)
   }
 }
 

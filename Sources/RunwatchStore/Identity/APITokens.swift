@@ -88,8 +88,19 @@ extension RunwatchDatabase {
   /// The live token whose secret is `secret`, or nil (unknown, malformed or revoked). Records the use at most
   /// once a minute so busy workers do not turn every request into a write.
   public func authenticateAPIToken(secret: String, at time: Date) throws -> APIToken? {
+    guard let hash = try Self.apiTokenHash(secret: secret) else { return nil }
+    return try authenticateAPIToken(hash: hash, at: time)
+  }
+
+  /// What `api_tokens.token_hash` stores for `secret` (hex SHA-256), or nil when `secret` cannot be a token
+  /// (wrong prefix, over 256 bytes) and so is refused without a lookup.
+  static func apiTokenHash(secret: String) throws -> String? {
     guard secret.hasPrefix(Self.apiTokenPrefix), secret.utf8.count <= 256 else { return nil }
-    let hash = try Secrets.sha256Hex(secret)
+    return try Secrets.sha256Hex(secret)
+  }
+
+  /// `authenticateAPIToken(secret:at:)` for a secret already hashed with `apiTokenHash(secret:)`.
+  func authenticateAPIToken(hash: String, at time: Date) throws -> APIToken? {
     let found = try pool.read { connection in
       try connection.queryOne(
         """

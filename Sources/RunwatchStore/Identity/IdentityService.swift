@@ -30,13 +30,27 @@ public final class IdentityService: Sendable {
   /// Verified against when the e-mail is unknown, so unknown and known accounts take the same time. Made on
   /// first use: commands that never sign anyone in should not pay for a hash.
   private let decoyHash = Mutex<String?>(nil)
+  /// Worker tokens that authenticated in the last moments (see `principal(bearerToken:)`).
+  let tokenCache: APITokenCache
 
   /// Creates the service. Tests pass `PasswordHasher(cost: .minimum)` to stay fast.
-  public init(
+  public convenience init(
     database: RunwatchDatabase, clock: any TimeSource, hasher: PasswordHasher = PasswordHasher(),
     sessionSettings: SessionSettings = SessionSettings(),
     throttleSettings: LoginThrottleSettings = LoginThrottleSettings()
   ) {
+    self.init(
+      database: database, clock: clock, hasher: hasher, sessionSettings: sessionSettings,
+      throttleSettings: throttleSettings, tokenCache: APITokenCache())
+  }
+
+  /// Creates the service with its own token cache (tests choose its time to live and capacity).
+  init(
+    database: RunwatchDatabase, clock: any TimeSource, hasher: PasswordHasher = PasswordHasher(),
+    sessionSettings: SessionSettings = SessionSettings(),
+    throttleSettings: LoginThrottleSettings = LoginThrottleSettings(), tokenCache: APITokenCache
+  ) {
+    self.tokenCache = tokenCache
     self.database = database
     self.clock = clock
     self.hasher = hasher
@@ -152,9 +166,18 @@ public final class IdentityService: Sendable {
   }
 
   /// The principal behind an `Authorization: Bearer` secret, or nil (unknown, malformed, revoked → 401).
+  ///
+  /// A token that authenticated less than `tokenCache.timeToLive` (≤ 2 s) ago is answered from memory without
+  /// reading the database, so **a revocation made by another process takes effect within that time**, not on
+  /// the very next request (see `APITokenCache`; docs/workers.md says so to workers' operators).
   public func principal(bearerToken secret: String) throws -> Principal? {
-    guard let token = try database.authenticateAPIToken(secret: secret, at: clock.now()) else { return nil }
-    return database.principal(token: token)
+    guard let hash = try RunwatchDatabase.apiTokenHash(secret: secret) else { return nil }
+    let now = clock.now()
+    if let cached = tokenCache.lookUp(hash: hash, at: now) { return cached.principal }
+    guard let token = try database.authenticateAPIToken(hash: hash, at: now) else { return nil }
+    let principal = database.principal(token: token)
+    tokenCache.store(token, principal: principal, hash: hash, at: now)
+    return principal
   }
 
   /// Creates a worker token for a workspace; the returned secret is shown once and never stored.
@@ -162,8 +185,10 @@ public final class IdentityService: Sendable {
     try database.createAPIToken(workspaceID: workspaceID, name: name, at: clock.now())
   }
 
-  /// Revokes a worker token.
+  /// Revokes a worker token; this service stops accepting it at once (other processes within the token
+  /// cache's time to live).
   public func revokeAPIToken(id: Int64) throws {
     try database.revokeAPIToken(id: id, at: clock.now())
+    tokenCache.forget(tokenID: id)
   }
 }

@@ -42,6 +42,24 @@ extension RunwatchDatabase {
     }
   }
 
+  /// `authorizeRun(id:principal:)` with what the run's row only references (workspace slug, initiator e-mail,
+  /// late reports), all in one read transaction: the same lookup and decision, the extra reads only once allowed.
+  public func authorizeRunDetails(id: Int64, principal: Principal) throws -> Authorized<RunDetails> {
+    try pool.read { connection in
+      let found = try connection.fetchRunWithReferences(id: id)
+      switch AccessControl.decide(
+        principal: principal, run: found.map { RunAccessTarget($0.run) }, policy: policy)
+      {
+      case .notFound: return .notFound
+      case .forbidden(let capability): return .forbidden(capability)
+      case .allowed: break
+      }
+      guard var details = found else { return .notFound }
+      details.lateReports = try connection.fetchLateReports(runID: id)
+      return .allowed(details)
+    }
+  }
+
   /// The list scope for `principal` in `workspaceID` under the policy in force (see `RunScope.authorized`).
   public func runScope(for principal: Principal, in workspaceID: Int64) -> Authorized<RunScope> {
     RunScope.authorized(for: principal, in: workspaceID, policy: policy)

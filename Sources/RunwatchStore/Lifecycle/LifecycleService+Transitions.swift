@@ -67,6 +67,36 @@ extension LifecycleService {
     throws -> TransitionResult
   {
     guard let run = try connection.fetchRun(id: runID) else { return .refused(Refusal(reason: .notFound)) }
+    return try heartbeat(run, summaryCounts: summaryCounts, by: actor, in: connection)
+  }
+
+  /// The heartbeat with the access decision and the run object's reads in the same transaction: the run is read
+  /// once (with its workspace slug and initiator e-mail), `principal` is checked against it by the one access
+  /// decision, and only then is the heartbeat applied or refused. A missing run and one `principal` must not
+  /// see give the same `.notFound`, before anything is written.
+  func heartbeat(
+    runID: Int64, summaryCounts: [String: Int64], by actor: Actor, authorizedFor principal: Principal,
+    in connection: Connection
+  ) throws -> Authorized<DetailedTransition> {
+    let found = try connection.fetchRunWithReferences(id: runID)
+    switch AccessControl.decide(
+      principal: principal, run: found.map { RunAccessTarget($0.run) }, policy: policy)
+    {
+    case .notFound: return .notFound
+    case .forbidden(let capability): return .forbidden(capability)
+    case .allowed: break
+    }
+    guard var details = found else { return .notFound }
+    let result = try heartbeat(details.run, summaryCounts: summaryCounts, by: actor, in: connection)
+    if let run = result.run { details.run = run }
+    details.lateReports = try connection.fetchLateReports(runID: runID)
+    return .allowed(DetailedTransition(result: result, details: details))
+  }
+
+  private func heartbeat(
+    _ run: OperationRun, summaryCounts: [String: Int64], by actor: Actor, in connection: Connection
+  ) throws -> TransitionResult {
+    let runID = run.id
     if run.status.isTerminal {
       return .refused(
         try refuseLate(

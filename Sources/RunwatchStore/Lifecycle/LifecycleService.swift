@@ -48,6 +48,19 @@ public final class LifecycleService: Sendable {
     }
   }
 
+  /// `heartbeat(runID:summaryCounts:by:)` for a worker holding `principal`, in one IMMEDIATE transaction that
+  /// also decides access and reads what the API's run object shows: no separate read transaction first, and the
+  /// answer describes exactly the state this heartbeat wrote. A missing run and a run `principal` may not see
+  /// (another workspace's) are the same `.notFound`; refusals are the same as `heartbeat(runID:summaryCounts:by:)`'s.
+  public func heartbeat(
+    runID: Int64, summaryCounts: [String: Int64], by actor: Actor, authorizedFor principal: Principal
+  ) throws -> Authorized<DetailedTransition> {
+    try database.pool.writeTransaction { connection in
+      try heartbeat(
+        runID: runID, summaryCounts: summaryCounts, by: actor, authorizedFor: principal, in: connection)
+    }
+  }
+
   /// Completes a queued or running run with the worker's outcome. On a terminal run the report is refused and
   /// kept as a late report.
   public func complete(

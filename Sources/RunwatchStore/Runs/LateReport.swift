@@ -18,6 +18,31 @@ public struct LateReport: Sendable, Equatable, Identifiable {
   public var payload: JSONValue
 }
 
+extension LateReport {
+  /// Columns selected whenever a late report is read.
+  static let selectColumns = "id, run_id, received_at, kind, reporter, payload"
+
+  /// Decodes a late report from a row selected with `selectColumns`.
+  init(row: Row) throws {
+    guard let id = row.int64("id"), let runID = row.int64("run_id"), let receivedAt = row.date("received_at")
+    else { throw StoreError.corruptRow(table: "late_reports") }
+    self.init(
+      id: id, runID: runID, receivedAt: receivedAt, kind: row.string("kind") ?? "",
+      reporter: row.string("reporter") ?? "",
+      payload: row.string("payload").flatMap(JSONValue.init(jsonText:)) ?? .emptyObject)
+  }
+}
+
+extension Connection {
+  /// Late reports of one run, oldest first, on this connection (inside the caller's transaction).
+  func fetchLateReports(runID: Int64) throws -> [LateReport] {
+    try query(Self.lateReportsSQL, [runID]).map(LateReport.init(row:))
+  }
+
+  private static let lateReportsSQL =
+    "SELECT \(LateReport.selectColumns) FROM late_reports WHERE run_id = ? ORDER BY id"
+}
+
 extension RunwatchDatabase {
   /// One run by id, or nil.
   public func run(id: Int64) throws -> OperationRun? {
@@ -33,20 +58,14 @@ extension RunwatchDatabase {
   public func lateReports(runIDs: [Int64]) throws -> [Int64: [LateReport]] {
     guard !runIDs.isEmpty else { return [:] }
     let sql = """
-      SELECT id, run_id, received_at, kind, reporter, payload FROM late_reports
+      SELECT \(LateReport.selectColumns) FROM late_reports
       WHERE run_id IN (\(SQLCondition.parameterMarks(runIDs.count))) ORDER BY run_id, id
       """
     return try pool.read { connection in
       var reports: [Int64: [LateReport]] = [:]
       for row in try connection.query(sql, runIDs) {
-        guard let id = row.int64("id"), let runID = row.int64("run_id"),
-          let receivedAt = row.date("received_at")
-        else { throw StoreError.corruptRow(table: "late_reports") }
-        reports[runID, default: []].append(
-          LateReport(
-            id: id, runID: runID, receivedAt: receivedAt, kind: row.string("kind") ?? "",
-            reporter: row.string("reporter") ?? "",
-            payload: row.string("payload").flatMap(JSONValue.init(jsonText:)) ?? .emptyObject))
+        let report = try LateReport(row: row)
+        reports[report.runID, default: []].append(report)
       }
       return reports
     }

@@ -42,6 +42,7 @@ public struct APIBody: Sendable {
   /// charset other than UTF-8.
   public static func isJSON(contentType: String?) -> Bool {
     guard let contentType else { return false }
+    if contentType == "application/json" { return true }  // What every worker sends; no parsing needed.
     let parts = contentType.split(separator: ";").map {
       $0.trimmingCharacters(in: .whitespaces).lowercased()
     }

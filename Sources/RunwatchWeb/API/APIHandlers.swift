@@ -30,8 +30,32 @@ struct APIHandlers: Sendable {
   }
 
   /// The secret from `Authorization: Bearer <secret>` (scheme case-insensitive), or nil.
+  ///
+  /// Every request passes here, so an ASCII header (any real one) is read byte by byte; anything else takes
+  /// `bearerSecretByCharacters`, whose answers the fast path matches (tested on random headers).
   static func bearerSecret(_ header: String?) -> String? {
     guard let header else { return nil }
+    guard header.utf8.allSatisfy({ $0 < 0x80 }) else { return bearerSecretByCharacters(header) }
+    let space = UInt8(ascii: " ")
+    let bytes = Array(header.utf8)
+    var index = 0
+    while index < bytes.count, bytes[index] == space { index += 1 }
+    let schemeStart = index
+    while index < bytes.count, bytes[index] != space { index += 1 }
+    let scheme = bytes[schemeStart..<index]
+    guard index < bytes.count, scheme.count == 6,
+      zip(scheme, "bearer".utf8).allSatisfy({ $0 | 0x20 == $1 })
+    else { return nil }
+    var start = index + 1
+    var end = bytes.count
+    let isBlank = { (byte: UInt8) in byte == space || byte == UInt8(ascii: "\t") }
+    while start < end, isBlank(bytes[start]) { start += 1 }
+    while end > start, isBlank(bytes[end - 1]) { end -= 1 }
+    return start == end ? nil : String(decoding: bytes[start..<end], as: UTF8.self)
+  }
+
+  /// `bearerSecret` by `Character`s and Foundation's whitespace (for headers that are not ASCII).
+  static func bearerSecretByCharacters(_ header: String) -> String? {
     let parts = header.split(separator: " ", maxSplits: 1, omittingEmptySubsequences: true)
     guard parts.count == 2, parts[0].lowercased() == "bearer" else { return nil }
     let secret = parts[1].trimmingCharacters(in: .whitespaces)
@@ -41,7 +65,7 @@ struct APIHandlers: Sendable {
   func loader() -> APIRunLoader { APIRunLoader(database: database, now: environment.clock.now()) }
 
   func json(_ value: JSONValue, status: HTTPStatus = .ok) -> HTTPResponse {
-    .json(value.jsonText, status: status)
+    .json(value.jsonBytes, status: status)
   }
 
   /// The single workspace a token reaches.
@@ -115,7 +139,13 @@ struct APIHandlers: Sendable {
   }
 
   func showRun(_ request: HTTPRequest, _ principal: Principal) throws -> HTTPResponse {
-    json(try loader().json(try authorizedRun(request, principal)))
+    guard let id = request.pathParameter("id", as: Int64.self) else { throw APIError.runNotFound() }
+    switch try database.authorizeRunDetails(id: id, principal: principal) {
+    case .allowed(let details):
+      return .json(APIRunObject.utf8(details, policy: database.policy, now: environment.clock.now()))
+    case .notFound: throw APIError.runNotFound()
+    case .forbidden(let capability): throw APIError.forbidden(capability)
+    }
   }
 
   func start(_ request: HTTPRequest, _ principal: Principal) throws -> HTTPResponse {
@@ -124,12 +154,34 @@ struct APIHandlers: Sendable {
     return try transitioned(lifecycle.start(runID: run.id, by: principal.actor(source: "api")))
   }
 
+  /// The hot path of a busy fleet: the token comes from the identity service's short cache, and the access
+  /// check, the heartbeat and every read the run object needs share one write transaction (see
+  /// `LifecycleService.heartbeat(runID:summaryCounts:by:authorizedFor:)`).
   func heartbeat(_ request: HTTPRequest, _ principal: Principal) throws -> HTTPResponse {
-    let run = try authorizedRun(request, principal)
-    let beat = try HeartbeatRequest(body: try APIBody(request: request))
-    return try transitioned(
-      lifecycle.heartbeat(
-        runID: run.id, summaryCounts: beat.summaryCounts, by: principal.actor(source: "api")))
+    guard let id = request.pathParameter("id", as: Int64.self) else { throw APIError.runNotFound() }
+    let beat: HeartbeatRequest
+    do {
+      beat = try HeartbeatRequest(body: try APIBody(request: request))
+    } catch {
+      // A run the token cannot see is a 404 (or 403) whatever the body, as when access was checked first.
+      _ = try authorizedRun(request, principal)
+      throw error
+    }
+    let outcome = try lifecycle.heartbeat(
+      runID: id, summaryCounts: beat.summaryCounts, by: principal.actor(source: "api"),
+      authorizedFor: principal)
+    switch outcome {
+    case .notFound: throw APIError.runNotFound()
+    case .forbidden(let capability): throw APIError.forbidden(capability)
+    case .allowed(let transition):
+      let (policy, now) = (database.policy, environment.clock.now())
+      switch transition.result {
+      case .applied: return .json(APIRunObject.utf8(transition.details, policy: policy, now: now))
+      case .refused(let refusal):
+        return APIRoutes.render(
+          .refused(refusal), runObject: APIRunObject.json(transition.details, policy: policy, now: now))
+      }
+    }
   }
 
   func complete(_ request: HTTPRequest, _ principal: Principal) throws -> HTTPResponse {

@@ -60,12 +60,19 @@ public enum APIRoutes {
 
   /// The error envelope, with the run under `"run"` for a 409 (encoded by `loader`).
   static func render(_ error: APIError, loader: APIRunLoader? = nil) -> HTTPResponse {
+    let runObject = error.run.flatMap { run in loader.flatMap { try? $0.json(run) } }
+    return render(error, runObject: runObject)
+  }
+
+  /// The error envelope with an already built run object under `"run"` (a 409 answered from the transaction
+  /// that refused it), or without one when `runObject` is nil.
+  static func render(_ error: APIError, runObject: JSONValue?) -> HTTPResponse {
     var inner: [String: JSONValue] = ["code": .string(error.code), "message": .string(error.message)]
     if let field = error.field { inner["field"] = .string(field) }
     if let id = error.lateReportID { inner["late_report_id"] = .number(Double(id)) }
     var envelope: [String: JSONValue] = ["error": .object(inner)]
-    if let run = error.run, let loader, let json = try? loader.json(run) { envelope["run"] = json }
-    var response = HTTPResponse.json(JSONValue.object(envelope).jsonText, status: error.status)
+    if let runObject { envelope["run"] = runObject }
+    var response = HTTPResponse.json(JSONValue.object(envelope).jsonBytes, status: error.status)
     if error.status == .unauthorized { response.headers.set("WWW-Authenticate", "Bearer") }
     return response
   }

@@ -11,30 +11,62 @@ public enum APIRunObject {
     _ run: OperationRun, workspaceSlug: String, initiatorEmail: String?, lateReports: [LateReport],
     policy: LifecyclePolicy, now: Date
   ) -> JSONValue {
+    .object(
+      Dictionary(
+        uniqueKeysWithValues: members(
+          run, workspaceSlug: workspaceSlug, initiatorEmail: initiatorEmail, lateReports: lateReports,
+          policy: policy, now: now)))
+  }
+
+  /// The run object's compact JSON text, byte for byte `json(…).jsonText`, written straight from its members in
+  /// their sorted order (no dictionary, no sort): what a heartbeat answers with.
+  public static func utf8(_ details: RunDetails, policy: LifecyclePolicy, now: Date) -> [UInt8] {
+    JSONWriter.utf8(
+      orderedMembers: members(
+        details.run, workspaceSlug: details.workspaceSlug, initiatorEmail: details.initiatorEmail,
+        lateReports: details.lateReports, policy: policy, now: now))
+  }
+
+  /// Every member of the run object, in ascending UTF-8 order of their names (the order `jsonText` writes).
+  static func members(
+    _ run: OperationRun, workspaceSlug: String, initiatorEmail: String?, lateReports: [LateReport],
+    policy: LifecyclePolicy, now: Date
+  ) -> [(key: String, value: JSONValue)] {
     [
-      "id": .number(Double(run.id)),
-      "workspace": .string(workspaceSlug),
-      "tenant_id": run.tenantID.map { .number(Double($0)) } ?? .null,
-      "type": .string(run.type),
-      "status": .string(run.status.rawValue),
-      "outcome": .string(run.outcome.rawValue),
-      "freshness": .string(run.freshness(policy: policy, now: now).rawValue),
-      "initiator": initiatorEmail.map(JSONValue.string) ?? .null,
-      "summary_counts": .object(run.summaryCounts.mapValues { .number(Double($0)) }),
-      "failure_summary": .array(
-        run.failures.map { ["code": .string($0.code), "message": .string($0.message)] }),
-      "context": run.context,
-      "created_at": .timestamp(run.createdAt),
-      "started_at": timestamp(run.startedAt),
-      "last_heartbeat_at": timestamp(run.lastHeartbeatAt),
-      "completed_at": timestamp(run.completedAt),
-      "stale_at": timestamp(run.staleDeadline(policy: policy)),
-      "heartbeat_timeout_seconds": policy.types[run.type]?.heartbeatTimeoutSeconds.map { .number(Double($0)) }
-        ?? .null,
-      "reconciliation": run.reconciliation.map(reconciliation) ?? .null,
-      "late_reports": .array(lateReports.map(lateReport)),
-      "url": .string(run.canonicalPath),
+      ("completed_at", timestamp(run.completedAt)),
+      ("context", run.context),
+      ("created_at", timestamp(run.createdAt)),
+      (
+        "failure_summary",
+        .array(run.failures.map { ["code": .string($0.code), "message": .string($0.message)] })
+      ),
+      ("freshness", .string(run.freshness(policy: policy, now: now).rawValue)),
+      (
+        "heartbeat_timeout_seconds",
+        policy.types[run.type]?.heartbeatTimeoutSeconds.map { .number(Double($0)) } ?? .null
+      ),
+      ("id", .number(Double(run.id))),
+      ("initiator", initiatorEmail.map(JSONValue.string) ?? .null),
+      ("last_heartbeat_at", timestamp(run.lastHeartbeatAt)),
+      ("late_reports", .array(lateReports.map(lateReport))),
+      ("outcome", .string(run.outcome.rawValue)),
+      ("reconciliation", run.reconciliation.map(reconciliation) ?? .null),
+      ("stale_at", timestamp(run.staleDeadline(policy: policy))),
+      ("started_at", timestamp(run.startedAt)),
+      ("status", .string(run.status.rawValue)),
+      ("summary_counts", .object(run.summaryCounts.mapValues { .number(Double($0)) })),
+      ("tenant_id", run.tenantID.map { .number(Double($0)) } ?? .null),
+      ("type", .string(run.type)),
+      ("url", .string(run.canonicalPath)),
+      ("workspace", .string(workspaceSlug)),
     ]
+  }
+
+  /// The run object for a run read with its references (`RunDetails`), with freshness derived at `now`.
+  public static func json(_ details: RunDetails, policy: LifecyclePolicy, now: Date) -> JSONValue {
+    json(
+      details.run, workspaceSlug: details.workspaceSlug, initiatorEmail: details.initiatorEmail,
+      lateReports: details.lateReports, policy: policy, now: now)
   }
 
   static func reconciliation(_ record: Reconciliation) -> JSONValue {
@@ -42,7 +74,7 @@ public enum APIRunObject {
       "reason_code": .string(record.reason.rawValue),
       "label": .string(ReasonCatalog.describe(record).label),
       "source": .string(record.source),
-      "reconciled_at": .timestamp(record.reconciledAt),
+      "reconciled_at": timestamp(record.reconciledAt),
       "evidence": record.evidence,
     ]
   }
@@ -50,14 +82,17 @@ public enum APIRunObject {
   static func lateReport(_ report: LateReport) -> JSONValue {
     [
       "id": .number(Double(report.id)),
-      "received_at": .timestamp(report.receivedAt),
+      "received_at": timestamp(report.receivedAt),
       "kind": .string(report.kind),
       "reporter": .string(report.reporter),
       "payload": report.payload,
     ]
   }
 
-  static func timestamp(_ date: Date?) -> JSONValue { date.map(JSONValue.timestamp) ?? .null }
+  /// RFC 3339 text (`TimestampText`, the same text as `JSONValue.timestamp` without a calendar), or null.
+  static func timestamp(_ date: Date?) -> JSONValue {
+    date.map { .string(TimestampText.rfc3339($0)) } ?? .null
+  }
 }
 
 /// Builds run objects for one request, fetching what the run row only references and remembering workspace

@@ -1,0 +1,44 @@
+import Foundation
+import RunwatchCore
+import SQLiteDB
+
+/// A run with what its row only references: everything the worker API's run object shows. Read in one
+/// transaction with the run itself, so a heartbeat answers from the snapshot it wrote.
+public struct RunDetails: Sendable, Equatable {
+  /// The run.
+  public var run: OperationRun
+  /// Its workspace's slug (the id as text if the workspace row is missing).
+  public var workspaceSlug: String
+  /// Its initiator's e-mail, nil for a system run (or a user row that is gone).
+  public var initiatorEmail: String?
+  /// Its late reports, oldest first.
+  public var lateReports: [LateReport]
+
+  /// Creates details from their parts.
+  public init(run: OperationRun, workspaceSlug: String, initiatorEmail: String?, lateReports: [LateReport]) {
+    self.run = run
+    self.workspaceSlug = workspaceSlug
+    self.initiatorEmail = initiatorEmail
+    self.lateReports = lateReports
+  }
+}
+
+extension Connection {
+  /// Built once: interpolating it for every heartbeat showed up in profiles.
+  private static let runWithReferencesSQL = """
+    SELECT \(OperationRun.selectColumns),
+      (SELECT w.slug FROM workspaces w WHERE w.id = operation_runs.workspace_id) AS workspace_slug,
+      (SELECT u.email FROM users u WHERE u.id = operation_runs.initiator_user_id) AS initiator_email
+    FROM operation_runs WHERE id = ?
+    """
+
+  /// The run `id` with its workspace slug and initiator e-mail, in one statement (late reports are left
+  /// empty: read them with `fetchLateReports` once the caller's writes are done).
+  func fetchRunWithReferences(id: Int64) throws -> RunDetails? {
+    guard let row = try queryOne(Self.runWithReferencesSQL, [id]) else { return nil }
+    let run = try OperationRun(row: row)
+    return RunDetails(
+      run: run, workspaceSlug: row.string("workspace_slug") ?? String(run.workspaceID),
+      initiatorEmail: row.string("initiator_email"), lateReports: [])
+  }
+}
