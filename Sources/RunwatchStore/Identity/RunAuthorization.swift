@@ -46,15 +46,9 @@ extension RunwatchDatabase {
   /// late reports), all in one read transaction: the same lookup and decision, the extra reads only once allowed.
   public func authorizeRunDetails(id: Int64, principal: Principal) throws -> Authorized<RunDetails> {
     try pool.read { connection in
-      let found = try connection.fetchRunWithReferences(id: id)
-      switch AccessControl.decide(
-        principal: principal, run: found.map { RunAccessTarget($0.run) }, policy: policy)
-      {
-      case .notFound: return .notFound
-      case .forbidden(let capability): return .forbidden(capability)
-      case .allowed: break
-      }
-      guard var details = found else { return .notFound }
+      let authorized = try connection.fetchAuthorizedRunWithReferences(
+        id: id, principal: principal, policy: policy)
+      guard case .allowed(var details) = authorized else { return authorized }
       details.lateReports = try connection.fetchLateReports(runID: id)
       return .allowed(details)
     }

@@ -78,15 +78,12 @@ extension LifecycleService {
     runID: Int64, summaryCounts: [String: Int64], by actor: Actor, authorizedFor principal: Principal,
     in connection: Connection
   ) throws -> Authorized<DetailedTransition> {
-    let found = try connection.fetchRunWithReferences(id: runID)
-    switch AccessControl.decide(
-      principal: principal, run: found.map { RunAccessTarget($0.run) }, policy: policy)
-    {
+    var details: RunDetails
+    switch try connection.fetchAuthorizedRunWithReferences(id: runID, principal: principal, policy: policy) {
+    case .allowed(let allowed): details = allowed
     case .notFound: return .notFound
     case .forbidden(let capability): return .forbidden(capability)
-    case .allowed: break
     }
-    guard var details = found else { return .notFound }
     let result = try heartbeat(details.run, summaryCounts: summaryCounts, by: actor, in: connection)
     if let run = result.run { details.run = run }
     details.lateReports = try connection.fetchLateReports(runID: runID)

@@ -41,4 +41,19 @@ extension Connection {
       run: run, workspaceSlug: row.string("workspace_slug") ?? String(run.workspaceID),
       initiatorEmail: row.string("initiator_email"), lateReports: [])
   }
+
+  /// `fetchRunWithReferences(id:)` behind the access decision: a missing run and one `principal` may not see
+  /// are the same `.notFound`, exactly as `RunwatchDatabase.authorizeRun` answers.
+  func fetchAuthorizedRunWithReferences(id: Int64, principal: Principal, policy: LifecyclePolicy) throws
+    -> Authorized<RunDetails>
+  {
+    let found = try fetchRunWithReferences(id: id)
+    switch AccessControl.decide(
+      principal: principal, run: found.map { RunAccessTarget($0.run) }, policy: policy)
+    {
+    case .notFound: return .notFound
+    case .forbidden(let capability): return .forbidden(capability)
+    case .allowed: return found.map { .allowed($0) } ?? .notFound
+    }
+  }
 }
