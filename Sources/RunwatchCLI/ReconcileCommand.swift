@@ -50,13 +50,18 @@ struct ReconcileCommand: ParsableCommand {
   }
 
   /// Opens the database, reconciles one batch and renders the result (JSON or table). Policy and option errors
-  /// become a `CLIError` with the reason, so the command exits non-zero with a clear message.
+  /// become a `CLIError` with the reason, so the command exits non-zero with a clear message. A dry run opens
+  /// the file for reading only: it migrates nothing and recomputes no deadline, so it works on a read-only file
+  /// or directory and leaves the file byte for byte as it was.
   func output(clock: any TimeSource = SystemTimeSource()) throws -> String {
-    let database = try options.openDatabase()
-    let reconciler = Reconciler(
-      lifecycle: LifecycleService(database: database, clock: clock), actor: .cliReconciler)
     let result: ReconcileResult
     do {
+      let database =
+        dryRun
+        ? try RunwatchDatabase(readingOnly: options.databasePath, policy: options.loadPolicy())
+        : try options.openDatabase()
+      let reconciler = Reconciler(
+        lifecycle: LifecycleService(database: database, clock: clock), actor: .cliReconciler)
       result = try reconciler.reconcile(
         ReconcileOptions(
           types: types, tenantIDs: tenantIDs, workspaceIDs: workspaceIDs, limit: limit, dryRun: dryRun))
@@ -105,6 +110,10 @@ enum ReconcileReport {
     } else {
       lines.append(
         "Reconciled \(result.reconciled) of \(result.candidates) candidate(s), \(result.skipped) skipped.")
+    }
+    if result.failed > 0 {
+      let listed = result.failures.map { "\($0.operationRunID)" }.joined(separator: ", ")
+      lines.append("\(result.failed) run(s) could not be handled and were left as they were: \(listed).")
     }
     return lines.joined(separator: "\n") + "\n"
   }

@@ -118,6 +118,7 @@ struct ServeCommand: ParsableCommand {
     let loop = ReconcileLoop(
       reconciler: Reconciler(lifecycle: lifecycle, actor: .scheduledReconciler), logger: logger,
       onTick: { result in reconcileMetrics.record(result) })
+    reconcileMetrics.expectTicks(every: loop.interval)
     var services: [any ServeService] = [loop, SessionJanitor(identity: identity, logger: logger)]
     if demo { services.append(DemoFleet(lifecycle: lifecycle, logger: logger)) }
     var configuration = HTTPServerConfiguration()

@@ -20,6 +20,50 @@ public final class RunwatchDatabase: Sendable {
     }
   }
 
+  /// Opens the existing database at `path` for reading only, for a dry run: no migration, no deadline
+  /// recomputation, no write of any kind, so it works on a read-only file or directory. Throws
+  /// `StoreError.invalid` when the file is missing or needs migrations first (a dry run cannot apply them).
+  public init(readingOnly path: String, policy: LifecyclePolicy) throws {
+    guard FileManager.default.fileExists(atPath: path) else {
+      throw StoreError.invalid("no database at \(path); run `runwatch migrate` first")
+    }
+    self.pool = try DatabasePool(readingOnly: path)
+    self.policy = policy
+    let applied = try pool.read { connection in
+      let hasTable = try connection.queryOne(
+        "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'schema_migrations'")
+      return hasTable == nil ? [] : try Migrator.appliedMigrations(connection)
+    }
+    let pending = Schema.migrations.map(\.name).filter { !applied.contains($0) }
+    if !pending.isEmpty {
+      throw StoreError.invalid(
+        "the database needs \(pending.count) migration(s) before a dry run can read it; run `runwatch migrate`")
+    }
+  }
+
+  /// The cheapest real write: one row of `runwatch_meta` rewritten in its own transaction. Readiness runs it
+  /// while the last write failed, so the server notices by itself when the disk has room again.
+  public func probeWrite(at now: Date) throws {
+    try pool.writeTransaction { connection in
+      try connection.execute(
+        "INSERT OR REPLACE INTO runwatch_meta (key, value) VALUES ('write_probe', ?)",
+        ["\(Int64(now.timeIntervalSince1970 * 1000))"])
+    }
+  }
+
+  /// Whether `error` is a storage fault that may pass by itself (disk full, I/O error, lock not granted in
+  /// time): callers answer 503 with `Retry-After` for it, not 500.
+  public static func isTransientFault(_ error: any Error) -> Bool {
+    (error as? SQLiteError)?.isTransient ?? false
+  }
+
+  /// Why writes fail now, when the last write failed with a transient fault and none has succeeded since.
+  public var writeFailure: (reason: String, since: Date)? {
+    guard let failure = pool.writeHealth.failure else { return nil }
+    let reason = failure.isDiskFull ? "database or disk is full" : failure.message
+    return (reason, failure.since)
+  }
+
   /// Applies pending migrations to `path` and returns the names applied now.
   public static func migrate(path: String) throws -> [String] {
     let connection = try Connection(path: path)

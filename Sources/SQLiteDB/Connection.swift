@@ -9,14 +9,21 @@ public final class Connection {
   private var statementCache: [String: Statement] = [:]
   private var transactionDepth = 0
 
-  /// Opens (creating if needed) the database at `path` in WAL mode with a busy timeout.
-  public init(path: String, readOnly: Bool = false, busyTimeoutMilliseconds: Int32 = 5_000)
-    throws(SQLiteError)
-  {
+  /// Opens (creating if needed) the database at `path` in WAL mode with a busy timeout. `immutable` (read-only
+  /// only) tells SQLite the file cannot change while open, so it needs no lock or shared-memory file: for
+  /// reading a database in a directory this process cannot write.
+  public init(
+    path: String, readOnly: Bool = false, immutable: Bool = false, busyTimeoutMilliseconds: Int32 = 5_000
+  ) throws(SQLiteError) {
     var connection: OpaquePointer?
-    let flags =
+    var flags =
       (readOnly ? SQLITE_OPEN_READONLY : SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE) | SQLITE_OPEN_NOMUTEX
-    let code = sqlite3_open_v2(path, &connection, flags, nil)
+    var name = path
+    if readOnly, immutable {
+      flags |= SQLITE_OPEN_URI
+      name = "file:" + Self.uriPath(path) + "?immutable=1"
+    }
+    let code = sqlite3_open_v2(name, &connection, flags, nil)
     guard code == SQLITE_OK, let connection else {
       let message = connection.map { String(cString: sqlite3_errmsg($0)) } ?? "cannot open database"
       if let connection { sqlite3_close_v2(connection) }
@@ -34,6 +41,20 @@ public final class Connection {
     }
     try execute("PRAGMA synchronous = NORMAL")
     try execute("PRAGMA foreign_keys = ON")
+  }
+
+  /// `path` with the characters a `file:` URI gives meaning to escaped.
+  static func uriPath(_ path: String) -> String {
+    var escaped = ""
+    for character in path {
+      switch character {
+      case "%": escaped += "%25"
+      case "?": escaped += "%3F"
+      case "#": escaped += "%23"
+      default: escaped.append(character)
+      }
+    }
+    return escaped
   }
 
   /// The WAL size SQLite truncates back to after a reset (`journal_size_limit`): 64 MiB.
@@ -112,6 +133,10 @@ public final class Connection {
   /// Row id of the last insert on this connection.
   public var lastInsertRowID: Int64 { sqlite3_last_insert_rowid(handle) }
 
+  /// Rows changed by every statement since the connection opened (rolled-back ones included): `DatabasePool`
+  /// compares it before and after a write to tell a write that changed something from one that did not.
+  public var totalChanges: Int64 { Int64(sqlite3_total_changes(handle)) }
+
   /// Rows changed by the last statement.
   public var changes: Int { Int(sqlite3_changes(handle)) }
 
@@ -129,34 +154,51 @@ public final class Connection {
   /// Runs `body` in a transaction: commits when it returns, rolls back and rethrows the first error when it
   /// throws. Nested calls become savepoints so helpers compose.
   ///
+  /// A failed COMMIT (the disk is full, an I/O error, a lock not granted in time) is rolled back here too and the
+  /// depth restored whatever happens, so a transient fault costs one transaction and the connection is usable
+  /// again the moment the fault is gone. SQLite may leave the transaction open after a failed COMMIT, or may have
+  /// rolled it back itself: `sqlite3_get_autocommit` says which.
+  ///
   /// BEGIN, COMMIT and the savepoint statements run as cached prepared statements: `sqlite3_exec` parsed them
   /// again for every transaction, a noticeable part of a short one such as a heartbeat.
   public func transaction<T>(_ kind: TransactionKind = .immediate, _ body: () throws -> T) throws -> T {
-    let savepoint = "rw_sp_\(transactionDepth)"
-    if transactionDepth == 0 {
+    let depth = transactionDepth
+    let savepoint = "rw_sp_\(depth)"
+    if depth == 0 {
+      // A transaction left open by a fault this wrapper could not roll back must not block every later one.
+      if !isAutocommit { try? execute("ROLLBACK TRANSACTION") }
       try execute("BEGIN \(kind.rawValue) TRANSACTION", [])
     } else {
       try execute("SAVEPOINT \(savepoint)", [])
     }
-    transactionDepth += 1
+    transactionDepth = depth + 1
+    defer { transactionDepth = depth }
+    let result: T
     do {
-      let result = try body()
-      transactionDepth -= 1
-      if transactionDepth == 0 {
+      result = try body()
+      if depth == 0 {
         try execute("COMMIT TRANSACTION", [])
       } else {
         try execute("RELEASE SAVEPOINT \(savepoint)", [])
       }
-      return result
     } catch {
-      transactionDepth -= 1
-      if transactionDepth == 0 {
-        try? execute("ROLLBACK TRANSACTION")
-      } else {
-        try? execute("ROLLBACK TO SAVEPOINT \(savepoint)")
-        try? execute("RELEASE SAVEPOINT \(savepoint)")
-      }
+      rollBack(depth: depth, savepoint: savepoint)
       throw error
+    }
+    return result
+  }
+
+  /// Whether SQLite has no transaction open on this connection (it is in autocommit mode).
+  public var isAutocommit: Bool { sqlite3_get_autocommit(handle) != 0 }
+
+  /// Undoes the transaction or savepoint opened at `depth`. Errors are ignored: the caller rethrows the first
+  /// one, and SQLite may already have rolled the whole transaction back after a disk-full or I/O error.
+  private func rollBack(depth: Int, savepoint: String) {
+    if depth == 0 {
+      if !isAutocommit { try? execute("ROLLBACK TRANSACTION") }
+    } else if !isAutocommit {
+      try? execute("ROLLBACK TO SAVEPOINT \(savepoint)")
+      try? execute("RELEASE SAVEPOINT \(savepoint)")
     }
   }
 

@@ -11,6 +11,11 @@ public final class DatabasePool: @unchecked Sendable {
   /// File path of the database.
   public let path: String
   private let writer: Connection
+  /// Whether the pool was opened for reading only (`write` then fails with `SQLITE_READONLY`).
+  public let isReadOnly: Bool
+  private let readsImmutable: Bool
+  /// Whether the last write reached SQLite and committed, or failed with a transient fault.
+  public let writeHealth = WriteHealth()
   private let writerLock = FairLock()
   private var idleReaders: [Connection] = []
   private let readersLock = NSLock()
@@ -20,14 +25,43 @@ public final class DatabasePool: @unchecked Sendable {
   public init(path: String, maximumIdleReaders: Int = 8) throws(SQLiteError) {
     self.path = path
     self.writer = try Connection(path: path)
+    self.isReadOnly = false
+    self.readsImmutable = false
+    self.maximumIdleReaders = maximumIdleReaders
+  }
+
+  /// Opens the existing database at `path` for reading only: nothing is created, migrated or written (a dry
+  /// run). Works on a read-only file, and in a read-only directory too: where SQLite could not create the WAL's
+  /// shared-memory file, the file is read as immutable, which is safe because no writer can be using WAL there.
+  public init(readingOnly path: String, maximumIdleReaders: Int = 2) throws(SQLiteError) {
+    self.path = path
+    let directory = (path as NSString).deletingLastPathComponent
+    let immutable =
+      !FileManager.default.isWritableFile(atPath: directory.isEmpty ? "." : directory)
+      && !FileManager.default.fileExists(atPath: path + "-shm")
+    self.readsImmutable = immutable
+    self.writer = try Connection(path: path, readOnly: true, immutable: immutable)
+    try writer.execute("PRAGMA query_only = ON")
+    self.isReadOnly = true
     self.maximumIdleReaders = maximumIdleReaders
   }
 
   /// Runs `body` with exclusive use of the writer connection. Open a transaction inside for atomicity.
+  ///
+  /// A body that committed changes clears `writeHealth`; one that failed with a transient SQLite error records
+  /// it (the connection itself is usable again at once: `Connection.transaction` rolled back).
   public func write<T>(_ body: (Connection) throws -> T) throws -> T {
     writerLock.lock()
     defer { writerLock.unlock() }
-    return try body(writer)
+    let changesBefore = writer.totalChanges
+    do {
+      let result = try body(writer)
+      if writer.totalChanges != changesBefore, writer.isAutocommit { writeHealth.recordSuccess() }
+      return result
+    } catch let error as SQLiteError where error.isTransient {
+      writeHealth.record(error)
+      throw error
+    }
   }
 
   /// Runs `body` inside an IMMEDIATE transaction on the writer connection.
@@ -46,7 +80,7 @@ public final class DatabasePool: @unchecked Sendable {
   /// writers, and leaves a zero-byte WAL). Readers that never pause would otherwise keep the WAL growing for
   /// as long as writes go on.
   public func checkpoint(truncateAboveBytes: Int = Connection.journalSizeLimitBytes) throws {
-    try write { connection in
+    try write { (connection: Connection) -> Void in
       if walSizeBytes > truncateAboveBytes {
         try connection.checkpoint(.truncate)
       } else {
@@ -67,7 +101,7 @@ public final class DatabasePool: @unchecked Sendable {
     let reused = idleReaders.popLast()
     readersLock.unlock()
     if let reused { return reused }
-    let connection = try Connection(path: path, readOnly: true)
+    let connection = try Connection(path: path, readOnly: true, immutable: readsImmutable)
     try connection.execute("PRAGMA query_only = ON")
     return connection
   }

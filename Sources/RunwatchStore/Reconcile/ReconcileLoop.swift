@@ -22,6 +22,9 @@ public final class ReconcileLoop: @unchecked Sendable {
   private var isRunning = false
   private var isStopping = false
   private var hasExited = true
+  /// Ticks that have failed in a row (0 after a completed tick): the first failure and the recovery are
+  /// logged, the ones in between are not, so a full disk gives two log lines, not one a second.
+  private var failedTicksInRow = 0
 
   /// Creates a loop. `interval` defaults to the policy's `reconcile.interval_seconds`; `onTick` is told the
   /// figures of every completed tick (metrics, tests).
@@ -68,12 +71,23 @@ public final class ReconcileLoop: @unchecked Sendable {
   }
 
   /// Runs one tick now on the calling thread: reconciles every stale run in batches, logs it when something
-  /// changed, and returns the figures. Errors are logged, never thrown, so a bad tick cannot end the loop.
+  /// changed, and returns the figures. Errors are logged, never thrown, so a bad tick cannot end the loop: a
+  /// failing tick is logged when the failures start and again when a tick completes, not on every tick.
   @discardableResult
   public func tick() -> ReconcileResult? {
     let started = ContinuousClock.now
     do {
       let result = try reconciler.reconcileAll(shouldContinue: { [self] in !stopRequested })
+      let failedBefore = endFailureStreak()
+      if failedBefore > 0 {
+        logger.notice(
+          "reconcile tick recovered", metadata: ["reconcile.failed_ticks": "\(failedBefore)"])
+      }
+      for failure in result.failures {
+        logger.error(
+          "reconcile run failed; left out for a while",
+          metadata: ["run.id": "\(failure.operationRunID)", "reconcile.error": "\(failure.error)"])
+      }
       if result.reconciled > 0 {
         logger.info(
           "reconcile tick changed runs",
@@ -86,13 +100,32 @@ public final class ReconcileLoop: @unchecked Sendable {
       onTick(result)
       return result
     } catch {
-      logger.error(
-        "reconcile tick failed",
-        metadata: [
-          "reconcile.error": "\(error)", "reconcile.duration_ms": "\(Self.milliseconds(since: started))",
-        ])
+      if startFailureStreak() {
+        logger.error(
+          "reconcile tick failed",
+          metadata: [
+            "reconcile.error": "\(error)", "reconcile.duration_ms": "\(Self.milliseconds(since: started))",
+          ])
+      }
       return nil
     }
+  }
+
+  /// Counts a failed tick; returns whether it is the first of a streak (the one to log).
+  private func startFailureStreak() -> Bool {
+    condition.lock()
+    defer { condition.unlock() }
+    failedTicksInRow += 1
+    return failedTicksInRow == 1
+  }
+
+  /// Ends a failure streak; returns how many ticks it lasted (0 when there was none).
+  private func endFailureStreak() -> Int {
+    condition.lock()
+    defer { condition.unlock() }
+    let count = failedTicksInRow
+    failedTicksInRow = 0
+    return count
   }
 
   private var stopRequested: Bool {

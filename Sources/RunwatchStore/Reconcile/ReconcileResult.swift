@@ -44,6 +44,25 @@ public struct ReconcileChange: Sendable, Equatable, Codable {
   }
 }
 
+/// A run the reconciler could not handle: it was left as it was and the rest of the batch went on.
+public struct ReconcileFailure: Sendable, Equatable, Codable {
+  /// The run.
+  public var operationRunID: Int64
+  /// What went wrong (storage error or decoding failure; never user data).
+  public var error: String
+
+  /// Creates a failure.
+  public init(operationRunID: Int64, error: String) {
+    self.operationRunID = operationRunID
+    self.error = error
+  }
+
+  enum CodingKeys: String, CodingKey {
+    case operationRunID = "operation_run_id"
+    case error
+  }
+}
+
 /// What one reconcile pass found and did. Encodes to the JSON printed by `runwatch reconcile --json`.
 ///
 /// Counts cover every run; `changes` lists at most `listedChangeLimit` of them (the first ones, in the order
@@ -64,6 +83,13 @@ public struct ReconcileResult: Sendable, Equatable, Codable {
   public var changes: [ReconcileChange]
   /// Changes beyond `listedChangeLimit`, counted but not listed.
   public var unlistedChanges: Int
+  /// Candidates that could not be handled (an undecodable row…): left as they were, the others went on.
+  public var failed: Int = 0
+  /// The first `listedFailureLimit` of those failures.
+  public var failures: [ReconcileFailure] = []
+
+  /// Most failures a result lists.
+  public static let listedFailureLimit = 20
 
   /// Creates a result.
   public init(
@@ -78,8 +104,43 @@ public struct ReconcileResult: Sendable, Equatable, Codable {
   }
 
   enum CodingKeys: String, CodingKey {
-    case candidates, reconciled, skipped, changes
+    case candidates, reconciled, skipped, changes, failed, failures
     case unlistedChanges = "unlisted_changes"
+  }
+
+  /// Decodes a result; `failed` and `failures` are absent when nothing failed.
+  public init(from decoder: any Decoder) throws {
+    let container = try decoder.container(keyedBy: CodingKeys.self)
+    candidates = try container.decode(Int.self, forKey: .candidates)
+    reconciled = try container.decode(Int.self, forKey: .reconciled)
+    skipped = try container.decode(Int.self, forKey: .skipped)
+    changes = try container.decode([ReconcileChange].self, forKey: .changes)
+    unlistedChanges = try container.decode(Int.self, forKey: .unlistedChanges)
+    failed = try container.decodeIfPresent(Int.self, forKey: .failed) ?? 0
+    failures = try container.decodeIfPresent([ReconcileFailure].self, forKey: .failures) ?? []
+  }
+
+  /// Encodes the result; `failed` and `failures` only appear when a run failed, so the usual object keeps
+  /// its five keys.
+  public func encode(to encoder: any Encoder) throws {
+    var container = encoder.container(keyedBy: CodingKeys.self)
+    try container.encode(candidates, forKey: .candidates)
+    try container.encode(reconciled, forKey: .reconciled)
+    try container.encode(skipped, forKey: .skipped)
+    try container.encode(changes, forKey: .changes)
+    try container.encode(unlistedChanges, forKey: .unlistedChanges)
+    if failed > 0 {
+      try container.encode(failed, forKey: .failed)
+      try container.encode(failures, forKey: .failures)
+    }
+  }
+
+  /// Counts a run that could not be handled, listing it while fewer than `listedFailureLimit` are listed.
+  mutating func recordFailure(runID: Int64, error: any Error) {
+    failed += 1
+    if failures.count < Self.listedFailureLimit {
+      failures.append(ReconcileFailure(operationRunID: runID, error: String(describing: error)))
+    }
   }
 
   /// Lists `change`, or only counts it once `listedChangeLimit` changes are listed.
@@ -98,5 +159,7 @@ public struct ReconcileResult: Sendable, Equatable, Codable {
     skipped += batch.skipped
     unlistedChanges += batch.unlistedChanges
     for change in batch.changes { record(change) }
+    failed += batch.failed
+    for failure in batch.failures where failures.count < Self.listedFailureLimit { failures.append(failure) }
   }
 }

@@ -21,6 +21,8 @@ public final class Reconciler: Sendable {
   let transactionRuns: Int
   /// A write transaction is committed once it has been open this long (after the run in hand).
   let transactionBudget: Duration
+  /// Runs that failed lately, left out of batches for a while so they cannot block the others.
+  let failedRuns = FailedRunSkipList()
 
   /// Creates a reconciler acting as `actor`: write transactions of at most 200 runs and about 4 ms.
   public convenience init(lifecycle: LifecycleService, actor: Actor) {
@@ -39,19 +41,27 @@ public final class Reconciler: Sendable {
   private var policy: LifecyclePolicy { lifecycle.policy }
 
   /// One batch: assesses at most `limit` candidates and applies (or, in a dry run, reports) their changes.
-  /// Throws `StoreError.invalid` for bad options before reading anything; rethrows storage errors (changes
+  /// A run that cannot be handled (an undecodable row…) is counted in `failed`, left as it was and, outside a
+  /// dry run, left out of batches for a while; the others go on. Throws `StoreError.invalid` for bad options before reading anything; rethrows storage errors (changes
   /// already committed stay committed, the open transaction is rolled back whole).
   public func reconcile(_ options: ReconcileOptions = ReconcileOptions()) throws -> ReconcileResult {
     let limit = try options.resolvedLimit(policy: policy)
     let now = lifecycle.clock.now()
-    let query = CandidateQuery(options: options, policy: policy, limit: limit, now: now)
     if options.dryRun {
+      let query = CandidateQuery(options: options, policy: policy, limit: limit, now: now)
       return try database.pool.read { connection in
         var result = ReconcileResult()
         var facts = LegitimacyFactsCache()
         for runID in try query.runIDs(in: connection) {
           result.candidates += 1
-          guard let change = try assess(runID: runID, facts: &facts, in: connection) else {
+          let change: ReconcileChange?
+          do {
+            change = try assess(runID: runID, facts: &facts, in: connection)
+          } catch let error where Self.isRunFailure(error) {
+            result.recordFailure(runID: runID, error: error)
+            continue
+          }
+          guard let change else {
             result.skipped += 1
             continue
           }
@@ -60,7 +70,12 @@ public final class Reconciler: Sendable {
         return result
       }
     }
-    let runIDs = try database.pool.read { connection in try query.runIDs(in: connection) }
+    // Runs that failed lately are left out; the query reads as many more so the batch stays full.
+    let skipped = failedRuns.skipped(at: now)
+    let query = CandidateQuery(options: options, policy: policy, limit: limit + skipped.count, now: now)
+    let runIDs = try database.pool.read { connection in
+      Array(try query.runIDs(in: connection).lazy.filter { !skipped.contains($0) }.prefix(limit))
+    }
     var result = ReconcileResult(candidates: runIDs.count)
     var pending = runIDs[...]
     while !pending.isEmpty {
@@ -104,16 +119,30 @@ public final class Reconciler: Sendable {
     var rest = runIDs
     var applied = 0
     while let runID = rest.popFirst() {
-      if let change = try apply(runID: runID, facts: &facts, in: connection) {
-        result.reconciled += 1
-        result.record(change)
-      } else {
-        result.skipped += 1
+      do {
+        // A savepoint per run: a run that fails half-way leaves nothing behind, and the batch goes on.
+        if let change = try connection.transaction(.immediate, { try apply(runID: runID, facts: &facts, in: connection) }) {
+          result.reconciled += 1
+          result.record(change)
+        } else {
+          result.skipped += 1
+        }
+      } catch let error where Self.isRunFailure(error) {
+        result.recordFailure(runID: runID, error: error)
+        failedRuns.skip(runID, at: lifecycle.clock.now())
       }
       applied += 1
       if applied >= transactionRuns || ContinuousClock.now - began >= transactionBudget { break }
     }
     return (result, rest)
+  }
+
+  /// Whether `error` belongs to one run (an undecodable row, a constraint it trips) rather than to the storage
+  /// as a whole: a transient SQLite fault (disk full, I/O error, busy) ends the tick instead, since every other
+  /// run would fail the same way.
+  static func isRunFailure(_ error: any Error) -> Bool {
+    if let error = error as? SQLiteError { return !error.isTransient }
+    return true
   }
 
   /// Assesses and applies one candidate in a write transaction of its own.

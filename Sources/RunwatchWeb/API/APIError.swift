@@ -17,6 +17,8 @@ public struct APIError: Error, Sendable, Equatable {
   public var run: OperationRun?
   /// The late report stored for a refused report, for 409.
   public var lateReportID: Int64?
+  /// Seconds to wait before trying again, sent as `Retry-After` (503).
+  public var retryAfterSeconds: Int?
 
   /// Creates an error.
   public init(
@@ -95,6 +97,19 @@ public struct APIError: Error, Sendable, Equatable {
       status: .internalServerError, code: "internal_error",
       message: "The server could not handle this request; it was logged.")
   }
+
+  /// 503: the storage cannot take the request now (disk full, I/O error, lock not granted in time) but may
+  /// shortly; nothing was written, so the worker can send the same request again after `Retry-After`.
+  public static func storageUnavailable() -> APIError {
+    var error = APIError(
+      status: .serviceUnavailable, code: "storage_unavailable",
+      message: "The server cannot store this now (storage full or busy); nothing was written. Retry later.")
+    error.retryAfterSeconds = storageRetryAfterSeconds
+    return error
+  }
+
+  /// The `Retry-After` sent while the storage is unavailable.
+  public static let storageRetryAfterSeconds = 5
 
   /// 409 (or 404 when the run vanished) for a transition the lifecycle service refused.
   public static func refused(_ refusal: Refusal) -> APIError {

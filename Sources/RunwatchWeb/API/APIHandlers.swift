@@ -21,6 +21,11 @@ struct APIHandlers: Sendable {
       return try body(principal)
     } catch let error as APIError {
       return APIRoutes.render(error, loader: loader())
+    } catch where RunwatchDatabase.isTransientFault(error) {
+      environment.logger.warning(
+        "api.storage_unavailable",
+        metadata: ["http.route": "\(request.routeTemplate ?? "")", "error": "\(String(describing: error))"])
+      return APIRoutes.render(.storageUnavailable())
     } catch {
       environment.logger.error(
         "api.request_failed",

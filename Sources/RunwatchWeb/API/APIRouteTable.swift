@@ -22,15 +22,15 @@ extension APIRoutes {
 
   /// Statuses any POST with a body can answer before its handler decides: bad token, body over the limit,
   /// wrong content type, malformed JSON, a body that is not an object, a server fault.
-  static let bodyStatuses: Set<Int> = [400, 401, 413, 415, 422, 500]
+  static let bodyStatuses: Set<Int> = [400, 401, 413, 415, 422, 500, 503]
   /// Statuses of every run-scoped endpoint: unknown run or another workspace's (404), a type the token may
   /// not see (403).
-  static let runStatuses: Set<Int> = [401, 403, 404, 500]
+  static let runStatuses: Set<Int> = [401, 403, 404, 500, 503]
 
   /// Every endpoint, in registration order.
   public static let routes: [APIRouteSpec] = [
     APIRouteSpec(method: .post, path: "/runs", statuses: bodyStatuses.union([201])),
-    APIRouteSpec(method: .get, path: "/runs", statuses: [200, 401, 403, 422, 500]),
+    APIRouteSpec(method: .get, path: "/runs", statuses: [200, 401, 403, 422, 500, 503]),
     APIRouteSpec(method: .get, path: "/runs/{id}", statuses: runStatuses.union([200])),
     APIRouteSpec(
       method: .post, path: "/runs/{id}/start", statuses: bodyStatuses.union(runStatuses).union([200, 409])),

@@ -74,6 +74,7 @@ public enum APIRoutes {
     if let runObject { envelope["run"] = runObject }
     var response = HTTPResponse.json(JSONValue.object(envelope).jsonBytes, status: error.status)
     if error.status == .unauthorized { response.headers.set("WWW-Authenticate", "Bearer") }
+    if let seconds = error.retryAfterSeconds { response.headers.set("Retry-After", "\(seconds)") }
     return response
   }
 }

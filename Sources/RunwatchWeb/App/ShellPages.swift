@@ -22,6 +22,12 @@ struct ShellPages: Sendable {
     .html(ErrorPage.render(kind, chrome: anonymousChrome).rendered, status: HTTPStatus(code: kind.status))
   }
 
+  /// The page for an unexpected failure: 503 with `Retry-After` for a transient storage fault (disk full…),
+  /// the 500 page otherwise.
+  func failure(_ error: any Error) -> HTTPResponse {
+    PageResponses.failure(error, chrome: anonymousChrome)
+  }
+
   /// The error page kind for a status the router or server produced.
   static func kind(for status: HTTPStatus) -> ErrorPageKind {
     switch status.code {

@@ -2,7 +2,7 @@ import HTTPServer
 import Logging
 import RunwatchStore
 
-/// `/healthz` and `/metrics`: unauthenticated by design (probes and scrapers carry no session), which is why
+/// `/healthz`, `/readyz` and `/metrics`: unauthenticated by design (probes and scrapers carry no session), which is why
 /// `serve` binds to loopback unless told otherwise. Neither reveals a run, a user or a tenant.
 struct OpsRoutes: Sendable {
   let environment: WebEnvironment
@@ -12,6 +12,8 @@ struct OpsRoutes: Sendable {
   func register(on router: inout Router) {
     router.get("/healthz") { _ in health() }
     router.get("/metrics") { _ in metrics() }
+    let readiness = Readiness(environment: environment, reconcileMetrics: reconcileMetrics)
+    router.get("/readyz") { _ in readiness.response() }
   }
 
   /// 200 after a trivial read answers; 503 when the database does not.

@@ -38,6 +38,31 @@ public enum PageResponses {
     return .html(document.rendered, status: .badRequest)
   }
 
+  /// The 503 page for a storage fault that may pass (disk full, I/O error, busy), with `Retry-After`.
+  public static func unavailable(chrome: PageChrome) -> HTTPResponse {
+    let main: HTML = """
+      <div class="error-page" data-status="503">
+      <p class="error-page__status">Error 503</p>
+      <h1>Temporarily unavailable</h1>
+      <p>Runwatch cannot store changes right now (its storage is full or busy). Nothing was lost; \
+      try again in a few seconds.</p>
+      <p><a class="button" href="/operations">Go to Operations</a></p>
+      </div>
+      """
+    var response = HTTPResponse.html(
+      Layout.document(title: "Temporarily unavailable", chrome: chrome, main: main).rendered,
+      status: .serviceUnavailable)
+    response.headers.set("Retry-After", "\(APIError.storageRetryAfterSeconds)")
+    return response
+  }
+
+  /// The page for an unexpected failure: 503 for a transient storage fault, the 500 page otherwise.
+  static func failure(_ error: any Error, chrome: PageChrome) -> HTTPResponse {
+    if RunwatchDatabase.isTransientFault(error) { return unavailable(chrome: chrome) }
+    return .html(
+      ErrorPage.render(.internalError, chrome: chrome).rendered, status: .internalServerError)
+  }
+
   /// A 200 page.
   static func page(_ html: HTML) -> HTTPResponse { .html(html.rendered) }
 
@@ -57,7 +82,7 @@ public enum PageResponses {
           "http.route": .string(request.routeTemplate ?? "-"),
           "error.type": .string(String(describing: type(of: error))),
         ])
-      return self.error(.internalError, viewer: viewer, environment: environment)
+      return failure(error, chrome: chrome(for: viewer, environment: environment))
     }
   }
 

@@ -60,7 +60,7 @@ public struct SessionGate: Sendable {
         }
       } catch {
         environment.logger.error("session lookup failed", metadata: ["error": "\(error)"])
-        return pages.error(.internalError)
+        return pages.failure(error)
       }
     }
   }

@@ -47,7 +47,7 @@ struct SessionRoutes: Sendable {
         replacing: request.cookie(SessionCookie.sessionName))
     } catch {
       environment.logger.error("sign-in failed", metadata: ["error": "\(error)"])
-      return pages.error(.internalError)
+      return pages.failure(error)
     }
     switch result {
     case .signedIn(let user, let issued):
@@ -88,7 +88,7 @@ struct SessionRoutes: Sendable {
         try environment.identity.destroySession(cookie)
       } catch {
         environment.logger.error("sign-out failed", metadata: ["error": "\(error)"])
-        return pages.error(.internalError)
+        return pages.failure(error)
       }
     }
     var response = HTTPResponse.redirect(to: Self.loginPath)
@@ -110,7 +110,7 @@ struct SessionRoutes: Sendable {
       }
     } catch {
       environment.logger.error("workspace switch failed", metadata: ["error": "\(error)"])
-      return pages.error(.internalError)
+      return pages.failure(error)
     }
     return .redirect(to: LocalRedirect.fallback)
   }
