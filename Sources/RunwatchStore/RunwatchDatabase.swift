@@ -41,15 +41,23 @@ public final class RunwatchDatabase: Sendable {
     }
   }
 
-  /// The cheapest real write: one row of `runwatch_meta` rewritten in its own transaction. Readiness runs it
-  /// while the last write failed, so the server notices by itself when the disk has room again.
+  /// A small real write that needs room: one `runwatch_meta` row written with 64 KiB (so SQLite must find
+  /// pages for it, as a run with its context would), then shrunk again, in one transaction. Readiness runs it
+  /// while the last write failed, so the server notices by itself when the disk has room again; a one-byte
+  /// write would fit in a page already there and report room that is not.
   public func probeWrite(at now: Date) throws {
     try pool.writeTransaction { connection in
       try connection.execute(
-        "INSERT OR REPLACE INTO runwatch_meta (key, value) VALUES ('write_probe', ?)",
+        "INSERT OR REPLACE INTO runwatch_meta (key, value) VALUES ('write_probe', zeroblob(?))",
+        [Self.probeBytes])
+      try connection.execute(
+        "UPDATE runwatch_meta SET value = ? WHERE key = 'write_probe'",
         ["\(Int64(now.timeIntervalSince1970 * 1000))"])
     }
   }
+
+  /// How much the readiness probe writes.
+  static let probeBytes = 64 * 1024
 
   /// Whether `error` is a storage fault that may pass by itself (disk full, I/O error, lock not granted in
   /// time): callers answer 503 with `Retry-After` for it, not 500.
