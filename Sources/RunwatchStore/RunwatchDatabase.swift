@@ -37,7 +37,8 @@ public final class RunwatchDatabase: Sendable {
     let pending = Schema.migrations.map(\.name).filter { !applied.contains($0) }
     if !pending.isEmpty {
       throw StoreError.invalid(
-        "the database needs \(pending.count) migration(s) before a dry run can read it; run `runwatch migrate`")
+        "the database needs \(pending.count) migration(s) before a dry run can read it; run `runwatch migrate`"
+      )
     }
   }
 

@@ -30,7 +30,9 @@ import Testing
     let result = try JSONDecoder().decode(ReconcileResult.self, from: Data(output.utf8))
     #expect(result.changes.map(\.operationRunID) == [setup.staleRunID])
     #expect(bytes(setup.path) == before, "the dry run changed the database file")
-    #expect(!FileManager.default.fileExists(atPath: setup.path + "-wal") || bytes(setup.path + "-wal")?.isEmpty == true)
+    #expect(
+      !FileManager.default.fileExists(atPath: setup.path + "-wal")
+        || bytes(setup.path + "-wal")?.isEmpty == true)
   }
 
   /// Runs the real binary on a file that cannot be written, as an unprivileged user when the tests run as root
@@ -45,7 +47,8 @@ import Testing
       try database.pool.write { connection in
         let tenYears: Int64 = 10 * 365 * 86_400 * 1000
         try connection.execute(
-          "UPDATE operation_runs SET created_at = created_at - ?, stale_at = stale_at - ?", [tenYears, tenYears])
+          "UPDATE operation_runs SET created_at = created_at - ?, stale_at = stale_at - ?",
+          [tenYears, tenYears])
       }
       try database.pool.checkpoint(truncateAboveBytes: 0)
     }

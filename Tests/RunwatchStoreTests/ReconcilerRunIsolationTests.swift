@@ -26,7 +26,8 @@ import Testing
     #expect(first.failures.map(\.operationRunID) == [corrupt.id])
     for run in runs.dropFirst() { #expect(try fixture.stored(run).status == .completed) }
     let status = try fixture.database.pool.read { connection in
-      try connection.queryOne("SELECT status FROM operation_runs WHERE id = ?", [corrupt.id])?.string("status")
+      try connection.queryOne("SELECT status FROM operation_runs WHERE id = ?", [corrupt.id])?.string(
+        "status")
     }
     #expect(status == "running", "the bad row was left as it was")
 

@@ -33,7 +33,8 @@ import Testing
     let pages = try fixture.database.pool.write { try $0.scalar("PRAGMA page_count") ?? 0 }
     try setMaximumPages(fixture, pages)
     let padding = String(repeating: "x", count: 64 * 1024)
-    let body = #"{"type": "policy.sync", "tenant_id": \#(fixture.tenant.id), "context": {"p": "\#(padding)"}}"#
+    let body =
+      #"{"type": "policy.sync", "tenant_id": \#(fixture.tenant.id), "context": {"p": "\#(padding)"}}"#
     let full = try fixture.send("POST", "/runs", json: body)
     #expect(full.status == 503)
     #expect(full.errorCode == "storage_unavailable")
@@ -56,7 +57,8 @@ import Testing
     let pages = try fixture.database.pool.write { try $0.scalar("PRAGMA page_count") ?? 0 }
     try setMaximumPages(fixture, pages)
     let padding = String(repeating: "y", count: 64 * 1024)
-    let body = #"{"type": "policy.sync", "tenant_id": \#(fixture.tenant.id), "context": {"p": "\#(padding)"}}"#
+    let body =
+      #"{"type": "policy.sync", "tenant_id": \#(fixture.tenant.id), "context": {"p": "\#(padding)"}}"#
     #expect(try fixture.send("POST", "/runs", json: body).status == 503)
     try setMaximumPages(fixture, nil)
     #expect(fixture.database.writeFailure != nil)
@@ -73,7 +75,8 @@ import Testing
     let ready = readiness(fixture, metrics: metrics)
     #expect(ready.problems(at: start.addingTimeInterval(29)).isEmpty)
     #expect(
-      ready.problems(at: start.addingTimeInterval(31)) == ["reconcile loop has not completed a tick for 31 s"])
+      ready.problems(at: start.addingTimeInterval(31)) == ["reconcile loop has not completed a tick for 31 s"]
+    )
     metrics.record(ReconcileResult(), at: start.addingTimeInterval(31))
     #expect(ready.problems(at: start.addingTimeInterval(32)).isEmpty)
   }
@@ -83,7 +86,9 @@ import Testing
     let metrics = ReconcileMetrics()
     var result = ReconcileResult(candidates: 3, reconciled: 2)
     result.failed = 1
-    result.failures = [ReconcileFailure(operationRunID: 7, error: "a row in operation_runs could not be read")]
+    result.failures = [
+      ReconcileFailure(operationRunID: 7, error: "a row in operation_runs could not be read")
+    ]
     metrics.record(result)
     #expect(metrics.runFailures == 1)
     #expect(metrics.exposition().contains("runwatch_reconcile_run_failures_total 1\n"))

@@ -42,8 +42,9 @@ public final class Reconciler: Sendable {
 
   /// One batch: assesses at most `limit` candidates and applies (or, in a dry run, reports) their changes.
   /// A run that cannot be handled (an undecodable row…) is counted in `failed`, left as it was and, outside a
-  /// dry run, left out of batches for a while; the others go on. Throws `StoreError.invalid` for bad options before reading anything; rethrows storage errors (changes
-  /// already committed stay committed, the open transaction is rolled back whole).
+  /// dry run, left out of batches for a while; the others go on. Throws `StoreError.invalid` for bad options
+  /// before reading anything; rethrows transient storage errors (changes already committed stay committed, the
+  /// open transaction is rolled back whole).
   public func reconcile(_ options: ReconcileOptions = ReconcileOptions()) throws -> ReconcileResult {
     let limit = try options.resolvedLimit(policy: policy)
     let now = lifecycle.clock.now()
@@ -121,7 +122,9 @@ public final class Reconciler: Sendable {
     while let runID = rest.popFirst() {
       do {
         // A savepoint per run: a run that fails half-way leaves nothing behind, and the batch goes on.
-        if let change = try connection.transaction(.immediate, { try apply(runID: runID, facts: &facts, in: connection) }) {
+        if let change = try connection.transaction(
+          .immediate, { try apply(runID: runID, facts: &facts, in: connection) })
+        {
           result.reconciled += 1
           result.record(change)
         } else {
@@ -137,12 +140,13 @@ public final class Reconciler: Sendable {
     return (result, rest)
   }
 
-  /// Whether `error` belongs to one run (an undecodable row, a constraint it trips) rather than to the storage
-  /// as a whole: a transient SQLite fault (disk full, I/O error, busy) ends the tick instead, since every other
-  /// run would fail the same way.
+  /// Whether `error` belongs to one run's data (an undecodable row, a constraint it trips) rather than to the
+  /// storage or the process: a transient SQLite fault (disk full, I/O error, busy) would hit every other run the
+  /// same way, and anything else (an injected crash) must end the tick, so both are rethrown.
   static func isRunFailure(_ error: any Error) -> Bool {
+    if error is StoreError { return true }
     if let error = error as? SQLiteError { return !error.isTransient }
-    return true
+    return false
   }
 
   /// Assesses and applies one candidate in a write transaction of its own.

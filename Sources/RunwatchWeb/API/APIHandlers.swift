@@ -21,7 +21,7 @@ struct APIHandlers: Sendable {
       return try body(principal)
     } catch let error as APIError {
       return APIRoutes.render(error, loader: loader())
-    } catch where RunwatchDatabase.isTransientFault(error) {
+    } catch  where RunwatchDatabase.isTransientFault(error) {
       environment.logger.warning(
         "api.storage_unavailable",
         metadata: ["http.route": "\(request.routeTemplate ?? "")", "error": "\(String(describing: error))"])
