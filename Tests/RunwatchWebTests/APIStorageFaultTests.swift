@@ -93,4 +93,29 @@ import Testing
     #expect(metrics.runFailures == 1)
     #expect(metrics.exposition().contains("runwatch_reconcile_run_failures_total 1\n"))
   }
+
+  /// Pages map the same storage fault to a 503 page with `Retry-After`; any other failure keeps the 500 page.
+  @Test func pagesAnswerA503PageForAStorageFault() throws {
+    let fixture = try APIServerFixture()
+    let pages = try fixture.database.pool.write { try $0.scalar("PRAGMA page_count") ?? 0 }
+    try setMaximumPages(fixture, pages)
+    var fault: (any Error)?
+    do {
+      _ = try fixture.lifecycle.create(
+        NewRun(
+          workspaceID: fixture.workspace.id, tenantID: fixture.tenant.id, initiatorUserID: nil,
+          type: "policy.sync", context: ["p": .string(String(repeating: "z", count: 64 * 1024))]),
+        by: Actor(kind: .token, label: "token:test", source: "api"))
+    } catch {
+      fault = error
+    }
+    let error = try #require(fault)
+    let page = PageResponses.failure(error, chrome: TemplateSamples.anonymous)
+    #expect(page.status.code == 503)
+    #expect(page.headers["Retry-After"] == "\(APIError.storageRetryAfterSeconds)")
+    #expect(String(decoding: page.body, as: UTF8.self).contains("Temporarily unavailable"))
+    let other = PageResponses.failure(
+      StoreError.corruptRow(table: "operation_runs"), chrome: TemplateSamples.anonymous)
+    #expect(other.status.code == 500)
+  }
 }
