@@ -10,11 +10,11 @@ work=$(mktemp -d)
 cleanup() { rw_stop; rm -rf "$work"; }
 trap cleanup EXIT
 password='correct horse battery staple'
-# new_database PATH: acme with three operators sharing one password (no failed sign-ins yet).
+# new_database PATH: acme with six operators sharing one password (no failed sign-ins yet).
 new_database() {
   "$RUNWATCH" migrate --db "$1" >/dev/null 2>&1
   "$RUNWATCH" workspace add --db "$1" --slug acme --name Acme >/dev/null 2>&1
-  for who in mallory ana bob; do
+  for who in mallory ana bob carol dave erin; do
     printf '%s\n' "$password" | "$RUNWATCH" user add --db "$1" --email "$who@acme.example" --name "$who" \
       --password-stdin >/dev/null 2>&1
     "$RUNWATCH" user grant --db "$1" --email "$who@acme.example" --workspace acme --role operator >/dev/null 2>&1
@@ -71,6 +71,11 @@ expect "direct: mallory's right password while her account is locked" 429 \
 expect "direct: ana's right password from the same address" 303 "$(sign_in ana@acme.example "$password")"
 expect "direct: bob's typo from the same address (an ordinary failure)" 401 \
   "$(sign_in bob@acme.example 'typo')"
+# 23 recorded failures from this address now (mallory's first 5 plus these): the old address-wide limit of 20
+# locked every account out here.
+for who in carol dave erin; do hammer "$who@acme.example" 6 >/dev/null; done
+expect "direct: ana's right password after 5 accounts failed from her address" 303 \
+  "$(sign_in ana@acme.example "$password")"
 throttled=$(hammer 'nobody%d@acme.example' 25)
 echo "lockout: direct: 25 wrong sign-ins for distinct unknown accounts from one address, $throttled answered 429"
 expect "direct: ana's right password after the unknown-account burst" 303 \
@@ -84,6 +89,7 @@ attacker=203.0.113.5
 colleague=198.51.100.20
 throttled=$(hammer 'mallory@acme.example' 25 "$attacker")
 echo "lockout: proxy: 25 wrong passwords for mallory from forwarded $attacker, $throttled answered 429"
+for who in carol dave erin; do hammer "$who@acme.example" 6 "$attacker" >/dev/null; done
 expect "proxy: ana's right password from the same forwarded address" 303 \
   "$(sign_in ana@acme.example "$password" "$attacker")"
 throttled=$(hammer 'stuffed%d@acme.example' 25 "$attacker")
