@@ -30,7 +30,11 @@ struct ServeCommand: ParsableCommand {
     name: .long, help: "Header an SSO proxy puts the signed-in user's e-mail in, e.g. X-Forwarded-Email.")
   var trustedUserHeader: String?
 
-  @Option(name: .long, help: "Address of a proxy whose --trusted-user-header is believed (repeatable).")
+  @Option(
+    name: .long,
+    help:
+      "Address of a reverse proxy whose X-Forwarded-For (and --trusted-user-header) is believed (repeatable)."
+  )
   var trustedProxy: [String] = []
 
   @Flag(name: .long, help: "Mark cookies Secure (set when users reach Runwatch over HTTPS).")
@@ -60,8 +64,9 @@ struct ServeCommand: ParsableCommand {
     if let threads, !(1...256).contains(threads) {
       throw ValidationError("--threads must be between 1 and 256, got \(threads).")
     }
-    if (trustedUserHeader == nil) != trustedProxy.isEmpty {
-      throw ValidationError("--trusted-user-header and --trusted-proxy must be given together.")
+    if trustedUserHeader != nil, trustedProxy.isEmpty {
+      throw ValidationError(
+        "--trusted-user-header needs --trusted-proxy (the proxy whose header is believed).")
     }
     if let bad = trustedProxy.first(where: { !Self.isNumericIPv4($0) }) {
       throw ValidationError("--trusted-proxy must be a numeric IPv4 address, got '\(bad)'.")
@@ -148,7 +153,7 @@ struct ServeCommand: ParsableCommand {
 
   var sessionOptions: SessionOptions {
     SessionOptions(
-      secureCookies: secureCookies,
+      secureCookies: secureCookies, trustedProxies: Set(trustedProxy),
       trustedHeader: trustedUserHeader.map { TrustedHeader(headerName: $0, proxies: Set(trustedProxy)) })
   }
 

@@ -37,7 +37,7 @@ public final class Statement {
       case .null: code = sqlite3_bind_null(handle, index)
       case .integer(let value): code = sqlite3_bind_int64(handle, index, value)
       case .real(let value): code = sqlite3_bind_double(handle, index, value)
-      case .text(let text): code = sqlite3_bind_text(handle, index, text, -1, csqlite_transient())
+      case .text(let text): code = Self.bindText(text, to: handle, at: index)
       case .blob(let bytes):
         code = bytes.withUnsafeBytes {
           sqlite3_bind_blob(handle, index, $0.baseAddress, Int32($0.count), csqlite_transient())
@@ -70,6 +70,30 @@ public final class Statement {
     return rows
   }
 
+  /// Binds `text` with its exact UTF-8 byte count, so an embedded NUL is stored rather than ending the value
+  /// (a length of −1 makes SQLite stop at the first NUL: `"a\u{0}b"` would have matched `"a"`).
+  private static func bindText(_ text: String, to handle: OpaquePointer, at index: Int32) -> Int32 {
+    var text = text
+    return text.withUTF8 { bytes in
+      // An empty buffer may have no address, and a NULL pointer would bind SQL NULL instead of ''.
+      guard let base = bytes.baseAddress, !bytes.isEmpty else {
+        return sqlite3_bind_text64(handle, index, "", 0, csqlite_transient(), UInt8(SQLITE_UTF8))
+      }
+      return base.withMemoryRebound(to: CChar.self, capacity: bytes.count) {
+        sqlite3_bind_text64(
+          handle, index, $0, sqlite3_uint64(bytes.count), csqlite_transient(), UInt8(SQLITE_UTF8))
+      }
+    }
+  }
+
+  /// A text column by its byte count (`sqlite3_column_bytes`, asked after `sqlite3_column_text` as SQLite
+  /// requires), not by `strlen`, so text holding a NUL comes back whole.
+  private func columnText(at index: Int32) -> String {
+    guard let pointer = sqlite3_column_text(handle, index) else { return "" }
+    let length = Int(sqlite3_column_bytes(handle, index))
+    return String(decoding: UnsafeBufferPointer(start: pointer, count: length), as: UTF8.self)
+  }
+
   private func currentRow() -> Row {
     let count = sqlite3_column_count(handle)
     var columns: [String] = []
@@ -81,7 +105,7 @@ public final class Statement {
       switch sqlite3_column_type(handle, index) {
       case SQLITE_INTEGER: values.append(.integer(sqlite3_column_int64(handle, index)))
       case SQLITE_FLOAT: values.append(.real(sqlite3_column_double(handle, index)))
-      case SQLITE_TEXT: values.append(.text(String(cString: sqlite3_column_text(handle, index))))
+      case SQLITE_TEXT: values.append(.text(columnText(at: index)))
       case SQLITE_BLOB:
         let length = Int(sqlite3_column_bytes(handle, index))
         if let pointer = sqlite3_column_blob(handle, index), length > 0 {

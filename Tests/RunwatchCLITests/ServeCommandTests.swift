@@ -27,7 +27,7 @@ import Testing
 
   @Test(arguments: [
     ["--trusted-user-header", "X-Forwarded-Email"],
-    ["--trusted-proxy", "127.0.0.1"],
+    ["--trusted-proxy", "proxy.local"],
     ["--trusted-user-header", "X-Forwarded-Email", "--trusted-proxy", "proxy.local"],
     ["--trusted-user-header", "Bad Header", "--trusted-proxy", "127.0.0.1"],
     ["--port", "70000"],
@@ -47,10 +47,17 @@ import Testing
     #expect(
       command.sessionOptions
         == SessionOptions(
-          secureCookies: true,
+          secureCookies: true, trustedProxies: ["127.0.0.1", "10.0.0.2"],
           trustedHeader: TrustedHeader(headerName: "X-Forwarded-Email", proxies: ["127.0.0.1", "10.0.0.2"])))
     #expect(command.makeLogger().logLevel == .debug)
     #expect(try Self.parse([]).sessionOptions == SessionOptions())
+  }
+
+  /// A reverse proxy without SSO: its `X-Forwarded-For` is believed, no user header is.
+  @Test func trustedProxyAloneMapsToForwardedAddressesOnly() throws {
+    #expect(
+      try Self.parse(["--trusted-proxy", "127.0.0.1"]).sessionOptions
+        == SessionOptions(trustedProxies: ["127.0.0.1"]))
   }
 
   @Test func portComesFromFlagThenEnvironmentThenDefault() throws {

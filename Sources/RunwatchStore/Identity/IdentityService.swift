@@ -86,28 +86,29 @@ public final class IdentityService: Sendable {
 
   /// Checks credentials with throttling and, on success, starts a fresh session (destroying
   /// `previousSessionID`, the cookie the browser came with, against session fixation).
+  ///
+  /// `address` is the client's address (behind a trusted proxy, the one it forwarded). An account over its limit,
+  /// or one that failed from an address that is over its unknown-account limit, is refused before any password
+  /// is checked. From such an address every other attempt is checked and, unless the password is right, answered
+  /// as throttled — unknown accounts and wrong passwords alike, so the answer does not tell which e-mails exist.
   public func signIn(
     email: String, password: String, address: String, replacing previousSessionID: String? = nil
   )
     throws -> SignInResult
   {
     let now = clock.now()
-    if let retryAt = try database.loginRetryTime(
+    let before = try database.loginThrottleState(
       email: email, address: address, settings: throttleSettings, at: now)
-    {
-      return .throttled(retryAt: retryAt)
-    }
+    if let retryAt = before.refusedUntil { return .throttled(retryAt: retryAt) }
     let credentials = try database.credentials(email: email)
     let storedHash = credentials?.passwordHash
     let matches = hasher.verify(password, against: try storedHash ?? decoy()) && storedHash != nil
     try database.recordLoginAttempt(
       email: email, address: address, succeeded: matches, settings: throttleSettings, at: now)
     guard matches, let user = credentials?.user, let storedHash else {
-      if let retryAt = try database.loginRetryTime(
+      let after = try database.loginThrottleState(
         email: email, address: address, settings: throttleSettings, at: now)
-      {
-        return .throttled(retryAt: retryAt)
-      }
+      if let retryAt = after.retryTimeAfterFailure { return .throttled(retryAt: retryAt) }
       return .invalidCredentials
     }
     if hasher.needsRehash(storedHash) {
@@ -120,7 +121,7 @@ public final class IdentityService: Sendable {
     return .signedIn(user: user, session: session)
   }
 
-  /// When sign-in may be tried again for `email` from `address` (nil: now). For showing on the form.
+  /// When sign-in may be tried again for `email` from `address` whatever the password (nil: now).
   public func loginRetryTime(email: String, address: String) throws -> Date? {
     try database.loginRetryTime(email: email, address: address, settings: throttleSettings, at: clock.now())
   }

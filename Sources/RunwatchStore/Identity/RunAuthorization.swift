@@ -29,16 +29,19 @@ extension RunScope {
 
 extension RunwatchDatabase {
   /// The run `id` if `principal` may open it. A missing run and a run the principal must not know about go
-  /// through the same lookup and the same decision and come back as the same `.notFound` value; a reachable
-  /// run lacking a capability comes back `.forbidden(capability)`.
+  /// through the same minimal lookup and the same decision and come back as the same `.notFound` value; a
+  /// reachable run lacking a capability comes back `.forbidden(capability)`. The whole row is read only once
+  /// allowed, so refusing a run costs what refusing a missing id costs.
   public func authorizeRun(id: Int64, principal: Principal) throws -> Authorized<OperationRun> {
-    let run = try self.run(id: id)
-    switch AccessControl.decide(principal: principal, run: run.map(RunAccessTarget.init), policy: policy) {
-    case .allowed:
-      guard let run else { return .notFound }
-      return .allowed(run)
-    case .notFound: return .notFound
-    case .forbidden(let capability): return .forbidden(capability)
+    try pool.read { connection in
+      try connection.fetchAuthorizedRun(id: id, principal: principal, policy: policy)
+    }
+  }
+
+  /// The access decision for run `id` alone, for routes that act on the run by id (start, complete, queue
+  /// failure): nothing but workspace, tenant and type is read.
+  public func authorizeRunAccess(id: Int64, principal: Principal) throws -> AccessDecision {
+    try pool.read { connection in try connection.decideRunAccess(id: id, principal: principal, policy: policy)
     }
   }
 

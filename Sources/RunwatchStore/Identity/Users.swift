@@ -23,6 +23,10 @@ extension RunwatchDatabase {
   /// Adds a user with an already computed password hash (`IdentityService.addUser` hashes for you).
   public func addUser(email: String, name: String, passwordHash: String?, at time: Date) throws -> User {
     let email = Self.normalizedEmail(email)
+    // A NUL would make the address mean different things to SQLite, C libraries and us.
+    guard !email.utf8.contains(0), !name.utf8.contains(0) else {
+      throw IdentityError.invalid("an e-mail address or name must not contain a NUL character")
+    }
     guard email.contains("@"), !email.hasPrefix("@"), !email.hasSuffix("@") else {
       throw IdentityError.invalid("'\(email)' is not an e-mail address")
     }

@@ -104,6 +104,7 @@ extension Connection {
     guard
       let row = try queryOne("SELECT \(OperationRun.selectColumns) FROM operation_runs WHERE id = ?", [id])
     else { return nil }
+    RunReadProbe.recordFullRow(row)
     return try OperationRun(row: row)
   }
 }

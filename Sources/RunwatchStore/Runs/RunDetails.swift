@@ -36,6 +36,7 @@ extension Connection {
   /// empty: read them with `fetchLateReports` once the caller's writes are done).
   func fetchRunWithReferences(id: Int64) throws -> RunDetails? {
     guard let row = try queryOne(Self.runWithReferencesSQL, [id]) else { return nil }
+    RunReadProbe.recordFullRow(row)
     let run = try OperationRun(row: row)
     return RunDetails(
       run: run, workspaceSlug: row.string("workspace_slug") ?? String(run.workspaceID),
@@ -43,17 +44,16 @@ extension Connection {
   }
 
   /// `fetchRunWithReferences(id:)` behind the access decision: a missing run and one `principal` may not see
-  /// are the same `.notFound`, exactly as `RunwatchDatabase.authorizeRun` answers.
+  /// are the same `.notFound`, exactly as `RunwatchDatabase.authorizeRun` answers. The decision is taken on
+  /// the run's minimal access read; the whole row is read only once allowed (see `fetchRunAccessTarget`).
+  /// Callers hold a transaction (the heartbeat's write, the read path's read), so both reads see one snapshot.
   func fetchAuthorizedRunWithReferences(id: Int64, principal: Principal, policy: LifecyclePolicy) throws
     -> Authorized<RunDetails>
   {
-    let found = try fetchRunWithReferences(id: id)
-    switch AccessControl.decide(
-      principal: principal, run: found.map { RunAccessTarget($0.run) }, policy: policy)
-    {
+    switch try decideRunAccess(id: id, principal: principal, policy: policy) {
     case .notFound: return .notFound
     case .forbidden(let capability): return .forbidden(capability)
-    case .allowed: return found.map { .allowed($0) } ?? .notFound
+    case .allowed: return try fetchRunWithReferences(id: id).map { .allowed($0) } ?? .notFound
     }
   }
 }

@@ -81,11 +81,12 @@ struct APIHandlers: Sendable {
     return id
   }
 
-  /// The run named by the path, if the principal may open it: 404 when missing or another workspace's.
-  func authorizedRun(_ request: HTTPRequest, _ principal: Principal) throws -> OperationRun {
+  /// The id of the run named by the path, if the principal may open it: 404 when missing or another
+  /// workspace's. Decided on the run's minimal access read; the lifecycle service reads the run itself.
+  func authorizedRunID(_ request: HTTPRequest, _ principal: Principal) throws -> Int64 {
     guard let id = request.pathParameter("id", as: Int64.self) else { throw APIError.runNotFound() }
-    switch try database.authorizeRun(id: id, principal: principal) {
-    case .allowed(let run): return run
+    switch try database.authorizeRunAccess(id: id, principal: principal) {
+    case .allowed: return id
     case .notFound: throw APIError.runNotFound()
     case .forbidden(let capability): throw APIError.forbidden(capability)
     }
@@ -154,9 +155,9 @@ struct APIHandlers: Sendable {
   }
 
   func start(_ request: HTTPRequest, _ principal: Principal) throws -> HTTPResponse {
-    let run = try authorizedRun(request, principal)
+    let runID = try authorizedRunID(request, principal)
     _ = try APIBody(request: request)
-    return try transitioned(lifecycle.start(runID: run.id, by: principal.actor(source: "api")))
+    return try transitioned(lifecycle.start(runID: runID, by: principal.actor(source: "api")))
   }
 
   /// The hot path of a busy fleet: the token comes from the identity service's short cache, and the access
@@ -169,7 +170,7 @@ struct APIHandlers: Sendable {
       beat = try HeartbeatRequest(body: try APIBody(request: request))
     } catch {
       // A run the token cannot see is a 404 (or 403) whatever the body, as when access was checked first.
-      _ = try authorizedRun(request, principal)
+      _ = try authorizedRunID(request, principal)
       throw error
     }
     let outcome = try lifecycle.heartbeat(
@@ -190,19 +191,19 @@ struct APIHandlers: Sendable {
   }
 
   func complete(_ request: HTTPRequest, _ principal: Principal) throws -> HTTPResponse {
-    let run = try authorizedRun(request, principal)
+    let runID = try authorizedRunID(request, principal)
     let report = try CompleteRunRequest(body: try APIBody(request: request))
     return try transitioned(
       lifecycle.complete(
-        runID: run.id, outcome: report.outcome, summaryCounts: report.summaryCounts,
+        runID: runID, outcome: report.outcome, summaryCounts: report.summaryCounts,
         failures: report.failures,
         by: principal.actor(source: "api")))
   }
 
   func queueFailure(_ request: HTTPRequest, _ principal: Principal) throws -> HTTPResponse {
-    let run = try authorizedRun(request, principal)
+    let runID = try authorizedRunID(request, principal)
     let failure = try QueueFailureRequest(body: try APIBody(request: request))
     return try transitioned(
-      lifecycle.bridgeQueueFailure(runID: run.id, report: failure.report, by: principal.actor(source: "api")))
+      lifecycle.bridgeQueueFailure(runID: runID, report: failure.report, by: principal.actor(source: "api")))
   }
 }

@@ -15,6 +15,7 @@ public struct CreateRunRequest: Sendable, Equatable {
 
   /// Reads and allow-lists the fields of `body`.
   public init(body: APIBody) throws(APIError) {
+    try body.refuseNUL(in: "type", "initiator")
     type = try body.requiredString("type", maximumLength: 100, allowed: Self.isTypeCharacter)
     tenantID = try body.identifier("tenant_id")
     initiatorEmail = try body.string("initiator", maximumLength: 254)
@@ -63,10 +64,24 @@ public struct QueueFailureRequest: Sendable, Equatable {
 
   /// Reads `kind`, `exception_class` (≤ 255 characters) and `message` (cut to 2000) from `body`.
   public init(body: APIBody) throws(APIError) {
+    try body.refuseNUL(in: "kind", "exception_class")
     let kindName = try body.choice("kind", allowed: QueueFailureReport.Kind.allCases.map(\.rawValue))
     report = QueueFailureReport(
       kind: QueueFailureReport.Kind(rawValue: kindName) ?? .exception,
       exceptionClass: try body.string("exception_class", maximumLength: 255),
       message: try body.message("message"))
+  }
+}
+
+extension APIBody {
+  /// Refuses a NUL character in the string members `names` (identifiers: type, e-mail, kind, class names) with a
+  /// 422 naming the field. C code that reads such a value stops at the NUL, so `"olivia@…\u{0}-not-olivia"`
+  /// could otherwise be taken for Olivia somewhere down the line. Free text (messages, context) may hold one.
+  func refuseNUL(in names: String...) throws(APIError) {
+    for name in names {
+      if let text = members[name]?.stringValue, text.utf8.contains(0) {
+        throw .invalidField(name, "must not contain a NUL character")
+      }
+    }
   }
 }

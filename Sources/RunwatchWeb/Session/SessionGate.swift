@@ -33,8 +33,9 @@ public struct SessionGate: Sendable {
   }
 
   /// Wraps a page handler: signed-in requests reach it with their `Viewer`; others are redirected to sign in.
-  /// On `GET`/`HEAD`, `?workspace=<slug>` first switches the session's current workspace (a workspace the user
-  /// is not a member of, or that does not exist, answers the 404 page).
+  /// Reading a page never changes the session: a `?workspace=` parameter is ignored (the page is the current
+  /// workspace's), because a cross-site link could otherwise switch what an operator is looking at. Switching
+  /// is the CSRF-checked `POST /workspace`.
   public func signedIn(_ handler: @escaping PageHandler) -> Router.Handler {
     { request in
       do {
@@ -43,15 +44,8 @@ public struct SessionGate: Sendable {
           return signInRedirect(for: request, clearingCookie: hadCookie)
         case .noWorkspace:
           return pages.error(.notFound)
-        case .viewer(var viewer, let issuedCookie):
-          var response: HTTPResponse
-          if let slug = request.query.first("workspace"), request.method == .get || request.method == .head,
-            !(try switchWorkspace(of: &viewer, to: slug, request: request, issuedCookie: issuedCookie))
-          {
-            response = pages.error(.notFound)
-          } else {
-            response = handler(request, viewer)
-          }
+        case .viewer(let viewer, let issuedCookie):
+          var response = handler(request, viewer)
           if let issuedCookie {
             response.headers.add(
               "Set-Cookie", SessionCookie.session(issuedCookie, secure: options.secureCookies))
@@ -125,21 +119,6 @@ public struct SessionGate: Sendable {
     let current = workspaces.first { $0.id == session.currentWorkspaceID } ?? first
     return Viewer(
       user: user, session: session, principal: principal, workspace: current, workspaces: workspaces)
-  }
-
-  /// Applies `?workspace=<slug>`; false when the user is not a member of such a workspace.
-  private func switchWorkspace(
-    of viewer: inout Viewer, to slug: String, request: HTTPRequest, issuedCookie: String?
-  ) throws -> Bool {
-    if slug == viewer.workspace.slug { return true }
-    guard let target = viewer.workspaces.first(where: { $0.slug == slug }),
-      let cookie = issuedCookie ?? request.cookie(SessionCookie.sessionName),
-      try environment.identity.setCurrentWorkspace(target.id, forSession: cookie)
-    else { return false }
-    environment.viewers.forget(cookie: cookie)
-    viewer.workspace = target
-    viewer.session.currentWorkspaceID = target.id
-    return true
   }
 
   /// `302` to the sign-in page, remembering where the visitor was going when it is a local page address.

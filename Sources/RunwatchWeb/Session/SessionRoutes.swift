@@ -32,7 +32,8 @@ struct SessionRoutes: Sendable {
     return loginForm(request, view: LoginView(next: next ?? "", csrfToken: ""), status: .ok)
   }
 
-  /// `POST /login`: checks the credentials (throttled by account and address) and starts a fresh session,
+  /// `POST /login`: checks the credentials (throttled by account, and by client address only against many
+  /// unknown accounts; see `LoginThrottleSettings`) and starts a fresh session,
   /// replacing whatever session id the browser came with.
   func signIn(_ request: HTTPRequest) -> HTTPResponse {
     let form = request.formParameters
@@ -43,7 +44,7 @@ struct SessionRoutes: Sendable {
     let result: SignInResult
     do {
       result = try environment.identity.signIn(
-        email: email, password: password, address: request.remoteAddress,
+        email: email, password: password, address: gate.options.clientAddress(of: request),
         replacing: request.cookie(SessionCookie.sessionName))
     } catch {
       environment.logger.error("sign-in failed", metadata: ["error": "\(error)"])
