@@ -11,7 +11,7 @@ FORMAT_CONFIG := --configuration .swift-format
 RUNWATCH := .build/release/runwatch
 DEMO_DB := ./runwatch-demo.db
 
-.PHONY: deps build demo test format lint browser-deps browser-test screenshots
+.PHONY: deps build demo test test-faults format lint browser-deps browser-test screenshots
 
 # Installs only the Debian packages in $(1) that are missing; `apt-get update` runs only when something is.
 define apt_install_missing
@@ -47,8 +47,17 @@ test:
 	$(MAKE) deps
 	swift build --build-tests
 	swift test
+	$(MAKE) test-faults
 	$(MAKE) browser-test
 	SCHEMATHESIS_SEED=2026 $(MAKE) schemathesis
+
+# Fault tests (Tests/faults): a full disk, slow clients, sign-in lockout abuse and malformed HTTP framing, each
+# against a real `runwatch serve` on loopback. The disk-full test mounts a small tmpfs and says SKIP where it cannot.
+FAULT_APT_PACKAGES := curl python3
+test-faults: deps
+	$(call apt_install_missing,$(FAULT_APT_PACKAGES))
+	swift build --product runwatch
+	RUNWATCH=$(CURDIR)/.build/debug/runwatch Tests/faults/run.sh
 
 # The real-browser suite (Tests/browser): headless Debian Chromium driven by Selenium from a venv, axe-core on
 # every page, against a `runwatch serve` it starts on a seeded temp database and stops by PID. Page screenshots

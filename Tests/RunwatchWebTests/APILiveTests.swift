@@ -290,6 +290,22 @@ import Testing
     #expect(kinds == ["complete", "queue_failure"])
   }
 
+  @Test func queueFailureForAScheduledOnlyTypeIsRefusedAsAConflictAndKept() throws {
+    let fixture = try APIServerFixture()
+    let id = try fixture.createRun(type: "backup_schedule_run")
+    #expect(try fixture.send("POST", "/runs/\(id)/start").status == 200)
+    let refused = try fixture.send("POST", "/runs/\(id)/queue-failure", json: #"{"kind": "timeout"}"#)
+    #expect(refused.status == 409)
+    #expect(refused.json["error"]?["code"] == "scheduled_only")
+    #expect(refused.json["run"]?["status"] == "running")
+    #expect(refused.json["run"]?["outcome"] == "pending")
+    #expect(
+      refused.json["run"]?["late_reports"]?.arrayItems.compactMap { $0["kind"]?.stringValue } == [
+        "queue_failure"
+      ])
+    #expect(try fixture.send("POST", "/runs/\(id)/heartbeat", json: "{}").status == 200)
+  }
+
   @Test func heartbeatAfterReconcileTellsTheWorkerToStop() throws {
     let fixture = try APIServerFixture()
     let id = try fixture.createRun()

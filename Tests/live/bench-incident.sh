@@ -60,6 +60,8 @@ fi
 db="$OUT/incident.db"
 rm -f "$db" "$db-wal" "$db-shm"
 cp "$base" "$db"
+# The seed's last transactions may still be in its WAL: copy it too (SQLite replays it on open).
+[ -f "$base-wal" ] && cp "$base-wal" "$db-wal"
 "$BENCH" incident --db "$db" --runs "$STALE" --stale-in "$STALE_IN" --policy "$OUT/policy.yaml" | tee -a "$OUT/results.md"
 deadline=$(($(date +%s) + STALE_IN + 1))
 

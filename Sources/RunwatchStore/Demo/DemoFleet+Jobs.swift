@@ -55,7 +55,10 @@ extension DemoFleet {
       fate = .abandonWhileQueued
     } else if roll < settings.abandonShare {
       fate = .abandonWhileRunning(comesBack: rng.chance(settings.lateReturnShare))
-    } else if roll < settings.abandonShare + settings.queueFailureShare {
+    } else if roll < settings.abandonShare + settings.queueFailureShare,
+      lifecycle.policy.types[run.type]?.terminalTruthPath != .scheduledOnly
+    {
+      // Only types with a direct path have a failure callback that reports to Runwatch.
       let kind = rng.pick([QueueFailureReport.Kind.timeout, .maxAttempts, .exception])
       fate = .queueFailure(kind)
       // The queue gives up on a timed-out job once it overran its timeout, but before it would turn stale.

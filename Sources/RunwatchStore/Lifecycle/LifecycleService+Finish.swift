@@ -48,9 +48,11 @@ extension LifecycleService {
     return .applied(done)
   }
 
-  /// Keeps a report for a terminal run as evidence (late report + audit event) and builds the refusal.
+  /// Keeps a refused report as evidence (late report + audit event) and builds the refusal: a report for a
+  /// terminal run (`alreadyTerminal`), or one the run's type does not accept (`scheduledOnly`).
   func refuseLate(
-    _ run: OperationRun, kind: String, payload: JSONValue, actor: Actor, in connection: Connection
+    _ run: OperationRun, kind: String, payload: JSONValue, reason: RefusalReason = .alreadyTerminal,
+    actor: Actor, in connection: Connection
   ) throws -> Refusal {
     let now = clock.now()
     try connection.execute(
@@ -61,9 +63,9 @@ extension LifecycleService {
       .lateReportRefused, run: run, actor: actor, at: now,
       metadata: [
         "late_report_id": .number(Double(lateReportID)), "kind": .string(kind), "payload": payload,
-        "run": snapshot(run, now: now),
+        "run": snapshot(run, now: now), "refusal": .string(reason.rawValue),
       ], in: connection)
-    return Refusal(reason: .alreadyTerminal, run: run, lateReportID: lateReportID)
+    return Refusal(reason: reason, run: run, lateReportID: lateReportID)
   }
 
   /// Status, outcome and freshness of `run` at `now`, as audit metadata.

@@ -151,14 +151,19 @@ extension LifecycleService {
     throws -> TransitionResult
   {
     guard let run = try connection.fetchRun(id: runID) else { return .refused(Refusal(reason: .notFound)) }
-    if run.status.isTerminal {
+    let path = policy.types[run.type]?.terminalTruthPath
+    if run.status.isTerminal || path == .scheduledOnly {
       let payload: JSONValue = [
         "kind": .string(report.kind.rawValue),
         "exception_class": report.exceptionClass.map(JSONValue.string) ?? .null,
         "message": report.message.map(JSONValue.string) ?? .null,
       ]
+      // A terminal run's truth is final; a scheduled-only type's truth comes from the reconciler alone (its job
+      // is not the one that knows whether the work finished). Either way the report is kept as evidence.
       return .refused(
-        try refuseLate(run, kind: "queue_failure", payload: payload, actor: actor, in: connection))
+        try refuseLate(
+          run, kind: "queue_failure", payload: payload,
+          reason: run.status.isTerminal ? .alreadyTerminal : .scheduledOnly, actor: actor, in: connection))
     }
     let now = clock.now()
     let evidence: JSONValue = [
@@ -170,7 +175,7 @@ extension LifecycleService {
         "exception_class": report.exceptionClass.map(JSONValue.string) ?? .null,
         "message": report.message.map(JSONValue.string) ?? .null,
       ],
-      "terminal_truth_path": policy.types[run.type].map { .string($0.terminalTruthPath.rawValue) } ?? .null,
+      "terminal_truth_path": path.map { .string($0.rawValue) } ?? .null,
     ]
     let reconciliation = Reconciliation(
       reason: report.reason, source: "queue_failure_bridge", evidence: evidence, reconciledAt: now)

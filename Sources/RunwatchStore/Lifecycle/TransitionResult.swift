@@ -14,6 +14,9 @@ public enum RefusalReason: String, Sendable, Equatable {
   case tenantArchived = "tenant_archived"
   /// Another writer changed the run between read and write (the compare-and-set lost).
   case statusChanged = "status_changed"
+  /// A queue-failure report for a type whose terminal truth comes only from the reconciler
+  /// (`terminal_truth_path: scheduled_only`); the report was kept as a late report.
+  case scheduledOnly = "scheduled_only"
 
   /// One sentence for workers and operators.
   public var message: String {
@@ -25,6 +28,9 @@ public enum RefusalReason: String, Sendable, Equatable {
     case .notStarted: "The run has not been started; start it before reporting progress."
     case .tenantArchived: "The run's tenant is archived; do not execute this run."
     case .statusChanged: "The run changed while this report was applied; fetch it and decide again."
+    case .scheduledOnly:
+      "The run's type takes its terminal truth only from the reconciler (terminal_truth_path: scheduled_only); "
+        + "this queue failure was recorded as a late report and did not change the run."
     }
   }
 }
