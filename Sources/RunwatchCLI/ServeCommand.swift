@@ -45,6 +45,13 @@ struct ServeCommand: ParsableCommand {
     help: "Seconds a rendered list page is reused for viewers of the same scope (0 to 2; 0 turns it off).")
   var pageCacheSeconds: Double = 1
 
+  @Option(
+    name: .long,
+    help:
+      "Bearer token /metrics asks scrapers for (env RUNWATCH_METRICS_TOKEN; default: none, /metrics is open)."
+  )
+  var metricsToken: String?
+
   @Option(name: .long, help: "Log level: info or debug (debug logs one line per request).")
   var logLevel: ServeLogLevel = .info
 
@@ -60,6 +67,10 @@ struct ServeCommand: ParsableCommand {
     }
     if !(0...2).contains(pageCacheSeconds) {
       throw ValidationError("--page-cache-seconds must be between 0 and 2, got \(pageCacheSeconds).")
+    }
+    if let token = resolvedMetricsToken(), token.count < 16 || token.contains(where: \.isWhitespace) {
+      throw ValidationError(
+        "--metrics-token must be at least 16 characters without spaces (e.g. from `openssl rand -hex 24`).")
     }
     if let threads, !(1...256).contains(threads) {
       throw ValidationError("--threads must be between 1 and 256, got \(threads).")
@@ -86,6 +97,12 @@ struct ServeCommand: ParsableCommand {
       throw ValidationError("RUNWATCH_PORT must be a number, got '\(text)'.")
     }
     return value
+  }
+
+  /// `--metrics-token`, else `$RUNWATCH_METRICS_TOKEN`, else none (an empty value is none).
+  func resolvedMetricsToken(environment: [String: String] = ProcessInfo.processInfo.environment) -> String? {
+    let token = metricsToken ?? environment["RUNWATCH_METRICS_TOKEN"]
+    return token?.isEmpty == false ? token : nil
   }
 
   func run() throws {
@@ -117,7 +134,8 @@ struct ServeCommand: ParsableCommand {
     let assets = try loadAssets(logger: logger)
     let environment = WebEnvironment(
       database: database, lifecycle: lifecycle, identity: identity, clock: clock, logger: logger,
-      assets: assets, pageCacheSeconds: pageCacheSeconds)
+      assets: assets, pageCacheSeconds: pageCacheSeconds,
+      metricsAccess: try resolvedMetricsToken().map { try MetricsAccess(token: $0) } ?? .open)
     let app = try RunwatchApp.standard(environment: environment, options: sessionOptions)
     let reconcileMetrics = app.reconcileMetrics
     let loop = ReconcileLoop(

@@ -22,12 +22,15 @@ public struct WebEnvironment: Sendable {
   public let viewers: ViewerCache
   /// Rendered list pages of the last second or two, by everything that decides what they show.
   public let pages: PageMicrocache
+  /// Who may read `/metrics`.
+  public let metricsAccess: MetricsAccess
 
   /// Creates the environment. `pageCacheSeconds` (0–2) is how long a rendered list page is reused for viewers
-  /// of the same scope; 0 renders every request.
+  /// of the same scope; 0 renders every request. `metricsAccess` says who may read `/metrics`.
   public init(
     database: RunwatchDatabase, lifecycle: LifecycleService, identity: IdentityService, clock: any TimeSource,
-    logger: Logger, assets: StaticFiles?, pageCacheSeconds: TimeInterval = 1
+    logger: Logger, assets: StaticFiles?, pageCacheSeconds: TimeInterval = 1,
+    metricsAccess: MetricsAccess = .open
   ) {
     self.database = database
     self.lifecycle = lifecycle
@@ -37,6 +40,7 @@ public struct WebEnvironment: Sendable {
     self.assets = assets
     viewers = ViewerCache(clock: clock)
     pages = PageMicrocache(clock: clock, ttl: pageCacheSeconds)
+    self.metricsAccess = metricsAccess
   }
 
   /// The lifecycle policy in force.

@@ -63,7 +63,7 @@ final class AppFixture {
   init(
     options: SessionOptions = SessionOptions(), sessionSettings: SessionSettings = SessionSettings(),
     throttleSettings: LoginThrottleSettings = LoginThrottleSettings(), withAssets: Bool = true,
-    addTestPage: Bool = true
+    addTestPage: Bool = true, metricsAccess: MetricsAccess = .open
   ) throws {
     directory = FileManager.default.temporaryDirectory.appendingPathComponent(
       "runwatch-web-\(UUID().uuidString)")
@@ -83,7 +83,7 @@ final class AppFixture {
     let assets = withAssets ? try StaticFiles(directory: Self.publicDirectory, prefix: "/assets") : nil
     environment = WebEnvironment(
       database: database, lifecycle: lifecycle, identity: identity, clock: clock, logger: logs.logger(),
-      assets: assets)
+      assets: assets, metricsAccess: metricsAccess)
     app = try RunwatchApp(environment: environment, options: options)
     if addTestPage {
       // A minimal page for tests only: proves which viewer a request resolved to.

@@ -2,8 +2,9 @@ import HTTPServer
 import Logging
 import RunwatchStore
 
-/// `/healthz`, `/readyz` and `/metrics`: unauthenticated by design (probes and scrapers carry no session), which is why
-/// `serve` binds to loopback unless told otherwise. Neither reveals a run, a user or a tenant.
+/// `/healthz`, `/readyz` and `/metrics`: without sessions by design (probes and scrapers carry none), which is why
+/// `serve` binds to loopback unless told otherwise; `/metrics` asks for a bearer token when `serve` was given
+/// `--metrics-token`. None reveals a run, a user or a tenant.
 struct OpsRoutes: Sendable {
   let environment: WebEnvironment
   let httpMetrics: HTTPMetrics
@@ -11,7 +12,8 @@ struct OpsRoutes: Sendable {
 
   func register(on router: inout Router) {
     router.get("/healthz") { _ in health() }
-    router.get("/metrics") { _ in metrics() }
+    let access = environment.metricsAccess
+    router.get("/metrics") { request in access.allows(request) ? metrics() : MetricsAccess.refusal }
     let readiness = Readiness(environment: environment, reconcileMetrics: reconcileMetrics)
     router.get("/readyz") { _ in readiness.response() }
   }
