@@ -33,6 +33,8 @@ import Testing
     ["--port", "70000"],
     ["--threads", "0"],
     ["--log-level", "chatty"],
+    ["--metrics-token", "short"],
+    ["--metrics-token", "sixteen chars with spaces"],
   ])
   func invalidOptionsAreRefused(arguments: [String]) {
     #expect(throws: (any Error).self) { try Self.parse(arguments) }
@@ -61,6 +63,13 @@ import Testing
   }
 
   @Test func portComesFromFlagThenEnvironmentThenDefault() throws {
+    #expect(
+      try Self.parse(["--metrics-token", "a-token-of-24-characters"]).resolvedMetricsToken(environment: [:])
+        == "a-token-of-24-characters")
+    #expect(
+      try Self.parse([]).resolvedMetricsToken(environment: ["RUNWATCH_METRICS_TOKEN": "from-the-environment"])
+        == "from-the-environment")
+    #expect(try Self.parse([]).resolvedMetricsToken(environment: ["RUNWATCH_METRICS_TOKEN": ""]) == nil)
     #expect(try Self.parse(["--port", "9001"]).resolvedPort(environment: ["RUNWATCH_PORT": "9002"]) == 9001)
     #expect(try Self.parse([]).resolvedPort(environment: ["RUNWATCH_PORT": "9002"]) == 9002)
     #expect(try Self.parse([]).resolvedPort(environment: [:]) == 8080)
