@@ -42,7 +42,11 @@ public struct HTML: Sendable, Equatable, Hashable, CustomStringConvertible, Expr
 
   /// Escapes text for element content and double- or single-quoted attribute values.
   ///
-  /// Text with none of `& < > " '` (most of it: names, labels, ids, dates) is returned as is, not copied.
+  /// Bidirectional control characters (U+061C, U+200E, U+200F, U+202A–U+202E, U+2066–U+2069) are shown as
+  /// visible text such as `[U+202E]` instead: user-supplied text can never reorder what surrounds it on a page
+  /// (a tenant name that flips the columns beside it, a failure message that reverses a run number).
+  ///
+  /// Text with none of these (most of it: names, labels, ids, dates) is returned as is, not copied.
   public static func escape(_ text: String) -> String {
     guard containsSpecialBytes(text[...]) else { return text }
     var output = ""
@@ -54,20 +58,37 @@ public struct HTML: Sendable, Equatable, Hashable, CustomStringConvertible, Expr
   /// Appends `text` to `output` escaped, copying the runs between special characters whole.
   ///
   /// It scans UTF-8 bytes: the five special characters are ASCII, and an ASCII byte is never part of a
-  /// multi-byte sequence, so every split lands on a character boundary. Runs are appended as substrings of
-  /// `text`, which copies their bytes without decoding or re-validating them; text with nothing to escape is
-  /// one append.
+  /// multi-byte sequence; a bidirectional control is a whole two- or three-byte sequence starting at its lead
+  /// byte. So every split lands on a character boundary. Runs are appended as substrings of `text`, which
+  /// copies their bytes without decoding or re-validating them; text with nothing to escape is one append.
   static func appendEscaped(_ text: Substring, to output: inout String) {
     let utf8 = text.utf8
     let appended: Void? = utf8.withContiguousStorageIfAvailable { bytes in
-      var runStart = utf8.startIndex
-      for offset in bytes.indices where isSpecial(bytes[offset]) {
-        let special = utf8.index(utf8.startIndex, offsetBy: offset)
-        output.append(contentsOf: text[runStart..<special])
-        output.append(entity(for: bytes[offset]))
-        runStart = utf8.index(after: special)
+      var runStart = 0
+      var offset = 0
+      while offset < bytes.count {
+        let byte = bytes[offset]
+        if isSpecial(byte) {
+          output.append(
+            contentsOf: text[
+              utf8.index(utf8.startIndex, offsetBy: runStart)..<utf8.index(utf8.startIndex, offsetBy: offset)]
+          )
+          output.append(entity(for: byte))
+          offset += 1
+          runStart = offset
+        } else if isBidiLead(byte), let (length, marker) = bidiControl(in: bytes, at: offset) {
+          output.append(
+            contentsOf: text[
+              utf8.index(utf8.startIndex, offsetBy: runStart)..<utf8.index(utf8.startIndex, offsetBy: offset)]
+          )
+          output.append(marker)
+          offset += length
+          runStart = offset
+        } else {
+          offset += 1
+        }
       }
-      output.append(contentsOf: text[runStart...])
+      output.append(contentsOf: text[utf8.index(utf8.startIndex, offsetBy: runStart)...])
     }
     if appended == nil {
       // Only strings bridged from Objective-C lack contiguous UTF-8; a native copy has it.
@@ -77,10 +98,20 @@ public struct HTML: Sendable, Equatable, Hashable, CustomStringConvertible, Expr
     }
   }
 
-  /// Whether `text` holds any of `& < > " '`.
+  /// Whether `text` holds any of `& < > " '` or a bidirectional control.
   private static func containsSpecialBytes(_ text: Substring) -> Bool {
-    text.utf8.withContiguousStorageIfAvailable { $0.contains(where: isSpecial) }
-      ?? text.utf8.contains(where: isSpecial)
+    func scan(_ bytes: UnsafeBufferPointer<UInt8>) -> Bool {
+      for offset in bytes.indices {
+        let byte = bytes[offset]
+        if isSpecial(byte) { return true }
+        if isBidiLead(byte), bidiControl(in: bytes, at: offset) != nil { return true }
+      }
+      return false
+    }
+    if let found = text.utf8.withContiguousStorageIfAvailable(scan) { return found }
+    var native = text
+    native.makeContiguousUTF8()
+    return native.utf8.withContiguousStorageIfAvailable(scan) ?? false
   }
 
   /// Whether `byte` is one of `" & ' < >`. They all lie in 0x22...0x3E, so one subtraction and compare
@@ -90,6 +121,26 @@ public struct HTML: Sendable, Equatable, Hashable, CustomStringConvertible, Expr
   private static func isSpecial(_ byte: UInt8) -> Bool {
     let distance = byte &- 0x22
     return distance <= 0x1C && (0x1400_0031 as UInt32) >> distance & 1 == 1
+  }
+
+  /// Whether `byte` may start a bidirectional control: 0xD8 (U+061C) or 0xE2 (U+200E…U+2069).
+  @inline(__always)
+  private static func isBidiLead(_ byte: UInt8) -> Bool { byte == 0xE2 || byte == 0xD8 }
+
+  /// The length and visible marker of the bidirectional control starting at `offset`, if one does.
+  private static func bidiControl(in bytes: UnsafeBufferPointer<UInt8>, at offset: Int) -> (Int, String)? {
+    guard offset + 1 < bytes.count else { return nil }
+    let second = bytes[offset + 1]
+    if bytes[offset] == 0xD8 { return second == 0x9C ? (2, "[U+061C]") : nil }
+    guard offset + 2 < bytes.count else { return nil }
+    let third = bytes[offset + 2]
+    let scalar = 0x2000 | (UInt32(second & 0x3F) << 6) | UInt32(third & 0x3F)
+    guard second & 0xC0 == 0x80, third & 0xC0 == 0x80 else { return nil }
+    switch scalar {
+    case 0x200E, 0x200F, 0x202A...0x202E, 0x2066...0x2069:
+      return (3, "[U+" + String(scalar, radix: 16, uppercase: true) + "]")
+    default: return nil
+    }
   }
 
   /// The entity for a byte that ``isSpecial(_:)``.

@@ -3,8 +3,13 @@ import RunwatchStore
 import RunwatchTemplates
 import Testing
 
-/// The byte-level escaper must produce exactly what the scalar-at-a-time one it replaced produced, for any
-/// text: ASCII specials, multi-byte UTF-8, emoji, combining marks, NUL and the empty string.
+/// The byte-level escaper must produce exactly what the scalar-at-a-time one it replaced produced (plus bidirectional
+/// controls shown as `[U+202E]`), for any text: ASCII specials, multi-byte UTF-8, emoji, combining marks, NUL, the
+/// empty string, right-to-left text and the bidirectional controls themselves.
+private extension String {
+  func leftPadded(to width: Int) -> String { String(repeating: "0", count: max(0, width - count)) + self }
+}
+
 @Suite("Template escaping property")
 struct TemplateEscapingPropertyTests {
   /// The escaper before the byte-level one, kept as the reference.
@@ -18,6 +23,8 @@ struct TemplateEscapingPropertyTests {
       case ">": output += "&gt;"
       case "\"": output += "&quot;"
       case "'": output += "&#39;"
+      case "\u{061C}", "\u{200E}", "\u{200F}", "\u{202A}"..."\u{202E}", "\u{2066}"..."\u{2069}":
+        output += "[U+" + String(character.value, radix: 16, uppercase: true).leftPadded(to: 4) + "]"
       default: output.unicodeScalars.append(character)
       }
     }
@@ -30,6 +37,10 @@ struct TemplateEscapingPropertyTests {
     "&", "<", ">", "\"", "'", "a", "Z", "0", " ", "-", ";", "#", "=", "\u{0}", "\n", "\r\n", "\t", "\u{7F}",
     "é", "e\u{301}", "\u{301}", "\u{20DD}", "ß", "日本語", "—", "…", "\u{FEFF}", "\u{FFFD}", "😀", "👩‍💻",
     "🇩🇪", "&amp;", "&#39;", "<script>", "Ada Lovelace", "policy.sync",
+    // Bidirectional controls, and their neighbours that are not (paragraph separator, zero-width joiner…).
+    "\u{202E}", "\u{202A}", "\u{2066}", "\u{2069}", "\u{200E}", "\u{200F}", "\u{061C}", "\u{2029}",
+    "\u{202F}",
+    "\u{2065}", "\u{206A}", "\u{200D}", "\u{061B}", "\u{0600}", "שלום", "مرحبا",
   ]
 
   static func randomText(_ random: inout SplitMix64) -> String {
@@ -38,6 +49,17 @@ struct TemplateEscapingPropertyTests {
   }
 
   static func bytes(_ text: String) -> [UInt8] { Array(text.utf8) }
+
+  @Test func bidirectionalControlsAreShownNotObeyed() {
+    let tenant = "Contoso \u{202E}gnp.exe\u{202C} \u{2067}x\u{2069}"
+    #expect(HTML.escape(tenant) == "Contoso [U+202E]gnp.exe[U+202C] [U+2067]x[U+2069]")
+    let page: HTML = "<td title=\"\(tenant)\">\(tenant)</td>"
+    #expect(
+      !page.rendered.unicodeScalars.contains {
+        (0x202A...0x202E).contains($0.value) || (0x2066...0x2069).contains($0.value)
+      })
+    #expect(HTML.escape("עברית — ok… 👩‍💻") == "עברית — ok… 👩‍💻", "right-to-left text and joiners are left alone")
+  }
 
   @Test func escapeMatchesTheFormerEscaperOnRandomText() {
     var random = SplitMix64(seed: 0xE5CA9E)
