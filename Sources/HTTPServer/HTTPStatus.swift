@@ -64,6 +64,8 @@ public struct HTTPStatus: Hashable, Sendable, CustomStringConvertible {
   public static let internalServerError = HTTPStatus(code: 500)
   /// 503.
   public static let serviceUnavailable = HTTPStatus(code: 503)
+  /// 501 Not Implemented (e.g. a transfer coding other than chunked).
+  public static let notImplemented = HTTPStatus(code: 501)
 
   private static let phrases: [Int: String] = [
     200: "OK", 201: "Created", 202: "Accepted", 204: "No Content", 301: "Moved Permanently",
@@ -73,6 +75,6 @@ public struct HTTPStatus: Hashable, Sendable, CustomStringConvertible {
     409: "Conflict", 410: "Gone", 411: "Length Required", 413: "Content Too Large",
     414: "URI Too Long", 415: "Unsupported Media Type", 422: "Unprocessable Content",
     429: "Too Many Requests", 431: "Request Header Fields Too Large", 500: "Internal Server Error",
-    502: "Bad Gateway", 503: "Service Unavailable",
+    501: "Not Implemented", 502: "Bad Gateway", 503: "Service Unavailable",
   ]
 }

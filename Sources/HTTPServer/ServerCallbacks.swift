@@ -51,6 +51,11 @@ func serverAccessHandler(
     state.method = HTTPMethod(rawValue: method.map { String(cString: $0) } ?? "GET")
     state.headers = connectionHeaders(connection)
     state.remoteAddress = clientAddress(connection)
+    if let refusal = MessageFraming.refusal(
+      version: version.map { String(cString: $0) } ?? "HTTP/1.1", headers: state.headers)
+    {
+      return queueRejection(refusal, state: state, context: context, on: connection)
+    }
     if let declared = state.headers["Content-Length"], let length = UInt64(declared), length > UInt64(limit) {
       // Answer before the body is read: MHD then skips the upload and closes the connection.
       return queueRejection(.payloadTooLarge, state: state, context: context, on: connection)
