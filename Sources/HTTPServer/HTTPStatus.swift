@@ -50,10 +50,14 @@ public struct HTTPStatus: Hashable, Sendable, CustomStringConvertible {
   public static let notFound = HTTPStatus(code: 404)
   /// 405.
   public static let methodNotAllowed = HTTPStatus(code: 405)
+  /// 408: the request did not arrive in full within the request deadline.
+  public static let requestTimeout = HTTPStatus(code: 408)
   /// 409.
   public static let conflict = HTTPStatus(code: 409)
   /// 413.
   public static let payloadTooLarge = HTTPStatus(code: 413)
+  /// 414: the request target is too long or has too many query parameters.
+  public static let uriTooLong = HTTPStatus(code: 414)
   /// 415.
   public static let unsupportedMediaType = HTTPStatus(code: 415)
   /// 422.
@@ -62,6 +66,8 @@ public struct HTTPStatus: Hashable, Sendable, CustomStringConvertible {
   public static let tooManyRequests = HTTPStatus(code: 429)
   /// 500.
   public static let internalServerError = HTTPStatus(code: 500)
+  /// 501: a transfer coding the server does not implement (RFC 9112 §6.1).
+  public static let notImplemented = HTTPStatus(code: 501)
   /// 503.
   public static let serviceUnavailable = HTTPStatus(code: 503)
 
@@ -73,6 +79,6 @@ public struct HTTPStatus: Hashable, Sendable, CustomStringConvertible {
     409: "Conflict", 410: "Gone", 411: "Length Required", 413: "Content Too Large",
     414: "URI Too Long", 415: "Unsupported Media Type", 422: "Unprocessable Content",
     429: "Too Many Requests", 431: "Request Header Fields Too Large", 500: "Internal Server Error",
-    502: "Bad Gateway", 503: "Service Unavailable",
+    501: "Not Implemented", 502: "Bad Gateway", 503: "Service Unavailable",
   ]
 }
