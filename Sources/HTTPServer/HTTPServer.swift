@@ -34,6 +34,13 @@ public final class HTTPServer: @unchecked Sendable {
     }
     guard configuration.maximumBodySize >= 0 else { throw .invalidConfiguration("maximumBodySize") }
     guard configuration.connectionLimit >= 1 else { throw .invalidConfiguration("connectionLimit") }
+    guard configuration.perAddressConnectionLimit >= 1 else {
+      throw .invalidConfiguration("perAddressConnectionLimit")
+    }
+    guard configuration.requestDeadline > .zero else { throw .invalidConfiguration("requestDeadline") }
+    guard configuration.maximumQueryParameters >= 1 else {
+      throw .invalidConfiguration("maximumQueryParameters")
+    }
     guard configuration.connectionMemoryLimit >= 4096 else {
       throw .invalidConfiguration("connectionMemoryLimit")
     }
@@ -47,9 +54,11 @@ public final class HTTPServer: @unchecked Sendable {
     errno = 0
     let started = rw_mhd_start(
       &address, UInt32(configuration.threadCount), UInt32(configuration.connectionTimeoutSeconds),
-      UInt32(configuration.connectionLimit), configuration.connectionMemoryLimit,
-      serverAccessHandler, serverRequestCompleted, serverURILog, contextPointer)
+      UInt32(configuration.connectionLimit), UInt32(configuration.perAddressConnectionLimit),
+      configuration.connectionMemoryLimit, serverAccessHandler, serverRequestCompleted, serverURILog,
+      serverConnectionNotify, contextPointer)
     guard let daemon = started else { throw .startFailed(port: port, errno: errno) }
+    context.requestDeadline.start()
     return HTTPServer(host: host, port: rw_mhd_bound_port(daemon), context: context, daemon: daemon)
   }
 
@@ -76,6 +85,7 @@ public final class HTTPServer: @unchecked Sendable {
     lock.withLock {
       guard let running = daemon else { return }
       daemon = nil
+      context.requestDeadline.stop()
       let listener = MHD_quiesce_daemon(running)
       let deadline = ContinuousClock.now + context.configuration.shutdownGracePeriod
       while context.liveRequestCount > 0 && ContinuousClock.now < deadline {

@@ -14,6 +14,15 @@ public struct HTTPServerConfiguration: Sendable {
   public var maximumDiscardedBodySize: Int
   /// Maximum simultaneous connections.
   public var connectionLimit: Int
+  /// Maximum simultaneous connections from one client address, so one client cannot take all of
+  /// `connectionLimit`; MHD accepts and immediately closes the ones over it.
+  public var perAddressConnectionLimit: Int
+  /// How long a whole request (line, headers and body) may take to arrive, however slowly the client
+  /// trickles it; the inactivity timeout alone never fires for a byte every few seconds. Late requests
+  /// get 408 and the connection is closed. Also bounds how long an idle keep-alive connection stays open.
+  public var requestDeadline: Duration
+  /// Most query parameters a request target may carry; more are answered 414.
+  public var maximumQueryParameters: Int
   /// Per-connection memory for the request line and headers; larger headers get 431/414 from MHD.
   public var connectionMemoryLimit: Int
   /// How long `stop()` waits for requests in flight before closing connections.
@@ -26,6 +35,9 @@ public struct HTTPServerConfiguration: Sendable {
     maximumBodySize: Int = 1 << 20,
     maximumDiscardedBodySize: Int = 8 << 20,
     connectionLimit: Int = 1024,
+    perAddressConnectionLimit: Int = 128,
+    requestDeadline: Duration = .seconds(20),
+    maximumQueryParameters: Int = 256,
     connectionMemoryLimit: Int = 64 << 10,
     shutdownGracePeriod: Duration = .seconds(5)
   ) {
@@ -34,6 +46,9 @@ public struct HTTPServerConfiguration: Sendable {
     self.maximumBodySize = maximumBodySize
     self.maximumDiscardedBodySize = maximumDiscardedBodySize
     self.connectionLimit = connectionLimit
+    self.perAddressConnectionLimit = perAddressConnectionLimit
+    self.requestDeadline = requestDeadline
+    self.maximumQueryParameters = maximumQueryParameters
     self.connectionMemoryLimit = connectionMemoryLimit
     self.shutdownGracePeriod = shutdownGracePeriod
   }

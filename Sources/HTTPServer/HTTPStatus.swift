@@ -50,10 +50,14 @@ public struct HTTPStatus: Hashable, Sendable, CustomStringConvertible {
   public static let notFound = HTTPStatus(code: 404)
   /// 405.
   public static let methodNotAllowed = HTTPStatus(code: 405)
+  /// 408: the request did not arrive in full within the request deadline.
+  public static let requestTimeout = HTTPStatus(code: 408)
   /// 409.
   public static let conflict = HTTPStatus(code: 409)
   /// 413.
   public static let payloadTooLarge = HTTPStatus(code: 413)
+  /// 414: the request target is too long or has too many query parameters.
+  public static let uriTooLong = HTTPStatus(code: 414)
   /// 415.
   public static let unsupportedMediaType = HTTPStatus(code: 415)
   /// 422.
@@ -62,10 +66,10 @@ public struct HTTPStatus: Hashable, Sendable, CustomStringConvertible {
   public static let tooManyRequests = HTTPStatus(code: 429)
   /// 500.
   public static let internalServerError = HTTPStatus(code: 500)
+  /// 501: a transfer coding the server does not implement (RFC 9112 §6.1).
+  public static let notImplemented = HTTPStatus(code: 501)
   /// 503.
   public static let serviceUnavailable = HTTPStatus(code: 503)
-  /// 501 Not Implemented (e.g. a transfer coding other than chunked).
-  public static let notImplemented = HTTPStatus(code: 501)
 
   private static let phrases: [Int: String] = [
     200: "OK", 201: "Created", 202: "Accepted", 204: "No Content", 301: "Moved Permanently",

@@ -12,8 +12,38 @@ func serverURILog(
   guard let cls else { return nil }
   let context = Unmanaged<ServerContext>.fromOpaque(cls).takeUnretainedValue()
   let state = RequestState(rawTarget: uri.map { String(cString: $0) } ?? "/")
+  rw_mhd_skip_query_parsing(uri)
+  if let connection { connectionState(connection)?.requestLineReceived(target: state.rawTarget) }
   context.requestStarted()
   return Unmanaged.passRetained(state).toOpaque()
+}
+
+/// MHD_OPTION_NOTIFY_CONNECTION: a `ConnectionState` per TCP connection, watched by the request
+/// deadline from accept to close. Kept in MHD's `socket_context`, retained until the close.
+func serverConnectionNotify(
+  _ cls: UnsafeMutableRawPointer?, _ connection: OpaquePointer?,
+  _ socketContext: UnsafeMutablePointer<UnsafeMutableRawPointer?>?, _ code: MHD_ConnectionNotificationCode
+) {
+  guard let cls, let connection, let socketContext else { return }
+  let context = Unmanaged<ServerContext>.fromOpaque(cls).takeUnretainedValue()
+  // Compared by raw value (0 started, 1 closed, microhttpd.h): Swift's spelling of the imported cases
+  // depends on prefix stripping we would rather not rely on.
+  switch code.rawValue {
+  case 0:
+    let state = ConnectionState(socket: rw_mhd_connection_fd(connection), openedAt: .now)
+    context.requestDeadline.register(state)
+    socketContext.pointee = Unmanaged.passRetained(state).toOpaque()
+  case 1:
+    guard let pointer = socketContext.pointee else { return }
+    socketContext.pointee = nil
+    context.requestDeadline.unregister(Unmanaged<ConnectionState>.fromOpaque(pointer).takeRetainedValue())
+  default:
+    return
+  }
+}
+
+private func connectionState(_ connection: OpaquePointer) -> ConnectionState? {
+  rw_mhd_socket_context(connection).map { Unmanaged<ConnectionState>.fromOpaque($0).takeUnretainedValue() }
 }
 
 /// MHD_OPTION_NOTIFY_COMPLETED: releases the per-request state whatever way the request ended.
@@ -23,6 +53,7 @@ func serverRequestCompleted(
 ) {
   guard let cls, let reqCls, let pointer = reqCls.pointee else { return }
   reqCls.pointee = nil
+  if let connection { connectionState(connection)?.requestFinished(at: .now) }
   Unmanaged<RequestState>.fromOpaque(pointer).release()
   Unmanaged<ServerContext>.fromOpaque(cls).takeUnretainedValue().requestFinished()
 }
@@ -45,20 +76,26 @@ func serverAccessHandler(
   }
   let state = Unmanaged<RequestState>.fromOpaque(reqCls.pointee!).takeUnretainedValue()
   let limit = context.configuration.maximumBodySize
+  let watched = connectionState(connection)
+  // The request deadline already answered and shut this connection down: queue nothing more.
+  if watched?.isExpired == true { return .NO }
 
   if !state.hasStarted {
     state.hasStarted = true
     state.method = HTTPMethod(rawValue: method.map { String(cString: $0) } ?? "GET")
     state.headers = connectionHeaders(connection)
     state.remoteAddress = clientAddress(connection)
-    if let refusal = MessageFraming.refusal(
-      version: version.map { String(cString: $0) } ?? "HTTP/1.1", headers: state.headers)
+    let target = state.rawTarget
+    let rawQuery = target.firstIndex(of: "?").map { target[target.index(after: $0)...] } ?? ""
+    if let refusal = RequestFraming.rejection(
+      version: version.map { String(cString: $0) } ?? "", headers: state.headers, rawQuery: rawQuery,
+      maximumQueryParameters: context.configuration.maximumQueryParameters)
     {
-      return queueRejection(refusal, state: state, context: context, on: connection)
+      return answerEarly(refusal, state: state, context: context, watched: watched, on: connection)
     }
     if let declared = state.headers["Content-Length"], let length = UInt64(declared), length > UInt64(limit) {
       // Answer before the body is read: MHD then skips the upload and closes the connection.
-      return queueRejection(.payloadTooLarge, state: state, context: context, on: connection)
+      return answerEarly(.payloadTooLarge, state: state, context: context, watched: watched, on: connection)
     }
     return .YES
   }
@@ -86,11 +123,29 @@ func serverAccessHandler(
     return .YES
   }
 
+  switch watched?.beginResponse(deadline: context.configuration.requestDeadline, at: .now) ?? .inTime {
+  case .expired: return .NO
+  case .late: return queueRejection(.requestTimeout, state: state, context: context, on: connection)
+  case .inTime: break
+  }
   if let rejection = state.rejection {
     return queueRejection(rejection, state: state, context: context, on: connection)
   }
   let response = context.responder.respond(to: state.request())
   return queue(response, on: connection)
+}
+
+/// Answers at the header stage (before any body): 408 when the head itself came in too late, else
+/// `status`. Stops the deadline watching the request, since a response is now on its way.
+private func answerEarly(
+  _ status: HTTPStatus, state: RequestState, context: ServerContext, watched: ConnectionState?,
+  on connection: OpaquePointer
+) -> MHD_Result {
+  switch watched?.beginResponse(deadline: context.configuration.requestDeadline, at: .now) ?? .inTime {
+  case .expired: return .NO
+  case .late: return queueRejection(.requestTimeout, state: state, context: context, on: connection)
+  case .inTime: return queueRejection(status, state: state, context: context, on: connection)
+  }
 }
 
 private func queueRejection(
@@ -119,7 +174,7 @@ func queue(_ response: HTTPResponse, on connection: OpaquePointer) -> MHD_Result
 }
 
 /// Drops fields MHD computes itself and any field that could split the header block.
-private func isSendable(_ field: HTTPHeaders.Field) -> Bool {
+func isSendable(_ field: HTTPHeaders.Field) -> Bool {
   let lowered = field.name.lowercased()
   if lowered == "content-length" || lowered == "transfer-encoding" || field.name.isEmpty { return false }
   return !field.name.utf8.contains { splitsHeaders($0) || $0 == UInt8(ascii: ":") }

@@ -8,6 +8,8 @@ import Foundation
 final class ServerContext: @unchecked Sendable {
   let responder: any HTTPResponder
   let configuration: HTTPServerConfiguration
+  /// Watches every open connection for requests that take longer than the deadline to arrive.
+  let requestDeadline: RequestDeadline
   private let lock = NSLock()
   private var liveRequests = 0
   private var peakBufferedBody = 0
@@ -15,6 +17,7 @@ final class ServerContext: @unchecked Sendable {
   init(responder: any HTTPResponder, configuration: HTTPServerConfiguration) {
     self.responder = responder
     self.configuration = configuration
+    requestDeadline = RequestDeadline(deadline: configuration.requestDeadline, responder: responder)
   }
 
   /// Requests whose state is allocated and not yet released (in flight, or parked on keep-alive

@@ -24,9 +24,25 @@ final class RawHTTPClient {
   private let fd: Int32
   private var buffer: [UInt8] = []
 
-  init(port: UInt16, receiveTimeoutSeconds: Int = 5) throws {
+  /// Connects to 127.0.0.1:`port`, from `sourceAddress` when given (any 127/8 address is local on Linux,
+  /// so tests can play a second client address).
+  init(port: UInt16, receiveTimeoutSeconds: Int = 5, sourceAddress: String? = nil) throws {
     fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
     guard fd >= 0 else { throw Failure(description: "socket failed") }
+    if let sourceAddress {
+      var local = sockaddr_in()
+      local.sin_family = sa_family_t(AF_INET)
+      local.sin_addr.s_addr = inet_addr(sourceAddress)
+      let bound = withUnsafePointer(to: &local) {
+        $0.withMemoryRebound(to: sockaddr.self, capacity: 1) {
+          bind(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size))
+        }
+      }
+      guard bound == 0 else {
+        close(fd)
+        throw Failure(description: "bind failed: errno \(errno)")
+      }
+    }
     var timeout = timeval(tv_sec: receiveTimeoutSeconds, tv_usec: 0)
     setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &timeout, socklen_t(MemoryLayout<timeval>.size))
     var address = sockaddr_in()
@@ -108,8 +124,10 @@ final class RawHTTPClient {
   }
 
   /// One GET on a fresh connection.
-  static func get(_ target: String, port: UInt16, headers: String = "") throws -> Response {
-    let client = try RawHTTPClient(port: port)
+  static func get(_ target: String, port: UInt16, headers: String = "", sourceAddress: String? = nil) throws
+    -> Response
+  {
+    let client = try RawHTTPClient(port: port, sourceAddress: sourceAddress)
     try client.send("GET \(target) HTTP/1.1\r\nHost: 127.0.0.1\r\n\(headers)Connection: close\r\n\r\n")
     return try client.readResponse()
   }
