@@ -1,5 +1,9 @@
 import CMicroHTTPD
 
+#if canImport(Glibc)
+  import Glibc
+#endif
+
 // libmicrohttpd calls these from its pool threads. They are file-scope, nonisolated functions
 // (a closure in main.swift would be main-actor isolated and crash), and get their state from
 // `cls` (ServerContext, unretained) and `req_cls` (RequestState, retained until completion).
@@ -103,10 +107,12 @@ func serverAccessHandler(
   let chunkSize = uploadDataSize.pointee
   if chunkSize > 0 {
     uploadDataSize.pointee = 0
-    if state.rejection != nil {
+    if let rejection = state.rejection {
       state.discardedBytes += chunkSize
-      // No way left to answer (0.9.75 cannot respond mid-upload): stop reading an endless body.
-      return state.discardedBytes > context.configuration.maximumDiscardedBodySize ? .NO : .YES
+      guard state.discardedBytes > context.configuration.maximumDiscardedBodySize else { return .YES }
+      // An endless body (a chunk size of ffffffffffffffff, say): answer now and stop reading it.
+      answerMidUpload(rejection, state: state, context: context, watched: watched)
+      return .NO
     }
     if state.body.count + chunkSize > limit {
       state.rejection = .payloadTooLarge
@@ -145,6 +151,28 @@ private func answerEarly(
   case .expired: return .NO
   case .late: return queueRejection(.requestTimeout, state: state, context: context, on: connection)
   case .inTime: return queueRejection(status, state: state, context: context, on: connection)
+  }
+}
+
+/// libmicrohttpd 0.9.75 cannot queue a response while it is still reading a body, so `status` (or 408
+/// when the request is already past its deadline) is written straight to the socket, as the request
+/// deadline does, just before the handler tells MHD to drop the connection. Best effort: a client still
+/// sending may see the reset before it reads the answer.
+private func answerMidUpload(
+  _ status: HTTPStatus, state: RequestState, context: ServerContext, watched: ConnectionState?
+) {
+  guard let watched else { return }
+  let answer: HTTPStatus
+  switch watched.beginResponse(deadline: context.configuration.requestDeadline, at: .now) {
+  case .expired: return
+  case .late: answer = .requestTimeout
+  case .inTime: answer = status
+  }
+  var response = context.responder.respond(rejecting: state.request(), status: answer)
+  response.status = answer
+  let bytes = RequestDeadline.serialized(response)
+  _ = bytes.withUnsafeBytes {
+    send(watched.socket, $0.baseAddress, $0.count, Int32(MSG_NOSIGNAL | MSG_DONTWAIT))
   }
 }
 

@@ -37,6 +37,13 @@ struct ServeCommand: ParsableCommand {
   )
   var trustedProxy: [String] = []
 
+  @Option(
+    name: .long,
+    help:
+      "Most simultaneous connections from one client address (default 128; with --trusted-proxy, 1024: all of them)."
+  )
+  var connectionsPerAddress: Int?
+
   @Flag(name: .long, help: "Mark cookies Secure (set when users reach Runwatch over HTTPS).")
   var secureCookies = false
 
@@ -72,6 +79,10 @@ struct ServeCommand: ParsableCommand {
       throw ValidationError(
         "--metrics-token must be at least 16 characters without spaces (e.g. from `openssl rand -hex 24`).")
     }
+    if let limit = connectionsPerAddress, !(1...Self.connectionLimit).contains(limit) {
+      throw ValidationError(
+        "--connections-per-address must be between 1 and \(Self.connectionLimit), got \(limit).")
+    }
     if let threads, !(1...256).contains(threads) {
       throw ValidationError("--threads must be between 1 and 256, got \(threads).")
     }
@@ -97,6 +108,17 @@ struct ServeCommand: ParsableCommand {
       throw ValidationError("RUNWATCH_PORT must be a number, got '\(text)'.")
     }
     return value
+  }
+
+  /// Connections `serve` accepts in all (libmicrohttpd's cap; `HTTPServerConfiguration`'s default).
+  static let connectionLimit = HTTPServerConfiguration().connectionLimit
+
+  /// `--connections-per-address`, else 128 direct, else the whole connection limit behind a trusted proxy:
+  /// there every client arrives from the proxy's address, and the proxy (nginx buffers whole requests before
+  /// passing them on) is the one facing slow clients.
+  var resolvedConnectionsPerAddress: Int {
+    connectionsPerAddress
+      ?? (trustedProxy.isEmpty ? HTTPServerConfiguration().perAddressConnectionLimit : Self.connectionLimit)
   }
 
   /// `--metrics-token`, else `$RUNWATCH_METRICS_TOKEN`, else none (an empty value is none).
@@ -146,6 +168,7 @@ struct ServeCommand: ParsableCommand {
     if demo { services.append(DemoFleet(lifecycle: lifecycle, logger: logger)) }
     var configuration = HTTPServerConfiguration()
     if let threads { configuration.threadCount = threads }
+    configuration.perAddressConnectionLimit = resolvedConnectionsPerAddress
     let port = UInt16(try resolvedPort() ?? 8080)
     do {
       return try RunwatchServer.start(

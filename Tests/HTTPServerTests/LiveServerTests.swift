@@ -117,6 +117,25 @@ struct LiveServerTests {
       do { try client.send(chunk) } catch { refused = true }
     }
     #expect(refused)
+    // Answered, not just dropped: the 413 is written to the socket before the connection is closed.
+    #expect(try client.readResponse().status == 413)
+    #expect(try RawHTTPClient.get("/echo?n=alive", port: server.port).text == "n=alive")
+    #expect(Self.drained(server))
+  }
+
+  /// One chunk announcing 2^64 − 1 bytes: refused with a 413 once the discard allowance is read, not
+  /// left reading (or silent) until the client gives up.
+  @Test func chunkOfMaximumSizeIsAnswered413() throws {
+    let server = try Self.start(
+      HTTPServerConfiguration(maximumBodySize: 1 << 10, maximumDiscardedBodySize: 256 << 10))
+    defer { server.stop() }
+    let client = try RawHTTPClient(port: server.port)
+    try client.send(
+      "POST /upload HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\nffffffffffffffff\r\n")
+    let bytes = [UInt8](repeating: 7, count: 64 << 10)
+    for _ in 0..<16 { try? client.send(bytes) }
+    #expect(try client.readResponse().status == 413)
+    #expect(try client.waitForClose())
     #expect(try RawHTTPClient.get("/echo?n=alive", port: server.port).text == "n=alive")
     #expect(Self.drained(server))
   }

@@ -35,6 +35,8 @@ import Testing
     ["--log-level", "chatty"],
     ["--metrics-token", "short"],
     ["--metrics-token", "sixteen chars with spaces"],
+    ["--connections-per-address", "0"],
+    ["--connections-per-address", "1025"],
   ])
   func invalidOptionsAreRefused(arguments: [String]) {
     #expect(throws: (any Error).self) { try Self.parse(arguments) }
@@ -60,6 +62,17 @@ import Testing
     #expect(
       try Self.parse(["--trusted-proxy", "127.0.0.1"]).sessionOptions
         == SessionOptions(trustedProxies: ["127.0.0.1"]))
+  }
+
+  /// Behind a trusted proxy every client shares the proxy's address, so the per-address cap is lifted to the
+  /// whole connection limit unless set explicitly.
+  @Test func connectionsPerAddressDefaultsDependOnTheProxy() throws {
+    #expect(try Self.parse([]).resolvedConnectionsPerAddress == 128)
+    #expect(try Self.parse(["--trusted-proxy", "127.0.0.1"]).resolvedConnectionsPerAddress == 1024)
+    #expect(
+      try Self.parse(["--trusted-proxy", "127.0.0.1", "--connections-per-address", "300"])
+        .resolvedConnectionsPerAddress == 300)
+    #expect(try Self.parse(["--connections-per-address", "16"]).resolvedConnectionsPerAddress == 16)
   }
 
   @Test func portComesFromFlagThenEnvironmentThenDefault() throws {
