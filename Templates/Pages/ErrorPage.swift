@@ -9,6 +9,8 @@ public enum ErrorPageKind: Sendable, Equatable {
   case notFound
   /// 405: the path exists but not for this method.
   case methodNotAllowed
+  /// 408: the request did not arrive in full within the server's deadline.
+  case requestTimeout
   /// 413: request body over the limit.
   case payloadTooLarge
   /// 414: request line too long.
@@ -17,6 +19,8 @@ public enum ErrorPageKind: Sendable, Equatable {
   case tooManyRequests
   /// 500: an unexpected failure (the router aims never to need it).
   case internalError
+  /// 501: an HTTP feature the server does not implement (a transfer coding other than chunked).
+  case notImplemented
 
   /// The HTTP status code.
   public var status: Int {
@@ -25,10 +29,12 @@ public enum ErrorPageKind: Sendable, Equatable {
     case .forbidden: 403
     case .notFound: 404
     case .methodNotAllowed: 405
+    case .requestTimeout: 408
     case .payloadTooLarge: 413
     case .uriTooLong: 414
     case .tooManyRequests: 429
     case .internalError: 500
+    case .notImplemented: 501
     }
   }
 
@@ -39,10 +45,12 @@ public enum ErrorPageKind: Sendable, Equatable {
     case .forbidden: "Forbidden"
     case .notFound: "Not found"
     case .methodNotAllowed: "Method not allowed"
+    case .requestTimeout: "Request timed out"
     case .payloadTooLarge: "Request too large"
     case .uriTooLong: "Address too long"
     case .tooManyRequests: "Too many requests"
     case .internalError: "Something went wrong"
+    case .notImplemented: "Not supported"
     }
   }
 
@@ -56,11 +64,15 @@ public enum ErrorPageKind: Sendable, Equatable {
     case .forbidden(nil): "This request was refused. If you submitted a form, reload the page and try again."
     case .notFound: "Not found — this page does not exist or you do not have access to it."
     case .methodNotAllowed: "This address does not accept that kind of request."
+    case .requestTimeout:
+      "The request did not arrive in full in time, so Runwatch closed the connection. Try again."
     case .payloadTooLarge: "The request body is larger than Runwatch accepts."
     case .uriTooLong: "The address is longer than Runwatch accepts."
     case .tooManyRequests: "Too many requests in a short time. Wait a moment and try again."
     case .internalError:
       "Runwatch could not complete this request. Try again; if it keeps happening, check the server log."
+    case .notImplemented:
+      "The request was sent with an HTTP feature Runwatch does not support (a transfer coding other than chunked)."
     }
   }
 }

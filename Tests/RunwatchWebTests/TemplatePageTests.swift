@@ -332,9 +332,10 @@ struct TemplatePageTests {
     #expect(forbidden.contains("Missing capability: <code>restore.view</code>"))
     #expect(forbidden.contains("<h1>Forbidden</h1>"))
     let statuses = [
-      ErrorPageKind.badRequest, .methodNotAllowed, .payloadTooLarge, .uriTooLong, .tooManyRequests,
+      ErrorPageKind.badRequest, .methodNotAllowed, .requestTimeout, .payloadTooLarge, .uriTooLong,
+      .tooManyRequests, .notImplemented,
     ]
     .map(\.status)
-    #expect(statuses == [400, 405, 413, 414, 429])
+    #expect(statuses == [400, 405, 408, 413, 414, 429, 501])
   }
 }

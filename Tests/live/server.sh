@@ -8,7 +8,8 @@ rw_serve() {
   shift 2
   "$RUNWATCH" serve --db "$db" --host 127.0.0.1 --port 0 --public Public "$@" >"$log" 2>&1 &
   RW_PID=$!
-  trap rw_stop EXIT
+  # Keep a caller's own EXIT trap (it should call rw_stop itself); only add one when there is none.
+  [ -n "$(trap -p EXIT)" ] || trap rw_stop EXIT
   RW_URL=""
   for _ in $(seq 1 600); do
     RW_URL=$(grep -o 'Runwatch is serving http://127\.0\.0\.1:[0-9]*' "$log" | head -1 | sed 's/^Runwatch is serving //' || true)

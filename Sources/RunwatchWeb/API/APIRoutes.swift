@@ -54,7 +54,7 @@ public enum APIRoutes {
     default:
       APIError(
         status: status, code: status.reasonPhrase.lowercased().replacingOccurrences(of: " ", with: "_"),
-        message: status.description)
+        message: ShellPages.kind(for: status).sentence)
     }
   }
 

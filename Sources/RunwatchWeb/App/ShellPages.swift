@@ -35,9 +35,11 @@ struct ShellPages: Sendable {
     case 403: .forbidden(missingCapability: nil)
     case 404: .notFound
     case 405: .methodNotAllowed
+    case 408: .requestTimeout
     case 413: .payloadTooLarge
     case 414: .uriTooLong
     case 429: .tooManyRequests
+    case 501: .notImplemented
     default: status.code < 500 ? .badRequest : .internalError
     }
   }
