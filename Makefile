@@ -51,9 +51,9 @@ test:
 	$(MAKE) browser-test
 	SCHEMATHESIS_SEED=2026 $(MAKE) schemathesis
 
-# Fault tests (Tests/faults): a full disk, slow clients, sign-in lockout abuse and malformed HTTP framing, each
-# against a real `runwatch serve` on loopback. The disk-full test mounts a small tmpfs and says SKIP where it cannot.
-FAULT_APT_PACKAGES := curl python3
+# Fault tests (Tests/faults): a full disk, slow clients, sign-in lockout abuse, malformed HTTP framing, and a race
+# of 1,000 runs with kill -9 mid-heal, each against a real `runwatch serve` on loopback. The disk-full test mounts a small tmpfs and says SKIP where it cannot.
+FAULT_APT_PACKAGES := curl python3 sqlite3
 test-faults: deps
 	$(call apt_install_missing,$(FAULT_APT_PACKAGES))
 	swift build --product runwatch
