@@ -20,6 +20,8 @@ public final class DatabasePool: @unchecked Sendable {
   private var idleReaders: [Connection] = []
   private let readersLock = NSLock()
   private let maximumIdleReaders: Int
+  /// Copies the WAL back off the writers' path (nil for a read-only pool).
+  private let checkpointer: WALCheckpointer?
 
   /// Opens the database at `path`, creating the file if needed.
   public init(path: String, maximumIdleReaders: Int = 8) throws(SQLiteError) {
@@ -28,6 +30,14 @@ public final class DatabasePool: @unchecked Sendable {
     self.isReadOnly = false
     self.readsImmutable = false
     self.maximumIdleReaders = maximumIdleReaders
+    let checkpointer = WALCheckpointer(path: path)
+    self.checkpointer = checkpointer
+    checkpointer.pool = self
+    checkpointer.install(on: writer)
+  }
+
+  deinit {
+    if checkpointer != nil { WALCheckpointer.uninstall(from: writer) }
   }
 
   /// Opens the existing database at `path` for reading only: nothing is created, migrated or written (a dry
@@ -44,6 +54,7 @@ public final class DatabasePool: @unchecked Sendable {
     try writer.execute("PRAGMA query_only = ON")
     self.isReadOnly = true
     self.maximumIdleReaders = maximumIdleReaders
+    self.checkpointer = nil
   }
 
   /// Runs `body` with exclusive use of the writer connection. Open a transaction inside for atomicity.
@@ -75,10 +86,10 @@ public final class DatabasePool: @unchecked Sendable {
     return (attributes?[.size] as? NSNumber)?.intValue ?? 0
   }
 
-  /// Lets the WAL be copied back between bursts of writes: a passive checkpoint always, and once the WAL has
-  /// grown past `truncateAboveBytes` a truncating one (it waits for current readers, briefly holding up
-  /// writers, and leaves a zero-byte WAL). Readers that never pause would otherwise keep the WAL growing for
-  /// as long as writes go on.
+  /// Copies the WAL back now, holding the writer lock: a passive checkpoint always, and once the WAL has grown
+  /// past `truncateAboveBytes` a truncating one (it waits for current readers, briefly holding up writers, and
+  /// leaves a zero-byte WAL). Writes need not call it: `WALCheckpointer` does the bulk of this off their path
+  /// whenever the WAL has grown by a few megabytes, and then calls this for the tail.
   public func checkpoint(truncateAboveBytes: Int = Connection.journalSizeLimitBytes) throws {
     try write { (connection: Connection) -> Void in
       if walSizeBytes > truncateAboveBytes {
@@ -87,6 +98,11 @@ public final class DatabasePool: @unchecked Sendable {
         try connection.checkpoint(.passive)
       }
     }
+  }
+
+  /// Waits for a checkpoint the WAL hook has scheduled, if any (tests).
+  public func waitForBackgroundCheckpoint() {
+    checkpointer?.waitUntilIdle()
   }
 
   /// Runs `body` on a reader connection inside a deferred transaction, so it sees one consistent snapshot.

@@ -1,21 +1,49 @@
 import Foundation
 
+/// The column names of a statement's result, shared by every row it returns and looked up by hash: reading a
+/// run's twenty-odd columns by name was a linear search with a string comparison per column, and building the
+/// names again for every row was a third of a list page's decoding.
+public final class RowLayout: Sendable {
+  /// Column names in result order.
+  public let names: [String]
+  private let positions: [String: Int]
+
+  /// Creates a layout; the first of two equal names wins, as in SQLite's own name lookup.
+  public init(names: [String]) {
+    self.names = names
+    var positions: [String: Int] = [:]
+    for (index, name) in names.enumerated() where positions[name] == nil { positions[name] = index }
+    self.positions = positions
+  }
+
+  /// The position of the column named `name`.
+  public func index(of name: String) -> Int? { positions[name] }
+}
+
 /// One result row, copied out of the statement so it outlives the step.
 public struct Row: Sendable {
-  /// Column names in result order.
-  public let columns: [String]
+  /// Column names, shared with the other rows of the same result.
+  public let layout: RowLayout
   /// Values in result order.
   public let values: [SQLValue]
 
+  /// Column names in result order.
+  public var columns: [String] { layout.names }
+
   /// Creates a row.
   public init(columns: [String], values: [SQLValue]) {
-    self.columns = columns
+    self.init(layout: RowLayout(names: columns), values: values)
+  }
+
+  /// Creates a row with a shared layout.
+  public init(layout: RowLayout, values: [SQLValue]) {
+    self.layout = layout
     self.values = values
   }
 
   /// The value of the column named `name` (NULL when absent).
   public subscript(name: String) -> SQLValue {
-    guard let index = columns.firstIndex(of: name) else { return .null }
+    guard let index = layout.index(of: name), index < values.count else { return .null }
     return values[index]
   }
 

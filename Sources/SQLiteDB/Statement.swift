@@ -94,14 +94,24 @@ public final class Statement {
     return String(decoding: UnsafeBufferPointer(start: pointer, count: length), as: UTF8.self)
   }
 
+  /// The result's column names, read once per prepared statement (SQLite keeps them for its lifetime; a
+  /// schema change that re-prepares it with another column count builds them again).
+  private var layout: RowLayout?
+
+  private func rowLayout(count: Int32) -> RowLayout {
+    if let layout, layout.names.count == Int(count) { return layout }
+    let names = (0..<count).map { String(cString: sqlite3_column_name(handle, $0)) }
+    let built = RowLayout(names: names)
+    layout = built
+    return built
+  }
+
   private func currentRow() -> Row {
     let count = sqlite3_column_count(handle)
-    var columns: [String] = []
+    let layout = rowLayout(count: count)
     var values: [SQLValue] = []
-    columns.reserveCapacity(Int(count))
     values.reserveCapacity(Int(count))
     for index in 0..<count {
-      columns.append(String(cString: sqlite3_column_name(handle, index)))
       switch sqlite3_column_type(handle, index) {
       case SQLITE_INTEGER: values.append(.integer(sqlite3_column_int64(handle, index)))
       case SQLITE_FLOAT: values.append(.real(sqlite3_column_double(handle, index)))
@@ -116,6 +126,6 @@ public final class Statement {
       default: values.append(.null)
       }
     }
-    return Row(columns: columns, values: values)
+    return Row(layout: layout, values: values)
   }
 }

@@ -152,7 +152,7 @@ import Testing
     let types = Self.policy.reconcilableTypes
     let plan = try fixture.database.pool.read { connection in
       try connection.query(
-        "EXPLAIN QUERY PLAN " + query.staleSQL(typeCount: types.count), query.staleArguments(types)
+        "EXPLAIN QUERY PLAN " + query.staleProbeSQL(typeCount: types.count), query.staleProbeArguments(types)
       ).compactMap { $0.string("detail") }
     }
     #expect(plan.contains { $0.contains("USING INDEX runs_active_by_stale_at (stale_at<?)") }, "\(plan)")

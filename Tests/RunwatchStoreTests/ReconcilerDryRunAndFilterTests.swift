@@ -100,16 +100,32 @@ import Testing
       options: ReconcileOptions(tenantIDs: [1], workspaceIDs: [1]), policy: .builtIn, limit: 100,
       now: fixture.clock.now())
     let types = LifecyclePolicy.builtIn.reconcilableTypes
+    let filters = query.filterArguments(types)
     let plans = try fixture.database.pool.read { connection in
       [
         try connection.query(
-          "EXPLAIN QUERY PLAN " + query.staleSQL(typeCount: types.count), query.staleArguments(types)),
+          "EXPLAIN QUERY PLAN " + query.staleProbeSQL(typeCount: types.count),
+          query.staleProbeArguments(types)),
+        try connection.query(
+          "EXPLAIN QUERY PLAN " + query.staleSQL(typeCount: types.count, continuing: true),
+          [fixture.clock.now()] + filters + [1, 10, 100]),
+        try connection.query(
+          "EXPLAIN QUERY PLAN " + query.staleSQL(typeCount: types.count, continuing: false),
+          [fixture.clock.now()] + filters + [0, 100]),
         try connection.query(
           "EXPLAIN QUERY PLAN " + query.linkedSQL(typeCount: types.count), query.linkedArguments(types)),
       ].map { rows in rows.compactMap { $0.string("detail") }.joined(separator: "; ") }
     }
     #expect(plans[0].contains("USING INDEX runs_active_by_stale_at (stale_at<?)"), "\(plans[0])")
-    #expect(!plans[0].contains("TEMP B-TREE"), "\(plans[0])")
-    #expect(plans[1].contains("USING INDEX runs_linked_active"), "\(plans[1])")
+    // The walk seeks into the covering index of active runs and never reads the table or sorts.
+    #expect(
+      plans[1] == "SEARCH operation_runs USING COVERING INDEX runs_active_covering (workspace_id=? AND id>?)",
+      "\(plans[1])")
+    // (`workspace_id=?` here, because the one-workspace filter pins it; `workspace_id>?` without a filter.)
+    #expect(
+      plans[2].hasPrefix("SEARCH operation_runs USING COVERING INDEX runs_active_covering (workspace_id"),
+      "\(plans[2])")
+    #expect(!plans[1].contains("TEMP B-TREE") && !plans[2].contains("TEMP B-TREE"), "\(plans[2])")
+    #expect(plans[3].contains("USING INDEX runs_linked_active"), "\(plans[3])")
   }
 }

@@ -45,6 +45,14 @@ enum AuditLog {
     _ action: AuditAction, run: OperationRun, actor: Actor, at time: Date, metadata: JSONValue,
     in connection: Connection
   ) throws {
+    try record(action, run: run, actor: actor, at: time, metadataText: metadata.jsonText, in: connection)
+  }
+
+  /// Records an event whose metadata is already JSON text.
+  static func record(
+    _ action: AuditAction, run: OperationRun, actor: Actor, at time: Date, metadataText: String,
+    in connection: Connection
+  ) throws {
     try connection.execute(
       """
       INSERT INTO audit_events (workspace_id, run_id, actor_kind, actor_label, source, action, created_at, metadata)
@@ -52,7 +60,7 @@ enum AuditLog {
       """,
       [
         run.workspaceID, run.id, actor.kind.rawValue, actor.label, actor.source, action.rawValue, time,
-        metadata.jsonText,
+        metadataText,
       ])
   }
 

@@ -3,12 +3,54 @@ import RunwatchCore
 import SQLiteDB
 
 // The single terminal write, the late-report path and the notification rule.
+
+/// A terminal write with everything rendered: the run as it will be, its JSON columns, the audit metadata and
+/// the notification's words. Built outside the write transaction (`LifecycleService.prepareFinish`), so the
+/// transaction itself only binds values: the reconciler holds the write lock for the SQL alone.
+struct TerminalWrite {
+  /// The run as it was read: its status is the compare-and-set's expected value.
+  let before: OperationRun
+  /// The run as it will be stored.
+  let after: OperationRun
+  let action: AuditAction
+  let actor: Actor
+  let at: Date
+  let countsText: String
+  let failuresText: String
+  let evidenceText: String?
+  let auditMetadataText: String
+  /// Title and message of the initiator's notification (nil for a system run).
+  let notification: (title: String, message: String)?
+}
+
+/// What the terminal UPDATE compares besides the run's id.
+enum TerminalWriteGuard {
+  /// The status read in the same transaction (workers, bridges: they read and write in one transaction).
+  case status
+  /// Every field the reconciler's assessment read — status, start, last heartbeat, linked record status (the
+  /// creation time never changes) — as read before the write transaction: a run that changed in between (a
+  /// late heartbeat moved its deadline) is left alone and assessed again on the next tick.
+  case assessedFields
+}
+
 extension LifecycleService {
   /// Writes terminal truth with a compare-and-set on the status read, then its audit event and notification.
   func finish(
     _ run: OperationRun, outcome: RunOutcome, counts: [String: Int64], failures: [RunFailure],
     reconciliation: Reconciliation?, action: AuditAction, actor: Actor, in connection: Connection
   ) throws -> TransitionResult {
+    let write = prepareFinish(
+      run, outcome: outcome, counts: counts, failures: failures, reconciliation: reconciliation,
+      action: action,
+      actor: actor)
+    return try apply(write, guard: .status, in: connection)
+  }
+
+  /// Renders the terminal write for `run` without touching the database.
+  func prepareFinish(
+    _ run: OperationRun, outcome: RunOutcome, counts: [String: Int64], failures: [RunFailure],
+    reconciliation: Reconciliation?, action: AuditAction, actor: Actor
+  ) -> TerminalWrite {
     let now = clock.now()
     var done = run
     done.status = .completed
@@ -17,22 +59,6 @@ extension LifecycleService {
     done.failures = failures
     done.completedAt = now
     done.reconciliation = reconciliation
-    try connection.execute(
-      """
-      UPDATE operation_runs
-      SET status = 'completed', outcome = ?, summary_counts = ?, failure_summary = ?, completed_at = ?,
-        stale_at = NULL, reconciliation_reason = ?, reconciliation_source = ?, reconciliation_evidence = ?,
-        reconciled_at = ?
-      WHERE id = ? AND status = ?
-      """,
-      [
-        outcome.rawValue, OperationRun.encodeCounts(counts), OperationRun.encodeFailures(failures), now,
-        reconciliation?.reason.rawValue, reconciliation?.source, reconciliation?.evidence.jsonText,
-        reconciliation?.reconciledAt, run.id, run.status.rawValue,
-      ])
-    guard connection.changes == 1 else { return .refused(Refusal(reason: .statusChanged, run: run)) }
-    try RunRollups.record(done, finishedAt: reconciliation?.reconciledAt ?? now, in: connection)
-    try faults.afterStep(.runUpdated)
     var metadata: [String: JSONValue] = [
       "before": snapshot(run, now: now), "after": snapshot(done, now: now), "type": .string(run.type),
     ]
@@ -41,9 +67,56 @@ extension LifecycleService {
       metadata["reason_message"] = .string(ReasonCatalog.describe(reconciliation).explanation)
       metadata["evidence"] = reconciliation.evidence
     }
-    try AuditLog.record(action, run: done, actor: actor, at: now, metadata: .object(metadata), in: connection)
+    return TerminalWrite(
+      before: run, after: done, action: action, actor: actor, at: now,
+      countsText: OperationRun.encodeCounts(counts), failuresText: OperationRun.encodeFailures(failures),
+      evidenceText: reconciliation?.evidence.jsonText, auditMetadataText: JSONValue.object(metadata).jsonText,
+      notification: Notifications.terminalWording(for: done))
+  }
+
+  /// Performs `write` in the caller's transaction: the guarded UPDATE, then (only if it won) the rollups, the
+  /// audit event and the notification. A lost compare-and-set changes nothing and is `.refused(.statusChanged)`.
+  func apply(_ write: TerminalWrite, guard: TerminalWriteGuard, in connection: Connection) throws
+    -> TransitionResult
+  {
+    let run = write.before
+    let done = write.after
+    let reconciliation = done.reconciliation
+    var sql = """
+      UPDATE operation_runs
+      SET status = 'completed', outcome = ?, summary_counts = ?, failure_summary = ?, completed_at = ?,
+        stale_at = NULL, reconciliation_reason = ?, reconciliation_source = ?, reconciliation_evidence = ?,
+        reconciled_at = ?
+      WHERE id = ? AND status = ?
+      """
+    var arguments: [any SQLBindable] = [
+      done.outcome.rawValue, write.countsText, write.failuresText, write.at, reconciliation?.reason.rawValue,
+      reconciliation?.source, write.evidenceText, reconciliation?.reconciledAt, run.id, run.status.rawValue,
+    ]
+    if case .assessedFields = `guard` {
+      sql += """
+
+         AND started_at IS ? AND last_heartbeat_at IS ?
+        """
+      arguments += [run.startedAt, run.lastHeartbeatAt]
+      if let linked = run.linkedRecord {
+        sql += " AND COALESCE(linked_record_status, '') = ?"
+        arguments.append(linked.status)
+      }
+    }
+    try connection.execute(sql, arguments)
+    guard connection.changes == 1 else { return .refused(Refusal(reason: .statusChanged, run: run)) }
+    try RunRollups.record(done, finishedAt: reconciliation?.reconciledAt ?? write.at, in: connection)
+    try faults.afterStep(.runUpdated)
+    try AuditLog.record(
+      write.action, run: done, actor: write.actor, at: write.at, metadataText: write.auditMetadataText,
+      in: connection)
     try faults.afterStep(.auditRecorded)
-    try Notifications.recordTerminal(done, at: now, in: connection)
+    if let notification = write.notification, let userID = done.initiatorUserID {
+      try Notifications.insertTerminal(
+        runID: done.id, userID: userID, title: notification.title, message: notification.message,
+        url: done.canonicalPath, at: write.at, in: connection)
+    }
     try faults.afterStep(.notificationRecorded)
     return .applied(done)
   }

@@ -2,20 +2,30 @@ import Foundation
 import RunwatchCore
 import SQLiteDB
 
-// The reconciler's transition: it has just read the run in the same transaction, so it completes that run
-// without reading it again. The compare-and-set in `finish` still guards the status it read.
+// The reconciler's transition: it completes the run as it read it, without reading it again. `reconcile` writes in
+// the caller's transaction, guarded by the status; the reconciler's batches prepare the write outside the write
+// transaction and guard it by every field the assessment read.
 extension LifecycleService {
   /// Completes `run` (as read inside this transaction) the way `plan` says, on the lifecycle's authority.
   func reconcile(_ run: OperationRun, plan: ReconcilePlan, by actor: Actor, in connection: Connection) throws
     -> TransitionResult
   {
-    if run.status.isTerminal { return .refused(Refusal(reason: .alreadyTerminal, run: run)) }
+    guard let write = prepareReconcile(run, plan: plan, by: actor) else {
+      return .refused(Refusal(reason: .alreadyTerminal, run: run))
+    }
+    return try apply(write, guard: .status, in: connection)
+  }
+
+  /// The terminal write that completes `run` the way `plan` says, rendered without touching the database (the
+  /// reconciler writes it later, guarded by every field it assessed); nil when `run` is already terminal.
+  func prepareReconcile(_ run: OperationRun, plan: ReconcilePlan, by actor: Actor) -> TerminalWrite? {
+    if run.status.isTerminal { return nil }
     let reconciliation = Reconciliation(
       reason: plan.reason, source: actor.source, evidence: plan.evidence, reconciledAt: clock.now())
     let failures = plan.outcome == .failed ? [operatorFailure(reconciliation)] : []
-    return try finish(
+    return prepareFinish(
       run, outcome: plan.outcome, counts: run.summaryCounts, failures: failures,
       reconciliation: reconciliation,
-      action: .runReconciled, actor: actor, in: connection)
+      action: .runReconciled, actor: actor)
   }
 }

@@ -27,13 +27,28 @@ public enum Notifications {
   /// Records the terminal notification for `run` if it has an initiator. The UNIQUE(run_id) constraint makes a
   /// second terminal notification for the same run impossible, whatever the caller does.
   static func recordTerminal(_ run: OperationRun, at time: Date, in connection: Connection) throws {
-    guard run.status.isTerminal, let userID = run.initiatorUserID else { return }
-    let (title, message) = wording(for: run)
+    guard let userID = run.initiatorUserID, let (title, message) = terminalWording(for: run) else { return }
+    try insertTerminal(
+      runID: run.id, userID: userID, title: title, message: message, url: run.canonicalPath, at: time,
+      in: connection)
+  }
+
+  /// The words of `run`'s terminal notification, or nil when it gets none (not terminal, or a system run).
+  static func terminalWording(for run: OperationRun) -> (title: String, message: String)? {
+    guard run.status.isTerminal, run.initiatorUserID != nil else { return nil }
+    return wording(for: run)
+  }
+
+  /// Inserts a terminal notification already worded.
+  static func insertTerminal(
+    runID: Int64, userID: Int64, title: String, message: String, url: String, at time: Date,
+    in connection: Connection
+  ) throws {
     try connection.execute(
       """
       INSERT INTO notifications (user_id, run_id, title, message, url, created_at)
       VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT(run_id) DO NOTHING
-      """, [userID, run.id, title, message, run.canonicalPath, time])
+      """, [userID, runID, title, message, url, time])
   }
 
   /// Title and message in operator language.

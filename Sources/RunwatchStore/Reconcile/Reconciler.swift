@@ -10,7 +10,7 @@ import SQLiteDB
 /// passed), each run its own compare-and-set with its audit event and notification. So a run finished by its
 /// worker in between is skipped, a crash rolls back at most the open transaction — whole runs, never half of
 /// one — and the write lock is never held for long enough to keep a worker's heartbeat waiting more than a few
-/// milliseconds. Between batches `reconcileAll` lets the WAL checkpoint.
+/// milliseconds. The WAL is copied back off the writers' path as it grows (`WALCheckpointer`).
 public final class Reconciler: Sendable {
   /// The lifecycle service that performs every status change.
   public let lifecycle: LifecycleService
@@ -46,14 +46,23 @@ public final class Reconciler: Sendable {
   /// before reading anything; rethrows transient storage errors (changes already committed stay committed, the
   /// open transaction is rolled back whole).
   public func reconcile(_ options: ReconcileOptions = ReconcileOptions()) throws -> ReconcileResult {
+    try reconcileBatch(options, after: nil).result
+  }
+
+  /// One batch of stale runs after `position` (see `CandidateQuery`): its result, where the walk stopped, and
+  /// whether it reached the last stale run.
+  func reconcileBatch(_ options: ReconcileOptions, after position: StaleRunPosition?) throws
+    -> (result: ReconcileResult, position: StaleRunPosition?, exhausted: Bool)
+  {
     let limit = try options.resolvedLimit(policy: policy)
     let now = lifecycle.clock.now()
     if options.dryRun {
       let query = CandidateQuery(options: options, policy: policy, limit: limit, now: now)
       return try database.pool.read { connection in
+        let batch = try query.batch(after: position, in: connection)
         var result = ReconcileResult()
         var facts = LegitimacyFactsCache()
-        for runID in try query.runIDs(in: connection) {
+        for runID in batch.runIDs {
           result.candidates += 1
           let change: ReconcileChange?
           do {
@@ -68,76 +77,124 @@ public final class Reconciler: Sendable {
           }
           result.record(change)
         }
-        return result
+        return (result, batch.position, batch.exhausted)
       }
     }
     // Runs that failed lately are left out; the query reads as many more so the batch stays full.
     let skipped = failedRuns.skipped(at: now)
-    let query = CandidateQuery(options: options, policy: policy, limit: limit + skipped.count, now: now)
-    let runIDs = try database.pool.read { connection in
-      Array(try query.runIDs(in: connection).lazy.filter { !skipped.contains($0) }.prefix(limit))
+    let query = CandidateQuery(options: options, policy: policy, limit: limit, now: now)
+    let batch = try database.pool.read { connection in
+      try query.batch(after: position, excluding: skipped, in: connection)
     }
+    let runIDs = batch.runIDs
     var result = ReconcileResult(candidates: runIDs.count)
     var pending = runIDs[...]
     while !pending.isEmpty {
-      // Figures of one transaction count only once it has committed.
-      let (committed, rest) = try database.pool.writeTransaction { connection in
-        try applySome(pending, in: connection)
+      let chunk = pending.prefix(transactionRuns)
+      pending = pending.dropFirst(chunk.count)
+      // Read, assess and render with no lock held; then write with nothing left to do but SQL.
+      let (assessed, writes) = try database.pool.read { connection in try prepare(chunk, in: connection) }
+      result.absorb(assessed)
+      var unwritten = writes[...]
+      while !unwritten.isEmpty {
+        // Figures of one transaction count only once it has committed.
+        let (committed, rest) = try database.pool.writeTransaction { connection in
+          try writeSome(unwritten, in: connection)
+        }
+        result.absorb(committed)
+        unwritten = rest
       }
-      result.absorb(committed)
-      pending = rest
     }
-    return result
+    return (result, batch.position, batch.exhausted)
   }
 
-  /// Batch after batch until nothing stale is left, `shouldContinue` says stop, or a batch changes nothing
-  /// (so a run that keeps getting skipped cannot spin the loop). A dry run is a single batch: it writes nothing,
-  /// so a second batch would find the same runs. The result keeps counts of everything but only the first
-  /// `ReconcileResult.listedChangeLimit` changes, so a heal of any size takes bounded memory.
-  public func reconcileAll(
-    _ options: ReconcileOptions = ReconcileOptions(), shouldContinue: () -> Bool = { true }
-  ) throws -> ReconcileResult {
-    if options.dryRun { return try reconcile(options) }
-    let limit = try options.resolvedLimit(policy: policy)
-    var total = ReconcileResult()
-    repeat {
-      let batch = try reconcile(options)
-      total.absorb(batch)
-      if batch.reconciled > 0 { try database.pool.checkpoint() }
-      if batch.candidates < limit || batch.reconciled == 0 { break }
-    } while shouldContinue()
-    return total
+  /// One candidate's terminal write, rendered from the row as read, with the change it makes.
+  struct PreparedChange {
+    let write: TerminalWrite
+    let change: ReconcileChange
   }
 
-  /// Applies runs from the front of `runIDs` inside one open write transaction until the transaction has run
-  /// for `transactionBudget` or holds `transactionRuns` runs; returns what it did and the ids left.
-  func applySome(_ runIDs: ArraySlice<Int64>, in connection: Connection) throws
-    -> (ReconcileResult, ArraySlice<Int64>)
+  /// Reads and assesses `runIDs` in the caller's read transaction and renders the terminal write of each run
+  /// that needs one. Runs with nothing to do count as skipped; a run that cannot be read is counted, listed and
+  /// left out for a while.
+  func prepare(_ runIDs: ArraySlice<Int64>, in connection: Connection) throws
+    -> (ReconcileResult, [PreparedChange])
+  {
+    var result = ReconcileResult()
+    var facts = LegitimacyFactsCache()
+    var writes: [PreparedChange] = []
+    writes.reserveCapacity(runIDs.count)
+    for runID in runIDs {
+      do {
+        guard let run = try connection.fetchRun(id: runID),
+          let plan = ReconcileAssessment.assess(
+            run, policy: policy, now: lifecycle.clock.now(), facts: try facts.facts(for: run, in: connection)
+          ).plan,
+          let write = lifecycle.prepareReconcile(run, plan: plan, by: actor)
+        else {
+          result.skipped += 1
+          continue
+        }
+        writes.append(PreparedChange(write: write, change: Self.change(for: run, plan: plan, applied: true)))
+      } catch let error where Self.isRunFailure(error) {
+        result.recordFailure(runID: runID, error: error)
+        failedRuns.skip(runID, at: lifecycle.clock.now())
+      }
+    }
+    return (result, writes)
+  }
+
+  /// Writes prepared changes from the front of `writes` inside one open write transaction until it has run for
+  /// `transactionBudget` or holds `transactionRuns` runs; returns what it did and the changes left. Each run is
+  /// a compare-and-set on every field its assessment read, in a savepoint of its own: a run that changed since
+  /// (a late heartbeat) is skipped, and one whose write fails leaves nothing behind while the others go on.
+  func writeSome(_ writes: ArraySlice<PreparedChange>, in connection: Connection) throws
+    -> (ReconcileResult, ArraySlice<PreparedChange>)
   {
     let began = ContinuousClock.now
     var result = ReconcileResult()
-    var facts = LegitimacyFactsCache()
-    var rest = runIDs
+    var rest = writes
     var applied = 0
-    while let runID = rest.popFirst() {
+    while let prepared = rest.popFirst() {
       do {
-        // A savepoint per run: a run that fails half-way leaves nothing behind, and the batch goes on.
-        if let change = try connection.transaction(
-          .immediate, { try apply(runID: runID, facts: &facts, in: connection) })
-        {
+        let outcome = try connection.transaction(.immediate) {
+          try lifecycle.apply(prepared.write, guard: .assessedFields, in: connection)
+        }
+        if outcome.isApplied {
           result.reconciled += 1
-          result.record(change)
+          result.record(prepared.change)
         } else {
           result.skipped += 1
         }
       } catch let error where Self.isRunFailure(error) {
-        result.recordFailure(runID: runID, error: error)
-        failedRuns.skip(runID, at: lifecycle.clock.now())
+        result.recordFailure(runID: prepared.change.operationRunID, error: error)
+        failedRuns.skip(prepared.change.operationRunID, at: lifecycle.clock.now())
       }
       applied += 1
       if applied >= transactionRuns || ContinuousClock.now - began >= transactionBudget { break }
     }
     return (result, rest)
+  }
+
+  /// Batch after batch until the walk through the stale runs reaches the end or `shouldContinue` says stop. A
+  /// dry run is a single batch: it writes nothing, so a second batch would find the same runs. The result keeps
+  /// counts of everything but only the first `ReconcileResult.listedChangeLimit` changes, so a heal of any
+  /// size takes bounded memory.
+  public func reconcileAll(
+    _ options: ReconcileOptions = ReconcileOptions(), shouldContinue: () -> Bool = { true }
+  ) throws -> ReconcileResult {
+    if options.dryRun { return try reconcile(options) }
+    var total = ReconcileResult()
+    var position: StaleRunPosition?
+    repeat {
+      let batch = try reconcileBatch(options, after: position)
+      total.absorb(batch.result)
+      // The walk only moves forward, so a stale run that keeps getting skipped cannot spin the loop; a batch
+      // of out-of-sync runs only (the walk did not move) goes on while it changes something.
+      if batch.exhausted || (batch.position == position && batch.result.reconciled == 0) { break }
+      position = batch.position
+    } while shouldContinue()
+    return total
   }
 
   /// Whether `error` belongs to one run's data (an undecodable row, a constraint it trips) rather than to the
