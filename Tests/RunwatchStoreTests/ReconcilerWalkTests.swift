@@ -1,0 +1,117 @@
+import Foundation
+import RunwatchCore
+import SQLiteDB
+import Testing
+
+@testable import RunwatchStore
+
+/// How a tick walks the stale runs (in workspace and id order, batch after batch from where the last one
+/// stopped) and how the reconciler writes what it assessed outside the write transaction.
+@Suite struct ReconcilerWalkTests {
+  /// Stale queued runs (900 s window) interleaved in id order with fresh running ones (1200 s), in two
+  /// workspaces, healed three at a time: every stale run exactly once, in (workspace, id) order, none fresh.
+  @Test func aTickWalksEveryStaleRunOnceInWorkspaceAndIdOrderPastFreshOnes() throws {
+    var policy = LifecyclePolicy.builtIn
+    policy.reconcile.batchLimit = 3
+    let fixture = try TestFixture(policy: policy)
+    let second = try fixture.database.addWorkspace(slug: "globex", name: "Globex", at: fixture.clock.now())
+    let secondTenant = try fixture.database.addTenant(
+      workspaceID: second.id, name: "Initech", at: fixture.clock.now())
+    var stale: [(workspace: Int64, id: Int64)] = []
+    var fresh: [Int64] = []
+    for index in 0..<14 {
+      // Alternate workspaces, and within each alternate queued (will be stale) and running (stays fresh).
+      let inSecond = index % 2 == 1
+      let run = try fixture.lifecycle.create(
+        NewRun(
+          workspaceID: inSecond ? second.id : fixture.workspace.id,
+          tenantID: inSecond ? secondTenant.id : fixture.tenant.id, initiatorUserID: nil, type: "policy.sync"),
+        by: fixture.worker)
+      if (index / 2) % 2 == 0 {
+        stale.append((run.workspaceID, run.id))
+      } else {
+        _ = try fixture.lifecycle.start(runID: run.id, by: fixture.worker)
+        fresh.append(run.id)
+      }
+    }
+    fixture.clock.advance(by: 1_000)
+    let result = try fixture.reconciler().reconcileAll()
+    let expected = stale.sorted { ($0.workspace, $0.id) < ($1.workspace, $1.id) }.map(\.id)
+    #expect(result.reconciled == expected.count)
+    #expect(result.changes.map(\.operationRunID) == expected)
+    for id in fresh { #expect(try fixture.database.run(id: id)?.status == .running) }
+    #expect(try fixture.auditCount(action: "run.reconciled") == expected.count)
+    #expect(try fixture.reconciler().reconcileAll().reconciled == 0)
+  }
+
+  /// A heartbeat that lands after the reconciler read a run and before it wrote it moves the run's deadline:
+  /// the prepared write loses its compare-and-set and the run keeps running, with no audit event.
+  @Test func aHeartbeatBetweenAssessmentAndWriteKeepsTheRunRunning() throws {
+    var policy = LifecyclePolicy.builtIn
+    policy.types["policy.sync"]?.heartbeatTimeoutSeconds = 60
+    let fixture = try TestFixture(policy: policy)
+    let run = try fixture.startedRun()
+    fixture.clock.advance(by: 120)
+    let reconciler = fixture.reconciler()
+    let (assessed, writes) = try fixture.database.pool.read { connection in
+      try reconciler.prepare([run.id], in: connection)
+    }
+    #expect(assessed.skipped == 0 && writes.count == 1, "the silent run is stale when read")
+    fixture.clock.advance(by: 1)
+    _ = try fixture.lifecycle.heartbeat(runID: run.id, summaryCounts: ["processed": 1], by: fixture.worker)
+    let (written, rest) = try fixture.database.pool.writeTransaction { connection in
+      try reconciler.writeSome(writes[...], in: connection)
+    }
+    #expect(rest.isEmpty)
+    #expect(written.reconciled == 0 && written.skipped == 1)
+    #expect(try fixture.stored(run).status == .running)
+    #expect(try fixture.auditCount(action: "run.reconciled") == 0)
+    #expect(try fixture.count("notifications") == 0)
+  }
+
+  /// Without the late heartbeat the same prepared write wins: the guard compares what was read, nothing else.
+  @Test func aPreparedWriteOfAnUnchangedRunIsApplied() throws {
+    var policy = LifecyclePolicy.builtIn
+    policy.types["policy.sync"]?.heartbeatTimeoutSeconds = 60
+    let fixture = try TestFixture(policy: policy)
+    let run = try fixture.startedRun()
+    fixture.clock.advance(by: 120)
+    let reconciler = fixture.reconciler()
+    let (_, writes) = try fixture.database.pool.read { connection in
+      try reconciler.prepare([run.id], in: connection)
+    }
+    let (written, _) = try fixture.database.pool.writeTransaction { connection in
+      try reconciler.writeSome(writes[...], in: connection)
+    }
+    #expect(written.reconciled == 1)
+    #expect(try fixture.stored(run).outcome == .failed)
+    #expect(try fixture.auditCount(action: "run.reconciled") == 1)
+    #expect(try fixture.count("notifications") == 1)
+  }
+}
+
+/// The WAL is copied back by the pool's checkpointer, off the writers' path, once it has grown by ~4 MB.
+@Suite struct WALCheckpointerTests {
+  @Test func aGrowingWALIsCopiedBackIntoTheDatabaseFileWithoutAnyoneAsking() throws {
+    let directory = FileManager.default.temporaryDirectory.appendingPathComponent(
+      "runwatch-wal-\(UUID().uuidString)")
+    try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+    defer { try? FileManager.default.removeItem(at: directory) }
+    let path = directory.appendingPathComponent("wal.sqlite").path
+    let pool = try DatabasePool(path: path)
+    try pool.write { try $0.execute("CREATE TABLE blobs (id INTEGER PRIMARY KEY, body TEXT NOT NULL)") }
+    let body = String(repeating: "x", count: 3_000)
+    // ~1,500 pages in 15 transactions: past the 1,000-frame mark, so the hook schedules a checkpoint.
+    for _ in 0..<15 {
+      try pool.writeTransaction { connection in
+        for _ in 0..<100 { try connection.execute("INSERT INTO blobs (body) VALUES (?)", [body]) }
+      }
+    }
+    pool.waitForBackgroundCheckpoint()
+    let fileBytes =
+      (try FileManager.default.attributesOfItem(atPath: path)[.size] as? NSNumber)?.intValue ?? 0
+    // Without a checkpoint every page would still be in the WAL and the file would hold the schema only.
+    #expect(fileBytes >= 4_000_000, "database file: \(fileBytes) bytes")
+    #expect(try pool.read { try $0.scalar("SELECT COUNT(*) FROM blobs") } == 1_500)
+  }
+}
