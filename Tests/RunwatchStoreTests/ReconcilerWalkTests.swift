@@ -115,3 +115,40 @@ import Testing
     #expect(try pool.read { try $0.scalar("SELECT COUNT(*) FROM blobs") } == 1_500)
   }
 }
+
+/// A run whose terminal write fails on its own data (here its initiator's user row is gone, so the notification
+/// breaks a foreign key) is counted and left as it was; the transaction it was in is written again without it.
+@Suite struct ReconcilerWriteFailureTests {
+  @Test func aRunWhoseWriteFailsIsLeftOutAndTheOthersInItsTransactionAreWritten() throws {
+    let fixture = try TestFixture()
+    let now = fixture.clock.now()
+    let ghost = try fixture.database.pool.write { connection in
+      try connection.execute(
+        "INSERT INTO users (email, name, created_at) VALUES ('ghost@example.com', 'Ghost', ?)", [now])
+      return connection.lastInsertRowID
+    }
+    var runs = try (0..<3).map { _ in try fixture.createRun() }
+    let broken = try fixture.lifecycle.create(
+      NewRun(
+        workspaceID: fixture.workspace.id, tenantID: fixture.tenant.id, initiatorUserID: ghost,
+        type: "policy.sync"), by: fixture.worker)
+    runs += try (0..<3).map { _ in try fixture.createRun() }
+    // Remove the user behind the database's back (foreign keys off on a connection of its own).
+    let raw = try Connection(path: fixture.path)
+    try raw.execute("PRAGMA foreign_keys = OFF")
+    try raw.execute("DELETE FROM users WHERE id = ?", [ghost])
+    fixture.clock.advance(by: 1_000)
+    let reconciler = fixture.reconciler()
+    let result = try reconciler.reconcileAll()
+    #expect(result.reconciled == 6)
+    #expect(result.failed == 1)
+    #expect(result.failures.map(\.operationRunID) == [broken.id])
+    #expect(result.failures.first?.error.contains("FOREIGN KEY") == true, "\(result.failures)")
+    for run in runs { #expect(try fixture.stored(run).status == .completed) }
+    #expect(try fixture.stored(broken).status == .queued)
+    #expect(try fixture.auditCount(action: "run.reconciled") == 6)
+    #expect(try fixture.count("notifications") == 6)
+    // Left out of the next tick instead of failing every batch again.
+    #expect(try reconciler.reconcileAll().candidates == 0)
+  }
+}

@@ -79,6 +79,17 @@ extension LifecycleService {
   func apply(_ write: TerminalWrite, guard: TerminalWriteGuard, in connection: Connection) throws
     -> TransitionResult
   {
+    var tally = RunRollupTally()
+    let result = try apply(write, guard: `guard`, tally: &tally, in: connection)
+    try tally.write(in: connection)
+    return result
+  }
+
+  /// `apply(_:guard:in:)` counting the run in `tally` instead of writing its rollups: the caller writes the
+  /// tally before its transaction commits (the reconciler, once per write transaction).
+  func apply(
+    _ write: TerminalWrite, guard: TerminalWriteGuard, tally: inout RunRollupTally, in connection: Connection
+  ) throws -> TransitionResult {
     let run = write.before
     let done = write.after
     let reconciliation = done.reconciliation
@@ -106,7 +117,7 @@ extension LifecycleService {
     }
     try connection.execute(sql, arguments)
     guard connection.changes == 1 else { return .refused(Refusal(reason: .statusChanged, run: run)) }
-    try RunRollups.record(done, finishedAt: reconciliation?.reconciledAt ?? write.at, in: connection)
+    tally.add(done, finishedAt: reconciliation?.reconciledAt ?? write.at)
     try faults.afterStep(.runUpdated)
     try AuditLog.record(
       write.action, run: done, actor: write.actor, at: write.at, metadataText: write.auditMetadataText,

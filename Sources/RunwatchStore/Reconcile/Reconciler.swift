@@ -24,9 +24,10 @@ public final class Reconciler: Sendable {
   /// Runs that failed lately, left out of batches for a while so they cannot block the others.
   let failedRuns = FailedRunSkipList()
 
-  /// Creates a reconciler acting as `actor`: write transactions of at most 200 runs and about 4 ms.
+  /// Creates a reconciler acting as `actor`: chunks of at most 200 runs, written in transactions of about
+  /// 2 ms (the longest a worker's heartbeat waits behind the reconciler).
   public convenience init(lifecycle: LifecycleService, actor: Actor) {
-    self.init(lifecycle: lifecycle, actor: actor, transactionRuns: 200, transactionBudget: .milliseconds(4))
+    self.init(lifecycle: lifecycle, actor: actor, transactionRuns: 200, transactionBudget: .milliseconds(2))
   }
 
   /// Creates a reconciler with its own transaction bounds (crash tests pin them to make batches exact).
@@ -97,12 +98,19 @@ public final class Reconciler: Sendable {
       result.absorb(assessed)
       var unwritten = writes[...]
       while !unwritten.isEmpty {
-        // Figures of one transaction count only once it has committed.
-        let (committed, rest) = try database.pool.writeTransaction { connection in
-          try writeSome(unwritten, in: connection)
+        do {
+          // Figures of one transaction count only once it has committed.
+          let (committed, rest) = try database.pool.writeTransaction { connection in
+            try writeSome(unwritten, in: connection)
+          }
+          result.absorb(committed)
+          unwritten = rest
+        } catch let failure as RunWriteFailure {
+          // That transaction rolled back whole; the others in it are written again without the failed run.
+          result.recordFailure(runID: failure.runID, error: failure.error)
+          failedRuns.skip(failure.runID, at: lifecycle.clock.now())
+          unwritten.removeAll { $0.change.operationRunID == failure.runID }
         }
-        result.absorb(committed)
-        unwritten = rest
       }
     }
     return (result, batch.position, batch.exhausted)
@@ -146,34 +154,41 @@ public final class Reconciler: Sendable {
 
   /// Writes prepared changes from the front of `writes` inside one open write transaction until it has run for
   /// `transactionBudget` or holds `transactionRuns` runs; returns what it did and the changes left. Each run is
-  /// a compare-and-set on every field its assessment read, in a savepoint of its own: a run that changed since
-  /// (a late heartbeat) is skipped, and one whose write fails leaves nothing behind while the others go on.
+  /// a compare-and-set on every field its assessment read: a run that changed since (a late heartbeat) is
+  /// skipped. A run whose write fails on its own data throws `RunWriteFailure`, which rolls the transaction back
+  /// whole (no savepoint per run: journaling each run's pages cost more than redoing a rare failed batch).
   func writeSome(_ writes: ArraySlice<PreparedChange>, in connection: Connection) throws
     -> (ReconcileResult, ArraySlice<PreparedChange>)
   {
     let began = ContinuousClock.now
     var result = ReconcileResult()
+    var tally = RunRollupTally()
     var rest = writes
     var applied = 0
     while let prepared = rest.popFirst() {
+      let outcome: TransitionResult
       do {
-        let outcome = try connection.transaction(.immediate) {
-          try lifecycle.apply(prepared.write, guard: .assessedFields, in: connection)
-        }
-        if outcome.isApplied {
-          result.reconciled += 1
-          result.record(prepared.change)
-        } else {
-          result.skipped += 1
-        }
+        outcome = try lifecycle.apply(prepared.write, guard: .assessedFields, tally: &tally, in: connection)
       } catch let error where Self.isRunFailure(error) {
-        result.recordFailure(runID: prepared.change.operationRunID, error: error)
-        failedRuns.skip(prepared.change.operationRunID, at: lifecycle.clock.now())
+        throw RunWriteFailure(runID: prepared.change.operationRunID, error: error)
+      }
+      if outcome.isApplied {
+        result.reconciled += 1
+        result.record(prepared.change)
+      } else {
+        result.skipped += 1
       }
       applied += 1
       if applied >= transactionRuns || ContinuousClock.now - began >= transactionBudget { break }
     }
+    try tally.write(in: connection)
     return (result, rest)
+  }
+
+  /// One run's write failed on its own data; the transaction it was in is rolled back.
+  struct RunWriteFailure: Error {
+    let runID: Int64
+    let error: any Error
   }
 
   /// Batch after batch until the walk through the stale runs reaches the end or `shouldContinue` says stop. A

@@ -14,21 +14,26 @@ extension RunwatchDatabase {
 enum RunRollups {
   /// Counts `run`, which has just reached terminal truth at `finishedAt`, inside the caller's transaction.
   static func record(_ run: OperationRun, finishedAt: Date, in connection: Connection) throws {
+    var tally = RunRollupTally()
+    tally.add(run, finishedAt: finishedAt)
+    try tally.write(in: connection)
+  }
+
+  static func add(_ runs: Int64, to key: RunRollupTally.Key, in connection: Connection) throws {
     try connection.execute(
       """
       INSERT INTO run_rollups (workspace_id, hour, tenant_id, type, outcome, reason, runs)
-      VALUES (?, ?, ?, ?, ?, ?, 1)
-      ON CONFLICT (workspace_id, hour, tenant_id, type, outcome, reason) DO UPDATE SET runs = runs + 1
-      """,
-      [
-        run.workspaceID, hour(containing: finishedAt), run.tenantID ?? 0, run.type, run.outcome.rawValue,
-        run.reconciliation?.reason.rawValue ?? "",
-      ])
+      VALUES (?, ?, ?, ?, ?, ?, ?)
+      ON CONFLICT (workspace_id, hour, tenant_id, type, outcome, reason) DO UPDATE SET runs = runs + excluded.runs
+      """, [key.workspaceID, key.hour, key.tenantID, key.type, key.outcome, key.reason, runs])
+  }
+
+  static func addCompleted(_ runs: Int64, in connection: Connection) throws {
     try connection.execute(
       """
-      INSERT INTO run_totals (name, value) VALUES ('completed', 1)
-      ON CONFLICT (name) DO UPDATE SET value = value + 1
-      """, [])
+      INSERT INTO run_totals (name, value) VALUES ('completed', ?)
+      ON CONFLICT (name) DO UPDATE SET value = value + excluded.value
+      """, [runs])
   }
 
   /// Recomputes both tables from the runs (after a bulk load that wrote rows directly).
@@ -46,5 +51,42 @@ enum RunRollups {
   /// The start of the bucket holding `date`, as a date.
   static func hourStart(containing date: Date) -> Date {
     Date(timeIntervalSince1970: TimeInterval(hour(containing: date)) / 1000)
+  }
+}
+
+/// Rollup counts gathered over one write transaction and written at its end, one upsert per bucket: a
+/// reconciler transaction of 50 runs of a few tenants and types writes a few rows instead of 100. Write it in
+/// the same transaction as the runs it counts, so a rollback drops both.
+struct RunRollupTally {
+  /// One `run_rollups` row's key.
+  struct Key: Hashable {
+    var workspaceID: Int64
+    var hour: Int64
+    var tenantID: Int64
+    var type: String
+    var outcome: String
+    var reason: String
+  }
+
+  private(set) var counts: [Key: Int64] = [:]
+  private(set) var total: Int64 = 0
+
+  /// Counts `run`, which reaches terminal truth at `finishedAt`.
+  mutating func add(_ run: OperationRun, finishedAt: Date) {
+    let key = Key(
+      workspaceID: run.workspaceID, hour: RunRollups.hour(containing: finishedAt),
+      tenantID: run.tenantID ?? 0,
+      type: run.type, outcome: run.outcome.rawValue, reason: run.reconciliation?.reason.rawValue ?? "")
+    counts[key, default: 0] += 1
+    total += 1
+  }
+
+  /// Adds the counts to the stored rollups and totals, and empties the tally.
+  mutating func write(in connection: Connection) throws {
+    guard total > 0 else { return }
+    for (key, runs) in counts { try RunRollups.add(runs, to: key, in: connection) }
+    try RunRollups.addCompleted(total, in: connection)
+    counts = [:]
+    total = 0
   }
 }
