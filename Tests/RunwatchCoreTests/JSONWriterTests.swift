@@ -132,4 +132,18 @@ import Testing
       expectIdentical(tooDeep, roundTrips: false)
     }
   }
+
+  /// An object written from ordered members, some of them rendered earlier, is the same text as the object of
+  /// their values: random objects, each member rendered or not at random.
+  @Test func objectsOfRenderedMembersMatchTheObjectOfTheirValues() {
+    var random = RandomJSON(seed: 0x0BDE_2ED)
+    for _ in 0..<600 {
+      guard case .object(let members) = random.value(depth: 3), !members.isEmpty else { continue }
+      let ordered = members.sorted { JSONWriter.utf8Precedes($0.key, $1.key) }
+      let parts: [(key: String, value: JSONWriter.Member)] = ordered.map { member in
+        (member.key, random.below(2) == 0 ? .value(member.value) : .rendered(member.value.jsonText))
+      }
+      #expect(JSONWriter.text(orderedMembers: parts) == JSONValue.object(members).jsonText)
+    }
+  }
 }

@@ -77,6 +77,41 @@ public struct JSONWriter {
     return writer.bytes
   }
 
+  /// A member of an object written by `text(orderedMembers:)`: a value, or JSON text rendered earlier.
+  public enum Member {
+    /// A value, written the usual way.
+    case value(JSONValue)
+    /// Compact JSON text from this writer, copied as it is: a document stored in two places is rendered once.
+    case rendered(String)
+  }
+
+  /// An object of `members` in ascending UTF-8 order of their names (as `utf8(orderedMembers:)`), compact: the
+  /// same bytes as `JSONValue.object` of the same values, where each `.rendered` text is the value's `jsonText`.
+  public static func text(orderedMembers members: [(key: String, value: Member)]) -> String {
+    assert(
+      zip(members, members.dropFirst()).allSatisfy { utf8Precedes($0.key, $1.key) },
+      "members must be in ascending UTF-8 order of their names")
+    var writer = JSONWriter(reservingCapacity: 1024)
+    do {
+      try writer.enter()
+      writer.bytes.append(UInt8(ascii: "{"))
+      for (position, member) in members.enumerated() {
+        if position > 0 { writer.bytes.append(UInt8(ascii: ",")) }
+        writer.writeString(member.key)
+        writer.bytes.append(UInt8(ascii: ":"))
+        switch member.value {
+        case .value(let value): try writer.write(value)
+        case .rendered(let text): writer.bytes.append(contentsOf: text.utf8)
+        }
+      }
+      writer.bytes.append(UInt8(ascii: "}"))
+      writer.depth -= 1
+    } catch {
+      return "null"
+    }
+    return String(decoding: writer.bytes, as: UTF8.self)
+  }
+
   private mutating func write(_ value: JSONValue) throws(Unwritable) {
     switch value {
     case .null: append("null")

@@ -59,18 +59,24 @@ extension LifecycleService {
     done.failures = failures
     done.completedAt = now
     done.reconciliation = reconciliation
-    var metadata: [String: JSONValue] = [
-      "before": snapshot(run, now: now), "after": snapshot(done, now: now), "type": .string(run.type),
+    // The audit metadata holds the evidence too: rendered once, copied into both. Members in the order of
+    // their names, as every stored JSON object is.
+    let evidenceText = reconciliation?.evidence.jsonText
+    var metadata: [(key: String, value: JSONWriter.Member)] = [
+      ("after", .value(snapshot(done, now: now))), ("before", .value(snapshot(run, now: now))),
     ]
-    if let reconciliation {
-      metadata["reason_code"] = .string(reconciliation.reason.rawValue)
-      metadata["reason_message"] = .string(ReasonCatalog.describe(reconciliation).explanation)
-      metadata["evidence"] = reconciliation.evidence
+    if let reconciliation, let evidenceText {
+      metadata += [
+        ("evidence", .rendered(evidenceText)),
+        ("reason_code", .value(.string(reconciliation.reason.rawValue))),
+        ("reason_message", .value(.string(ReasonCatalog.describe(reconciliation).explanation))),
+      ]
     }
+    metadata.append(("type", .value(.string(run.type))))
     return TerminalWrite(
       before: run, after: done, action: action, actor: actor, at: now,
       countsText: OperationRun.encodeCounts(counts), failuresText: OperationRun.encodeFailures(failures),
-      evidenceText: reconciliation?.evidence.jsonText, auditMetadataText: JSONValue.object(metadata).jsonText,
+      evidenceText: evidenceText, auditMetadataText: JSONWriter.text(orderedMembers: metadata),
       notification: Notifications.terminalWording(for: done))
   }
 
