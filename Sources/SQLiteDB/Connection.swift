@@ -123,7 +123,10 @@ public final class Connection {
   public enum CheckpointMode: String, Sendable {
     /// Copy what can be copied without waiting for anyone.
     case passive = "PASSIVE"
-    /// Wait (busy timeout) for readers of old frames, copy everything, and truncate the WAL to zero bytes.
+    /// Wait (busy timeout) for readers of old frames, copy everything, and make the next write start the WAL
+    /// again from its beginning (the file keeps its size, up to `journal_size_limit`).
+    case restart = "RESTART"
+    /// As `restart`, and truncate the WAL to zero bytes.
     case truncate = "TRUNCATE"
   }
 

@@ -100,6 +100,12 @@ public final class DatabasePool: @unchecked Sendable {
     }
   }
 
+  /// Copies the last frames back and makes the next write start the WAL from its beginning, holding the
+  /// writer lock (the checkpointer's step 2, after it has copied the bulk with nothing held).
+  func restartWAL() throws {
+    try write { (connection: Connection) -> Void in try connection.checkpoint(.restart) }
+  }
+
   /// Waits for a checkpoint the WAL hook has scheduled, if any (tests).
   public func waitForBackgroundCheckpoint() {
     checkpointer?.waitUntilIdle()

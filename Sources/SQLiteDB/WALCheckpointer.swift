@@ -10,9 +10,10 @@ import Foundation
 /// hundred runs and set the heartbeats' p99. Here the writer connection's WAL hook only notes that the WAL
 /// has grown; a checkpoint then runs on a utility queue with its own connection, in two steps:
 /// 1. the bulk, holding nothing: a passive checkpoint copies every frame no reader still needs, and syncs;
-/// 2. the tail, holding the pool's writer lock so nothing new arrives: the few frames committed during step 1.
-///    Once every frame is copied, the next write starts the WAL again from its beginning, and a WAL that has
-///    grown past `journal_size_limit` is truncated, so the file stays bounded under any write load.
+/// 2. once the WAL holds ~64 MB: a second pass for what was committed during the first, then, holding the pool's
+///    writer lock so nothing new arrives, a RESTART checkpoint of the few frames left, so the next write starts
+///    the WAL again from its beginning (a file past `journal_size_limit` is cut back to it). The file stays
+///    bounded under any write load, and writers wait only for the last few milliseconds' frames.
 ///
 /// `@unchecked Sendable`: `pending` is only touched under `lock`; `connection` only on `queue`.
 final class WALCheckpointer: @unchecked Sendable {
@@ -59,7 +60,12 @@ final class WALCheckpointer: @unchecked Sendable {
     do {
       if connection == nil { connection = try Connection(path: path) }
       try connection?.checkpoint(.passive)
-      if restart { try pool.checkpoint() }
+      if restart {
+        // Once more with nothing held, for what was committed during the bulk, so the tail copied while
+        // writers wait is a few milliseconds' worth.
+        try connection?.checkpoint(.passive)
+        try pool.restartWAL()
+      }
     } catch {
       // The WAL stays as it is and the next commit past the threshold schedules another try. A storage fault
       // here is also met by the next write, which reports it (`WriteHealth`).
