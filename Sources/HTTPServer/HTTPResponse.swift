@@ -25,6 +25,11 @@ public struct HTTPResponse: Sendable, Equatable {
       status: status, headers: ["Content-Type": "text/html; charset=utf-8"], body: Array(html.utf8))
   }
 
+  /// An HTML page from its UTF-8 bytes.
+  public static func html(bytes: [UInt8], status: HTTPStatus = .ok) -> HTTPResponse {
+    HTTPResponse(status: status, headers: ["Content-Type": "text/html; charset=utf-8"], body: bytes)
+  }
+
   /// A JSON document (`application/json`) from already-encoded bytes.
   public static func json(_ bytes: [UInt8], status: HTTPStatus = .ok) -> HTTPResponse {
     HTTPResponse(status: status, headers: ["Content-Type": "application/json"], body: bytes)

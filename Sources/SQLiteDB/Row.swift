@@ -50,9 +50,28 @@ public struct Row: Sendable {
   /// The value at `index`.
   public subscript(index: Int) -> SQLValue { values[index] }
 
+  /// Integer column at `index` (result order), or nil when NULL: for fixed column lists read on hot paths.
+  public func int64(at index: Int) -> Int64? {
+    Self.int64(index < values.count ? values[index] : .null)
+  }
+
+  /// Text column at `index` (result order), or nil when NULL.
+  public func string(at index: Int) -> String? {
+    Self.string(index < values.count ? values[index] : .null)
+  }
+
+  /// Timestamp column (epoch milliseconds) at `index` (result order), or nil when NULL.
+  public func date(at index: Int) -> Date? {
+    int64(at: index).map { Date(timeIntervalSince1970: Double($0) / 1000) }
+  }
+
   /// Integer column, or nil when NULL.
   public func int64(_ name: String) -> Int64? {
-    switch self[name] {
+    Self.int64(self[name])
+  }
+
+  private static func int64(_ value: SQLValue) -> Int64? {
+    switch value {
     case .integer(let value): value
     case .real(let value): Int64(value)
     case .text(let text): Int64(text)
@@ -62,7 +81,11 @@ public struct Row: Sendable {
 
   /// Text column, or nil when NULL.
   public func string(_ name: String) -> String? {
-    switch self[name] {
+    Self.string(self[name])
+  }
+
+  private static func string(_ value: SQLValue) -> String? {
+    switch value {
     case .text(let text): text
     case .integer(let value): String(value)
     case .real(let value): String(value)

@@ -2,7 +2,14 @@
 extension HTML {
   /// The fragments one after another, with `separator` between them.
   public static func joined(_ fragments: [HTML], separator: HTML = .empty) -> HTML {
-    HTML(unsafeRaw: fragments.map(\.rendered).joined(separator: separator.rendered))
+    var bytes: [UInt8] = []
+    bytes.reserveCapacity(
+      fragments.reduce(0) { $0 + $1.utf8.count } + separator.utf8.count * max(0, fragments.count - 1))
+    for (index, fragment) in fragments.enumerated() {
+      if index > 0 { bytes.append(contentsOf: separator.utf8) }
+      bytes.append(contentsOf: fragment.utf8)
+    }
+    return HTML(unsafeRawBytes: bytes)
   }
 
   /// One fragment per element, concatenated: `HTML.each(rows) { row in "<tr>…</tr>" }`.

@@ -26,6 +26,23 @@ struct TemplateHTMLTests {
     #expect(html.rendered == "|&lt;a&gt;|42|-7|likely_stale")
   }
 
+  /// Whole numbers are written digit by digit: every width, both signs, the extremes and wider types.
+  @Test func numbersInterpolateAsTheirDecimalText() {
+    let samples: [Int64] = [0, 1, -1, 9, 10, 99, 100, 12_345, -987_654_321, .max, .min, .max - 1, .min + 1]
+    for value in samples {
+      let html: HTML = "\(value)"
+      #expect(html.rendered == String(value))
+    }
+    let wide: HTML = "\(UInt64.max)|\(Int8.min)|\(UInt32(4_000_000_000))"
+    #expect(wide.rendered == "\(UInt64.max)|-128|4000000000")
+    var random = SystemRandomNumberGenerator()
+    for _ in 0..<2_000 {
+      let value = Int64.random(in: .min ... .max, using: &random) >> Int64.random(in: 0...62, using: &random)
+      let html: HTML = "<td>\(value)</td>"
+      #expect(html.rendered == "<td>\(String(value))</td>")
+    }
+  }
+
   @Test func unsafeRawIsTheOnlyRawPath() {
     #expect(HTML(unsafeRaw: "<hr>").rendered == "<hr>")
     #expect(HTML(text: "<hr>").rendered == "&lt;hr&gt;")

@@ -40,31 +40,33 @@ public struct RunSummary: Sendable, Equatable, Identifiable {
       status: status, outcome: outcome, isReconciled: reconciliationReason != nil, staleAt: staleAt, now: now)
   }
 
+  /// The columns read, in the order `init(row:)` reads them by position.
   static let selectColumns = """
     id, workspace_id, tenant_id, initiator_user_id, type, status, outcome, created_at, started_at,
     last_heartbeat_at, completed_at, stale_at, reconciliation_reason,
     CASE WHEN status = 'running' THEN summary_counts END AS summary_counts
     """
 
+  /// Decodes a row of `selectColumns` by position (a page decodes 50 of them; by name each column cost a hash).
   init(row: Row) throws {
-    guard let id = row.int64("id"), let workspaceID = row.int64("workspace_id"),
-      let type = row.string("type"), let status = row.string("status").flatMap(RunStatus.init(rawValue:)),
-      let outcome = row.string("outcome").flatMap(RunOutcome.init(rawValue:)),
-      let createdAt = row.date("created_at")
+    guard let id = row.int64(at: 0), let workspaceID = row.int64(at: 1),
+      let type = row.string(at: 4), let status = row.string(at: 5).flatMap(RunStatus.init(rawValue:)),
+      let outcome = row.string(at: 6).flatMap(RunOutcome.init(rawValue:)),
+      let createdAt = row.date(at: 7)
     else { throw StoreError.corruptRow(table: "operation_runs") }
     self.id = id
     self.workspaceID = workspaceID
-    tenantID = row.int64("tenant_id")
-    initiatorUserID = row.int64("initiator_user_id")
+    tenantID = row.int64(at: 2)
+    initiatorUserID = row.int64(at: 3)
     self.type = type
     self.status = status
     self.outcome = outcome
     self.createdAt = createdAt
-    startedAt = row.date("started_at")
-    lastHeartbeatAt = row.date("last_heartbeat_at")
-    completedAt = row.date("completed_at")
-    staleAt = row.date("stale_at")
-    reconciliationReason = row.string("reconciliation_reason").flatMap(ReasonCode.init(rawValue:))
-    progressCounts = OperationRun.decodeCounts(row.string("summary_counts"))
+    startedAt = row.date(at: 8)
+    lastHeartbeatAt = row.date(at: 9)
+    completedAt = row.date(at: 10)
+    staleAt = row.date(at: 11)
+    reconciliationReason = row.string(at: 12).flatMap(ReasonCode.init(rawValue:))
+    progressCounts = OperationRun.decodeCounts(row.string(at: 13))
   }
 }

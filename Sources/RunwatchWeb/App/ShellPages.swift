@@ -19,7 +19,7 @@ struct ShellPages: Sendable {
 
   /// A styled error page with its status.
   func error(_ kind: ErrorPageKind) -> HTTPResponse {
-    .html(ErrorPage.render(kind, chrome: anonymousChrome).rendered, status: HTTPStatus(code: kind.status))
+    .html(bytes: ErrorPage.render(kind, chrome: anonymousChrome).utf8, status: HTTPStatus(code: kind.status))
   }
 
   /// The page for an unexpected failure: 503 with `Retry-After` for a transient storage fault (disk full…),

@@ -15,7 +15,7 @@ public enum PageResponses {
     -> HTTPResponse
   {
     let chrome = chrome(for: viewer, environment: environment)
-    return .html(ErrorPage.render(kind, chrome: chrome).rendered, status: HTTPStatus(code: kind.status))
+    return .html(bytes: ErrorPage.render(kind, chrome: chrome).utf8, status: HTTPStatus(code: kind.status))
   }
 
   /// The 400 page for a query parameter whose value is not accepted, naming the parameter (never echoing
@@ -35,7 +35,7 @@ public enum PageResponses {
       """
     let document = Layout.document(
       title: kind.title, chrome: chrome(for: viewer, environment: environment), main: main)
-    return .html(document.rendered, status: .badRequest)
+    return .html(bytes: document.utf8, status: .badRequest)
   }
 
   /// The 503 page for a storage fault that may pass (disk full, I/O error, busy), with `Retry-After`.
@@ -50,7 +50,7 @@ public enum PageResponses {
       </div>
       """
     var response = HTTPResponse.html(
-      Layout.document(title: "Temporarily unavailable", chrome: chrome, main: main).rendered,
+      bytes: Layout.document(title: "Temporarily unavailable", chrome: chrome, main: main).utf8,
       status: .serviceUnavailable)
     response.headers.set("Retry-After", "\(APIError.storageRetryAfterSeconds)")
     return response
@@ -60,11 +60,11 @@ public enum PageResponses {
   static func failure(_ error: any Error, chrome: PageChrome) -> HTTPResponse {
     if RunwatchDatabase.isTransientFault(error) { return unavailable(chrome: chrome) }
     return .html(
-      ErrorPage.render(.internalError, chrome: chrome).rendered, status: .internalServerError)
+      bytes: ErrorPage.render(.internalError, chrome: chrome).utf8, status: .internalServerError)
   }
 
   /// A 200 page.
-  static func page(_ html: HTML) -> HTTPResponse { .html(html.rendered) }
+  static func page(_ html: HTML) -> HTTPResponse { .html(bytes: html.utf8) }
 
   /// Runs a page body, mapping a rejected parameter to its 400 page and any other failure (a database
   /// error) to a logged 500 page, so a handler never crashes or drops the connection.

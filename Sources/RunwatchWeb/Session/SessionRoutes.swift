@@ -133,7 +133,7 @@ struct SessionRoutes: Sendable {
       return pages.error(.internalError)
     }
     var response = HTTPResponse.html(
-      LoginPage.render(view, chrome: pages.anonymousChrome).rendered, status: status)
+      bytes: LoginPage.render(view, chrome: pages.anonymousChrome).utf8, status: status)
     if issued, let cookie { response.headers.add("Set-Cookie", SessionCookie.login(cookie, secure: secure)) }
     return response
   }
