@@ -9,6 +9,13 @@ public final class RunwatchDatabase: Sendable {
   /// The policy the stored deadlines were computed with.
   public let policy: LifecyclePolicy
 
+  /// Runs `body` with every read it makes in one read transaction: the queries of one page see one state of
+  /// the database (the counts and the list agree) and pay for one transaction, not one each. Only for code
+  /// that reads: a write made inside would not be seen by the reads after it.
+  public func snapshot<T>(_ body: () throws -> T) throws -> T {
+    try pool.read { _ in try body() }
+  }
+
   /// Opens `path`, applies pending migrations and recomputes `stale_at` for active runs if the policy changed
   /// since the last open.
   public init(path: String, policy: LifecyclePolicy) throws {

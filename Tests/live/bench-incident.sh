@@ -9,6 +9,7 @@
 #   - peak WAL size and serve's peak RSS;
 #   - nginx serving a saved copy of the same /operations bytes, same wrk settings, in the same run (the ratio);
 #   - /operations with the microcache off (`--page-cache-seconds 0`), after the heal;
+#   - heartbeats alone at 32 connections, after the heal;
 #   - callgrind instructions per uncached /operations request (load-independent), from a serve under valgrind.
 # BENCH_SECONDS (default 8) is the length of the before/after measurements. Every server started here binds
 # 127.0.0.1 on a free port and is stopped by PID.
@@ -113,6 +114,9 @@ rw_serve "$db" "$OUT/serve-uncached.log" --policy "$OUT/policy.yaml" --page-cach
 trap cleanup EXIT
 owner=$(rw_login olivia@northwind.example demo-owner)
 say "| after, microcache off (\`--page-cache-seconds 0\`) | GET /operations | $(wrk_row "$owner" "$RW_URL/operations" 4 "$SECONDS_PER_RUN")"
+# Heartbeats alone, once quiet: how many a second one serve takes from a big fleet (32 connections).
+RW_TOKEN=$token RW_RUN_ID=$run wrk -t2 -c32 -d"${SECONDS_PER_RUN}s" -s Tests/live/heartbeat.lua "$RW_URL" >"$OUT/quiet-heartbeats.txt"
+say "| after, quiet, 32 connections | POST /api/v1/runs/<id>/heartbeat | $(tail -1 "$OUT/quiet-heartbeats.txt")"
 rw_stop
 
 say ""

@@ -14,51 +14,54 @@ struct AuditHandler: Sendable {
 
   func respond(to request: HTTPRequest, viewer: Viewer) -> HTTPResponse {
     PageResponses.guarded(request, viewer: viewer, environment: environment) {
-      let database = environment.database
-      let workspaceID = viewer.workspace.id
-      switch AccessControl.decide(
-        principal: viewer.principal, workspaceID: workspaceID, requiring: .auditView)
-      {
-      case .allowed: break
-      case .notFound: return PageResponses.error(.notFound, viewer: viewer, environment: environment)
-      case .forbidden(let capability):
-        return PageResponses.error(
-          .forbidden(missingCapability: capability.rawValue), viewer: viewer, environment: environment)
-      }
-      // Events about runs are only listed when the run itself would open for this viewer.
-      guard let scope = database.runScope(for: viewer.principal, in: workspaceID).value else {
-        return PageResponses.error(
-          .forbidden(missingCapability: Capability.operationsView.rawValue), viewer: viewer,
-          environment: environment)
-      }
-      let reader = QueryReader(query: request.query)
-      let actions = AuditAction.allCases.map(\.rawValue)
-      let filters = AuditFilterSelection(
-        action: try reader.value("action") { actions.contains($0) ? $0 : nil }, runID: try reader.id("run"))
-      let cursor = try reader.cursor()
-      let selectedID = try reader.id("event")
-      var selected: AuditEventItem?
-      if let selectedID {
-        guard let event = try database.auditEvent(id: selectedID, scope: scope) else {
-          return PageResponses.error(.notFound, viewer: viewer, environment: environment)
+      // Read-only: every query of the page in one read transaction (one snapshot).
+      try environment.database.snapshot {
+        let database = environment.database
+        let workspaceID = viewer.workspace.id
+        switch AccessControl.decide(
+          principal: viewer.principal, workspaceID: workspaceID, requiring: .auditView)
+        {
+        case .allowed: break
+        case .notFound: return PageResponses.error(.notFound, viewer: viewer, environment: environment)
+        case .forbidden(let capability):
+          return PageResponses.error(
+            .forbidden(missingCapability: capability.rawValue), viewer: viewer, environment: environment)
         }
-        selected = AuditEventItem(event: event)
+        // Events about runs are only listed when the run itself would open for this viewer.
+        guard let scope = database.runScope(for: viewer.principal, in: workspaceID).value else {
+          return PageResponses.error(
+            .forbidden(missingCapability: Capability.operationsView.rawValue), viewer: viewer,
+            environment: environment)
+        }
+        let reader = QueryReader(query: request.query)
+        let actions = AuditAction.allCases.map(\.rawValue)
+        let filters = AuditFilterSelection(
+          action: try reader.value("action") { actions.contains($0) ? $0 : nil }, runID: try reader.id("run"))
+        let cursor = try reader.cursor()
+        let selectedID = try reader.id("event")
+        var selected: AuditEventItem?
+        if let selectedID {
+          guard let event = try database.auditEvent(id: selectedID, scope: scope) else {
+            return PageResponses.error(.notFound, viewer: viewer, environment: environment)
+          }
+          selected = AuditEventItem(event: event)
+        }
+        let page = try database.listAuditEvents(
+          scope: scope, filter: AuditFilter(action: filters.action, runID: filters.runID),
+          before: cursor.before,
+          after: cursor.after, limit: Self.pageSize)
+        let position = QueryString([
+          (KeysetPage.olderParameter, cursor.before.map(String.init) ?? ""),
+          (KeysetPage.newerParameter, cursor.after.map(String.init) ?? ""),
+        ])
+        let view = AuditPageView(
+          events: page.events.map(AuditEventItem.init(event:)), actionOptions: actions, filters: filters,
+          page: KeysetPage(
+            newerCursor: page.newerCursor.map(String.init), olderCursor: page.olderCursor.map(String.init)),
+          position: position, selected: selected, now: environment.clock.now())
+        return PageResponses.page(
+          AuditPage.render(view, chrome: viewer.chrome(environment: environment, section: .audit)))
       }
-      let page = try database.listAuditEvents(
-        scope: scope, filter: AuditFilter(action: filters.action, runID: filters.runID),
-        before: cursor.before,
-        after: cursor.after, limit: Self.pageSize)
-      let position = QueryString([
-        (KeysetPage.olderParameter, cursor.before.map(String.init) ?? ""),
-        (KeysetPage.newerParameter, cursor.after.map(String.init) ?? ""),
-      ])
-      let view = AuditPageView(
-        events: page.events.map(AuditEventItem.init(event:)), actionOptions: actions, filters: filters,
-        page: KeysetPage(
-          newerCursor: page.newerCursor.map(String.init), olderCursor: page.olderCursor.map(String.init)),
-        position: position, selected: selected, now: environment.clock.now())
-      return PageResponses.page(
-        AuditPage.render(view, chrome: viewer.chrome(environment: environment, section: .audit)))
     }
   }
 }

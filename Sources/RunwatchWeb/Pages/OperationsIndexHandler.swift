@@ -22,8 +22,10 @@ struct OperationsIndexHandler: Sendable {
         return PageResponses.error(
           .forbidden(missingCapability: capability.rawValue), viewer: viewer, environment: environment)
       }
+      // On a miss, every query of the page in one read transaction: one snapshot (the counts and the list
+      // agree), one transaction instead of seven.
       let content = try environment.pages.content(for: Self.cacheKey(request, scope: scope)) {
-        try render(request, scope: scope)
+        try database.snapshot { try render(request, scope: scope) }
       }
       return PageResponses.page(
         OperationsIndexPage.document(

@@ -14,20 +14,23 @@ struct RunDetailHandler: Sendable {
 
   func respond(to request: HTTPRequest, viewer: Viewer) -> HTTPResponse {
     PageResponses.guarded(request, viewer: viewer, environment: environment) {
-      guard let id = request.pathParameter("id", as: Int64.self) else {
-        return PageResponses.error(.notFound, viewer: viewer, environment: environment)
+      // Read-only: every query of the page in one read transaction (one snapshot).
+      try environment.database.snapshot {
+        guard let id = request.pathParameter("id", as: Int64.self) else {
+          return PageResponses.error(.notFound, viewer: viewer, environment: environment)
+        }
+        let run: OperationRun
+        switch try environment.database.authorizeRun(id: id, principal: viewer.principal) {
+        case .allowed(let allowed): run = allowed
+        case .notFound: return PageResponses.error(.notFound, viewer: viewer, environment: environment)
+        case .forbidden(let capability):
+          return PageResponses.error(
+            .forbidden(missingCapability: capability.rawValue), viewer: viewer, environment: environment)
+        }
+        let view = try detailView(for: run, now: environment.clock.now())
+        return PageResponses.page(
+          RunDetailPage.render(view, chrome: viewer.chrome(environment: environment, section: .operations)))
       }
-      let run: OperationRun
-      switch try environment.database.authorizeRun(id: id, principal: viewer.principal) {
-      case .allowed(let allowed): run = allowed
-      case .notFound: return PageResponses.error(.notFound, viewer: viewer, environment: environment)
-      case .forbidden(let capability):
-        return PageResponses.error(
-          .forbidden(missingCapability: capability.rawValue), viewer: viewer, environment: environment)
-      }
-      let view = try detailView(for: run, now: environment.clock.now())
-      return PageResponses.page(
-        RunDetailPage.render(view, chrome: viewer.chrome(environment: environment, section: .operations)))
     }
   }
 
