@@ -90,7 +90,7 @@ import Testing
   }
 }
 
-/// The WAL is copied back by the pool's checkpointer, off the writers' path, once it has grown by ~4 MB.
+/// The WAL is copied back by the pool's checkpointer, off the writers' path, once it has grown by ~16 MB.
 @Suite struct WALCheckpointerTests {
   @Test func aGrowingWALIsCopiedBackIntoTheDatabaseFileWithoutAnyoneAsking() throws {
     let directory = FileManager.default.temporaryDirectory.appendingPathComponent(
@@ -101,8 +101,8 @@ import Testing
     let pool = try DatabasePool(path: path)
     try pool.write { try $0.execute("CREATE TABLE blobs (id INTEGER PRIMARY KEY, body TEXT NOT NULL)") }
     let body = String(repeating: "x", count: 3_000)
-    // ~1,500 pages in 15 transactions: past the 1,000-frame mark, so the hook schedules a checkpoint.
-    for _ in 0..<15 {
+    // ~5,000 pages in 50 transactions: past the 4,096-frame mark, so the hook schedules a checkpoint.
+    for _ in 0..<50 {
       try pool.writeTransaction { connection in
         for _ in 0..<100 { try connection.execute("INSERT INTO blobs (body) VALUES (?)", [body]) }
       }
@@ -111,8 +111,8 @@ import Testing
     let fileBytes =
       (try FileManager.default.attributesOfItem(atPath: path)[.size] as? NSNumber)?.intValue ?? 0
     // Without a checkpoint every page would still be in the WAL and the file would hold the schema only.
-    #expect(fileBytes >= 4_000_000, "database file: \(fileBytes) bytes")
-    #expect(try pool.read { try $0.scalar("SELECT COUNT(*) FROM blobs") } == 1_500)
+    #expect(fileBytes >= 16_000_000, "database file: \(fileBytes) bytes")
+    #expect(try pool.read { try $0.scalar("SELECT COUNT(*) FROM blobs") } == 5_000)
   }
 }
 
@@ -150,5 +150,19 @@ import Testing
     #expect(try fixture.count("notifications") == 6)
     // Left out of the next tick instead of failing every batch again.
     #expect(try reconciler.reconcileAll().candidates == 0)
+  }
+}
+
+/// The index nothing reads any more is gone after migrating, so reconciliations no longer write it.
+@Suite struct DroppedIndexTests {
+  @Test func theReconciledByTimeIndexIsDropped() throws {
+    let fixture = try TestFixture()
+    let names = try fixture.database.pool.read { connection in
+      try connection.query("SELECT name FROM sqlite_master WHERE type = 'index'").compactMap {
+        $0.string("name")
+      }
+    }
+    #expect(!names.contains("runs_reconciled_by_time"))
+    #expect(names.contains("runs_reconciled_by_workspace"))
   }
 }

@@ -15,7 +15,8 @@ struct TerminalWrite {
   let action: AuditAction
   let actor: Actor
   let at: Date
-  let countsText: String
+  /// The counts to store, or nil to keep the stored ones.
+  let countsText: String?
   let failuresText: String
   let evidenceText: String?
   let auditMetadataText: String
@@ -46,16 +47,16 @@ extension LifecycleService {
     return try apply(write, guard: .status, in: connection)
   }
 
-  /// Renders the terminal write for `run` without touching the database.
+  /// Renders the terminal write for `run` without touching the database. `counts` nil keeps the stored counts.
   func prepareFinish(
-    _ run: OperationRun, outcome: RunOutcome, counts: [String: Int64], failures: [RunFailure],
+    _ run: OperationRun, outcome: RunOutcome, counts: [String: Int64]?, failures: [RunFailure],
     reconciliation: Reconciliation?, action: AuditAction, actor: Actor
   ) -> TerminalWrite {
     let now = clock.now()
     var done = run
     done.status = .completed
     done.outcome = outcome
-    done.summaryCounts = counts
+    if let counts { done.summaryCounts = counts }
     done.failures = failures
     done.completedAt = now
     done.reconciliation = reconciliation
@@ -75,7 +76,7 @@ extension LifecycleService {
     metadata.append(("type", .value(.string(run.type))))
     return TerminalWrite(
       before: run, after: done, action: action, actor: actor, at: now,
-      countsText: OperationRun.encodeCounts(counts), failuresText: OperationRun.encodeFailures(failures),
+      countsText: counts.map(OperationRun.encodeCounts), failuresText: OperationRun.encodeFailures(failures),
       evidenceText: evidenceText, auditMetadataText: JSONWriter.text(orderedMembers: metadata),
       notification: Notifications.terminalWording(for: done))
   }
@@ -101,14 +102,17 @@ extension LifecycleService {
     let reconciliation = done.reconciliation
     var sql = """
       UPDATE operation_runs
-      SET status = 'completed', outcome = ?, summary_counts = ?, failure_summary = ?, completed_at = ?,
-        stale_at = NULL, reconciliation_reason = ?, reconciliation_source = ?, reconciliation_evidence = ?,
-        reconciled_at = ?
+      SET status = 'completed', outcome = ?, \(write.countsText == nil ? "" : "summary_counts = ?, ")\
+      failure_summary = ?, completed_at = ?, stale_at = NULL, reconciliation_reason = ?,
+        reconciliation_source = ?, reconciliation_evidence = ?, reconciled_at = ?
       WHERE id = ? AND status = ?
       """
-    var arguments: [any SQLBindable] = [
-      done.outcome.rawValue, write.countsText, write.failuresText, write.at, reconciliation?.reason.rawValue,
-      reconciliation?.source, write.evidenceText, reconciliation?.reconciledAt, run.id, run.status.rawValue,
+    var arguments: [any SQLBindable] = [done.outcome.rawValue]
+    if let countsText = write.countsText { arguments.append(countsText) }
+    arguments += [
+      write.failuresText, write.at, reconciliation?.reason.rawValue, reconciliation?.source,
+      write.evidenceText,
+      reconciliation?.reconciledAt, run.id, run.status.rawValue,
     ]
     if case .assessedFields = `guard` {
       sql += """

@@ -23,9 +23,10 @@ extension LifecycleService {
     let reconciliation = Reconciliation(
       reason: plan.reason, source: actor.source, evidence: plan.evidence, reconciledAt: clock.now())
     let failures = plan.outcome == .failed ? [operatorFailure(reconciliation)] : []
+    // The counts stay as the worker last reported them: not rewritten (nil), so the run need not be read
+    // with them.
     return prepareFinish(
-      run, outcome: plan.outcome, counts: run.summaryCounts, failures: failures,
-      reconciliation: reconciliation,
+      run, outcome: plan.outcome, counts: nil, failures: failures, reconciliation: reconciliation,
       action: .runReconciled, actor: actor)
   }
 }

@@ -134,7 +134,7 @@ public final class Reconciler: Sendable {
     writes.reserveCapacity(runIDs.count)
     for runID in runIDs {
       do {
-        guard let run = try connection.fetchRun(id: runID),
+        guard let run = try connection.fetchRunForReconciling(id: runID),
           let plan = ReconcileAssessment.assess(
             run, policy: policy, now: lifecycle.clock.now(), facts: try facts.facts(for: run, in: connection)
           ).plan,

@@ -11,7 +11,15 @@ extension OperationRun {
     linked_record_status
     """
 
-  /// Decodes a run from a row selected with `selectColumns`.
+  /// Columns the reconciler reads: everything but the counts, failures and context, which a reconciliation
+  /// neither looks at nor changes (a context can be hundreds of kilobytes; a heal reads thousands of runs).
+  static let reconcileColumns = """
+    id, workspace_id, tenant_id, initiator_user_id, type, status, outcome, created_at, started_at,
+    last_heartbeat_at, completed_at, reconciliation_reason, reconciliation_source, reconciliation_evidence,
+    reconciled_at, linked_record_kind, linked_record_id, linked_record_status
+    """
+
+  /// Decodes a run from a row selected with `selectColumns` (columns left out decode as empty).
   init(row: Row) throws {
     guard let id = row.int64("id"), let workspaceID = row.int64("workspace_id"),
       let type = row.string("type"), let status = row.string("status").flatMap(RunStatus.init(rawValue:)),
@@ -100,6 +108,15 @@ public enum StoreError: Error, CustomStringConvertible, Sendable {
 
 extension Connection {
   /// Reads one run by id.
+  /// The run `id` as the reconciler needs it (`OperationRun.reconcileColumns`): counts, failures and context
+  /// empty.
+  func fetchRunForReconciling(id: Int64) throws -> OperationRun? {
+    guard
+      let row = try queryOne("SELECT \(OperationRun.reconcileColumns) FROM operation_runs WHERE id = ?", [id])
+    else { return nil }
+    return try OperationRun(row: row)
+  }
+
   func fetchRun(id: Int64) throws -> OperationRun? {
     guard
       let row = try queryOne("SELECT \(OperationRun.selectColumns) FROM operation_runs WHERE id = ?", [id])

@@ -3,7 +3,7 @@ import SQLiteDB
 /// Runwatch's named, append-only migrations. Never edit or reorder one that has shipped; add a new one.
 public enum Schema {
   /// Every migration, in order.
-  public static let migrations: [Migration] = [initial, identity, pageIndexes, rollups]
+  public static let migrations: [Migration] = [initial, identity, pageIndexes, rollups, dropReconciledByTime]
 
   /// Timestamps are INTEGER Unix epoch milliseconds throughout.
   static let initial = Migration(
