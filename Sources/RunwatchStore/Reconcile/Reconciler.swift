@@ -1,3 +1,4 @@
+import Dispatch
 import Foundation
 import RunwatchCore
 import SQLiteDB
@@ -23,11 +24,13 @@ public final class Reconciler: Sendable {
   let transactionBudget: Duration
   /// Runs that failed lately, left out of batches for a while so they cannot block the others.
   let failedRuns = FailedRunSkipList()
+  /// Where chunks are prepared, one ahead of the writes.
+  private let preparer = DispatchQueue(label: "runwatch.reconcile.prepare")
 
-  /// Creates a reconciler acting as `actor`: chunks of at most 200 runs, written in transactions of about
+  /// Creates a reconciler acting as `actor`: chunks of at most 50 runs, written in transactions of about
   /// 2 ms (the longest a worker's heartbeat waits behind the reconciler).
   public convenience init(lifecycle: LifecycleService, actor: Actor) {
-    self.init(lifecycle: lifecycle, actor: actor, transactionRuns: 200, transactionBudget: .milliseconds(2))
+    self.init(lifecycle: lifecycle, actor: actor, transactionRuns: 50, transactionBudget: .milliseconds(2))
   }
 
   /// Creates a reconciler with its own transaction bounds (crash tests pin them to make batches exact).
@@ -89,12 +92,19 @@ public final class Reconciler: Sendable {
     }
     let runIDs = batch.runIDs
     var result = ReconcileResult(candidates: runIDs.count)
-    var pending = runIDs[...]
-    while !pending.isEmpty {
-      let chunk = pending.prefix(transactionRuns)
-      pending = pending.dropFirst(chunk.count)
-      // Read, assess and render with no lock held; then write with nothing left to do but SQL.
-      let (assessed, writes) = try database.pool.read { connection in try prepare(chunk, in: connection) }
+    // Chunks are read, assessed and rendered with no lock held, on a helper thread, one chunk ahead of the
+    // writes here: while this thread writes chunk n, chunk n + 1 is being prepared on the other core.
+    let chunks = stride(from: 0, to: runIDs.count, by: transactionRuns).map {
+      runIDs[$0..<min($0 + transactionRuns, runIDs.count)]
+    }
+    var next = chunks.first.map(startPreparing)
+    // A chunk still being prepared when this returns (a storage fault) is waited for: nothing outlives a tick.
+    defer { next?.wait() }
+    for index in chunks.indices {
+      guard let current = next else { break }
+      current.wait()
+      next = index + 1 < chunks.count ? startPreparing(chunks[index + 1]) : nil
+      let (assessed, writes) = try current.result()
       result.absorb(assessed)
       var unwritten = writes[...]
       while !unwritten.isEmpty {
@@ -114,6 +124,43 @@ public final class Reconciler: Sendable {
       }
     }
     return (result, batch.position, batch.exhausted)
+  }
+
+  /// A chunk being prepared on the helper queue.
+  ///
+  /// `@unchecked Sendable`: `outcome` is written once on the helper queue before `done` is signalled, and read
+  /// only after `wait()` has seen that signal; `waited` is only touched by the waiting thread.
+  final class PreparingChunk: @unchecked Sendable {
+    private let done = DispatchSemaphore(value: 0)
+    private var waited = false
+    fileprivate var outcome: Result<(ReconcileResult, [PreparedChange]), any Error>?
+
+    /// Waits until the chunk is prepared (returns at once after the first time).
+    func wait() {
+      guard !waited else { return }
+      done.wait()
+      waited = true
+    }
+
+    fileprivate func finish(_ outcome: Result<(ReconcileResult, [PreparedChange]), any Error>) {
+      self.outcome = outcome
+      done.signal()
+    }
+
+    /// The prepared chunk, or the error preparing it threw. Call after `wait()`.
+    func result() throws -> (ReconcileResult, [PreparedChange]) {
+      guard let outcome else { preconditionFailure("result() before wait()") }
+      return try outcome.get()
+    }
+  }
+
+  /// Starts preparing `chunk` in a read transaction of its own on the helper queue.
+  private func startPreparing(_ chunk: ArraySlice<Int64>) -> PreparingChunk {
+    let preparing = PreparingChunk()
+    preparer.async { [self] in
+      preparing.finish(Result { try database.pool.read { connection in try prepare(chunk, in: connection) } })
+    }
+    return preparing
   }
 
   /// One candidate's terminal write, rendered from the row as read, with the change it makes.
