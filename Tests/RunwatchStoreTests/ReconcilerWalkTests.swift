@@ -44,9 +44,11 @@ import Testing
     #expect(try fixture.reconciler().reconcileAll().reconciled == 0)
   }
 
-  /// A heartbeat that lands after the reconciler read a run and before it wrote it moves the run's deadline:
-  /// the prepared write loses its compare-and-set and the run keeps running, with no audit event.
-  @Test func aHeartbeatBetweenAssessmentAndWriteKeepsTheRunRunning() throws {
+  /// A `policy.sync` run (60 s heartbeat window) silent for two minutes, read, assessed and rendered by the
+  /// reconciler but not written yet.
+  private static func preparedStaleRun() throws
+    -> (TestFixture, OperationRun, Reconciler, [Reconciler.PreparedChange], ReconcileResult)
+  {
     var policy = LifecyclePolicy.builtIn
     policy.types["policy.sync"]?.heartbeatTimeoutSeconds = 60
     let fixture = try TestFixture(policy: policy)
@@ -56,6 +58,13 @@ import Testing
     let (assessed, writes) = try fixture.database.pool.read { connection in
       try reconciler.prepare([run.id], in: connection)
     }
+    return (fixture, run, reconciler, writes, assessed)
+  }
+
+  /// A heartbeat that lands after the reconciler read a run and before it wrote it moves the run's deadline:
+  /// the prepared write loses its compare-and-set and the run keeps running, with no audit event.
+  @Test func aHeartbeatBetweenAssessmentAndWriteKeepsTheRunRunning() throws {
+    let (fixture, run, reconciler, writes, assessed) = try Self.preparedStaleRun()
     #expect(assessed.skipped == 0 && writes.count == 1, "the silent run is stale when read")
     fixture.clock.advance(by: 1)
     _ = try fixture.lifecycle.heartbeat(runID: run.id, summaryCounts: ["processed": 1], by: fixture.worker)
@@ -71,15 +80,7 @@ import Testing
 
   /// Without the late heartbeat the same prepared write wins: the guard compares what was read, nothing else.
   @Test func aPreparedWriteOfAnUnchangedRunIsApplied() throws {
-    var policy = LifecyclePolicy.builtIn
-    policy.types["policy.sync"]?.heartbeatTimeoutSeconds = 60
-    let fixture = try TestFixture(policy: policy)
-    let run = try fixture.startedRun()
-    fixture.clock.advance(by: 120)
-    let reconciler = fixture.reconciler()
-    let (_, writes) = try fixture.database.pool.read { connection in
-      try reconciler.prepare([run.id], in: connection)
-    }
+    let (fixture, run, reconciler, writes, _) = try Self.preparedStaleRun()
     let (written, _) = try fixture.database.pool.writeTransaction { connection in
       try reconciler.writeSome(writes[...], in: connection)
     }
