@@ -11,7 +11,7 @@ FORMAT_CONFIG := --configuration .swift-format
 RUNWATCH := .build/release/runwatch
 DEMO_DB := ./runwatch-demo.db
 
-.PHONY: deps build demo test test-faults format lint browser-deps browser-test screenshots
+.PHONY: deps build demo test test-faults test-postgres postgres-deps format lint browser-deps browser-test screenshots
 
 # Installs only the Debian packages in $(1) that are missing; `apt-get update` runs only when something is.
 define apt_install_missing
@@ -45,11 +45,24 @@ demo:
 
 test:
 	$(MAKE) deps
+	$(MAKE) postgres-deps
 	swift build --build-tests
 	swift test
+	$(MAKE) test-postgres
 	$(MAKE) test-faults
 	$(MAKE) browser-test
 	SCHEMATHESIS_SEED=2026 $(MAKE) schemathesis
+
+# The PostgreSQL side of the suite (Tests/live/test-postgres.sh): a throw-away cluster (initdb into a temp
+# directory, loopback on a free port, owned by `postgres` when run as root) started for the run and stopped by PID.
+# Today it covers the libpq wrapper (Tests/PostgresDBTests); the PostgreSQL engine lands in slices.
+POSTGRES_APT_PACKAGES := libpq-dev postgresql python3
+postgres-deps:
+	$(call apt_install_missing,$(POSTGRES_APT_PACKAGES))
+
+test-postgres: deps postgres-deps
+	swift build --build-tests
+	Tests/live/test-postgres.sh
 
 # Fault tests (Tests/faults): a full disk, slow clients, sign-in lockout abuse, malformed HTTP framing, and a race
 # of 1,000 runs with kill -9 mid-heal, each against a real `runwatch serve` on loopback. The disk-full test mounts a small tmpfs and says SKIP where it cannot.

@@ -6,6 +6,7 @@
 //   RunwatchStore → {RunwatchCore, SQLiteDB, SecretKit}
 //   RunwatchTemplates → RunwatchCore
 //   SQLiteDB → CSQLite, HTTPServer → CMicroHTTPD, SecretKit → CSodium
+//   PostgresDB → CLibPQ (the PostgreSQL engine's client, landing in slices: not used by the store yet)
 import PackageDescription
 
 let package = Package(
@@ -30,11 +31,14 @@ let package = Package(
     .systemLibrary(
       name: "CSodium", path: "Sources/CSodium", pkgConfig: "libsodium",
       providers: [.apt(["libsodium-dev"])]),
+    .systemLibrary(
+      name: "CLibPQ", path: "Sources/CLibPQ", pkgConfig: "libpq", providers: [.apt(["libpq-dev"])]),
 
     // Generic infrastructure: knows nothing about runs.
     .target(name: "SQLiteDB", dependencies: ["CSQLite"]),
     .target(name: "HTTPServer", dependencies: ["CMicroHTTPD"]),
     .target(name: "SecretKit", dependencies: ["CSodium"]),
+    .target(name: "PostgresDB", dependencies: ["CLibPQ"]),
 
     // Pure domain: no I/O, clock injected.
     .target(name: "RunwatchCore", dependencies: [.product(name: "Yams", package: "Yams")]),
@@ -79,6 +83,7 @@ let package = Package(
         "RunwatchStore", "SQLiteDB", "RunwatchCore", .product(name: "Logging", package: "swift-log"),
       ]),
     .testTarget(name: "HTTPServerTests", dependencies: ["HTTPServer"]),
+    .testTarget(name: "PostgresDBTests", dependencies: ["PostgresDB"]),
     .testTarget(
       name: "RunwatchWebTests",
       dependencies: [
