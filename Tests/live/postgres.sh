@@ -37,11 +37,14 @@ pg_start() {
   export RUNWATCH_TEST_POSTGRES_URL="postgresql://runwatch@127.0.0.1:$PG_PORT/runwatch_test"
 }
 
+# pg_stop: a fast shutdown by PID (SIGINT), SIGKILL after 10 s, then the directory goes. Safe under `set -e`.
 pg_stop() {
-  [ -n "${PG_PID:-}" ] && kill -INT "$PG_PID" 2>/dev/null
-  for _ in $(seq 1 100); do kill -0 "${PG_PID:-0}" 2>/dev/null || break; sleep 0.1; done
-  [ -n "${PG_PID:-}" ] && kill -9 "$PG_PID" 2>/dev/null
-  [ -n "${PG_DIR:-}" ] && rm -rf "$PG_DIR"
+  if [ -n "${PG_PID:-}" ]; then
+    kill -INT "$PG_PID" 2>/dev/null || true
+    for _ in $(seq 1 100); do kill -0 "$PG_PID" 2>/dev/null || break; sleep 0.1; done
+    kill -9 "$PG_PID" 2>/dev/null || true
+  fi
+  if [ -n "${PG_DIR:-}" ]; then rm -rf "$PG_DIR"; fi
   PG_PID=""
   PG_DIR=""
 }
