@@ -2,7 +2,8 @@
 // Runwatch: keeps background operation runs honest and shows them to operators.
 //
 // Targets by layer; every arrow points down this list:
-//   runwatch (executable) → RunwatchCLI → RunwatchWeb → {HTTPServer, RunwatchTemplates, RunwatchStore}
+//   runwatch (executable) → RunwatchCLI → {RunwatchWeb, RunwatchDemo}
+//   RunwatchWeb → {HTTPServer, RunwatchTemplates, RunwatchStore}; RunwatchDemo → RunwatchStore
 //   RunwatchStore → {RunwatchCore, SQLiteDB, SecretKit}
 //   RunwatchTemplates → RunwatchCore
 //   SQLiteDB → CSQLite, HTTPServer → CMicroHTTPD, SecretKit → CSodium
@@ -50,6 +51,13 @@ let package = Package(
         "RunwatchCore", "SQLiteDB", "SecretKit", .product(name: "Logging", package: "swift-log"),
       ]),
 
+    // The demo: seeder, bulk history and the simulated worker fleet, on top of the store.
+    .target(
+      name: "RunwatchDemo",
+      dependencies: [
+        "RunwatchStore", "RunwatchCore", "SQLiteDB", .product(name: "Logging", package: "swift-log"),
+      ]),
+
     // Server-rendered HTML: escaping by default.
     .target(name: "RunwatchTemplates", dependencies: ["RunwatchCore"], path: "Templates"),
 
@@ -66,7 +74,7 @@ let package = Package(
     .target(
       name: "RunwatchCLI",
       dependencies: [
-        "RunwatchWeb", "RunwatchStore", "RunwatchCore",
+        "RunwatchWeb", "RunwatchDemo", "RunwatchStore", "RunwatchCore",
         .product(name: "ArgumentParser", package: "swift-argument-parser"),
         .product(name: "Logging", package: "swift-log"),
       ]),
@@ -80,19 +88,22 @@ let package = Package(
     .testTarget(
       name: "RunwatchStoreTests",
       dependencies: [
-        "RunwatchStore", "SQLiteDB", "RunwatchCore", .product(name: "Logging", package: "swift-log"),
+        "RunwatchStore", "RunwatchDemo", "SQLiteDB", "RunwatchCore",
+        .product(name: "Logging", package: "swift-log"),
       ]),
     .testTarget(name: "HTTPServerTests", dependencies: ["HTTPServer"]),
     .testTarget(name: "PostgresDBTests", dependencies: ["PostgresDB"]),
     .testTarget(
       name: "RunwatchWebTests",
       dependencies: [
-        "RunwatchWeb", "RunwatchStore", "RunwatchCore", "HTTPServer", "RunwatchTemplates", "SecretKit",
+        "RunwatchWeb", "RunwatchDemo", "RunwatchStore", "RunwatchCore", "HTTPServer", "RunwatchTemplates", "SecretKit",
         .product(name: "Logging", package: "swift-log"), .product(name: "Yams", package: "Yams"),
       ]),
     .testTarget(
       name: "RunwatchCLITests",
-      dependencies: ["RunwatchCLI", "RunwatchStore", "RunwatchCore", "RunwatchWeb", "HTTPServer"]),
+      dependencies: [
+        "RunwatchCLI", "RunwatchDemo", "RunwatchStore", "RunwatchCore", "RunwatchWeb", "HTTPServer",
+      ]),
   ],
   swiftLanguageModes: [.v6]
 )

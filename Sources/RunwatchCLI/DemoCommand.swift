@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import RunwatchCore
+import RunwatchDemo
 import RunwatchStore
 
 /// `runwatch demo seed`: a realistic demo database.

@@ -3,6 +3,7 @@ import Foundation
 import HTTPServer
 import Logging
 import RunwatchCore
+import RunwatchDemo
 import RunwatchStore
 import RunwatchWeb
 
@@ -231,3 +232,5 @@ enum ServeLogLevel: String, ExpressibleByArgument, CaseIterable {
     }
   }
 }
+
+extension DemoFleet: ServeService {}

@@ -4,6 +4,7 @@ import RunwatchStore
 import Testing
 
 @testable import RunwatchCLI
+@testable import RunwatchDemo
 
 @Suite("runwatch demo seed")
 struct DemoCommandTests {

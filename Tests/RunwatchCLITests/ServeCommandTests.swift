@@ -8,6 +8,7 @@ import Synchronization
 import Testing
 
 @testable import RunwatchCLI
+@testable import RunwatchDemo
 
 #if canImport(FoundationNetworking)
   import FoundationNetworking

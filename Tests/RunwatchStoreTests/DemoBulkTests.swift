@@ -3,6 +3,7 @@ import RunwatchCore
 import SQLiteDB
 import Testing
 
+@testable import RunwatchDemo
 @testable import RunwatchStore
 
 @Suite("Demo bulk runs")

@@ -4,6 +4,7 @@ import RunwatchCore
 import SQLiteDB
 import Testing
 
+@testable import RunwatchDemo
 @testable import RunwatchStore
 
 @Suite("Demo fleet")

@@ -4,6 +4,7 @@ import SQLiteDB
 import SecretKit
 import Testing
 
+@testable import RunwatchDemo
 @testable import RunwatchStore
 
 @Suite("Demo seeder")

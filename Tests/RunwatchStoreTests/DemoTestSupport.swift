@@ -3,6 +3,7 @@ import RunwatchCore
 import SQLiteDB
 import SecretKit
 
+@testable import RunwatchDemo
 @testable import RunwatchStore
 
 /// An empty database file in a temp directory, for seeding.

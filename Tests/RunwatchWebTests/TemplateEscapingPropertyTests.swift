@@ -1,4 +1,5 @@
 import Foundation
+import RunwatchDemo
 import RunwatchStore
 import RunwatchTemplates
 import Testing

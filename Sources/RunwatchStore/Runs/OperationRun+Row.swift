@@ -78,11 +78,11 @@ extension OperationRun {
     return failures
   }
 
-  static func encodeCounts(_ counts: [String: Int64]) -> String {
+  package static func encodeCounts(_ counts: [String: Int64]) -> String {
     JSONValue.object(counts.mapValues { .number(Double($0)) }).jsonText
   }
 
-  static func encodeFailures(_ failures: [RunFailure]) -> String {
+  package static func encodeFailures(_ failures: [RunFailure]) -> String {
     JSONValue.array(failures.map { ["code": .string($0.code), "message": .string($0.message)] }).jsonText
   }
 }

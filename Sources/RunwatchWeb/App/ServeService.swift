@@ -3,7 +3,7 @@ import Logging
 import RunwatchStore
 
 /// Something `serve` runs beside the HTTP server for the life of the process: the reconcile loop, the session
-/// janitor, and (later) the demo fleet. `start` returns at once; `stop` returns once the work has ended.
+/// janitor, and the demo fleet (its conformance lives in `RunwatchCLI`, which wires the demo in). `start` returns at once; `stop` returns once the work has ended.
 public protocol ServeService: AnyObject, Sendable {
   /// Starts the background work.
   func start()
@@ -12,8 +12,6 @@ public protocol ServeService: AnyObject, Sendable {
 }
 
 extension ReconcileLoop: ServeService {}
-
-extension DemoFleet: ServeService {}
 
 /// Deletes expired sessions periodically, so abandoned sign-ins do not pile up (expiry itself is enforced on
 /// every lookup; this only reclaims the rows).

@@ -1,5 +1,6 @@
 import Foundation
 import RunwatchCore
+import RunwatchStore
 
 /// What happens to one rich demo run over its life. Every freshness state, outcome and reason code of the
 /// product appears in at least one scenario of `DemoScenario.required`.

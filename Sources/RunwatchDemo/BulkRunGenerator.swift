@@ -1,5 +1,6 @@
 import Foundation
 import RunwatchCore
+import RunwatchStore
 import SQLiteDB
 
 /// What a bulk insert did.

@@ -1,5 +1,6 @@
 import Foundation
 import RunwatchCore
+import RunwatchStore
 
 /// The people, places and worker identities the rich demo runs use, as created in the database.
 struct DemoDirectory {

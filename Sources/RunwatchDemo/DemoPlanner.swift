@@ -1,5 +1,6 @@
 import Foundation
 import RunwatchCore
+import RunwatchStore
 
 /// Turns a seed into the rich history: which runs exist, where, for whom, and every step of their lives at
 /// the second it happens. Pure: it reads nothing and writes nothing, so the same seed always plans the same

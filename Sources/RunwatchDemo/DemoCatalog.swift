@@ -1,5 +1,6 @@
 import Foundation
 import RunwatchCore
+import RunwatchStore
 
 /// One demo sign-in: the known password and what the account is for. Printed by `demo seed` and `serve --demo`.
 public struct DemoCredential: Sendable, Equatable {

@@ -1,4 +1,5 @@
 import Foundation
+import RunwatchStore
 
 /// A small, fast, seedable pseudo-random generator (Steele, Lea and Flood's SplitMix64). The demo data must be
 /// the same for the same seed on every machine and toolchain, so every draw goes through the helpers below,

@@ -1,6 +1,7 @@
 import Foundation
 import Logging
 import RunwatchCore
+import RunwatchStore
 import Synchronization
 
 /// A simulated worker fleet for `serve --demo`, working through the real lifecycle service: it creates runs of

@@ -1,5 +1,6 @@
 import Foundation
 import RunwatchCore
+import RunwatchStore
 
 /// Realistic payloads for demo runs: contexts, progress counts and failure lines in the words real workers of
 /// each type would use. Pure functions of the generator, so a seed always gives the same data.

@@ -1,5 +1,6 @@
 import Foundation
 import RunwatchCore
+import RunwatchStore
 import SQLiteDB
 
 /// Makes the column values of one bulk run row. JSON texts that do not depend on the row (contexts, failure

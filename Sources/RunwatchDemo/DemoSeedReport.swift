@@ -1,5 +1,6 @@
 import Foundation
 import RunwatchCore
+import RunwatchStore
 import SecretKit
 
 /// How to seed the demo database.

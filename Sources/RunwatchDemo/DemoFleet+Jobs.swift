@@ -1,6 +1,7 @@
 import Foundation
 import Logging
 import RunwatchCore
+import RunwatchStore
 
 // The fleet's simulation steps. They run inside `tick()` with the state locked.
 extension DemoFleet {

@@ -1,5 +1,6 @@
 import Foundation
 import RunwatchCore
+import RunwatchStore
 
 /// Replays the planned history through the lifecycle service and the reconciler, moving the clock to each
 /// event first. Every step must have the result the plan intends (applied, or the planned refusal); anything

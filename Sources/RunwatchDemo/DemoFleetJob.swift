@@ -1,5 +1,6 @@
 import Foundation
 import RunwatchCore
+import RunwatchStore
 
 /// Settings of the simulated worker fleet.
 public struct DemoFleetSettings: Sendable, Equatable {
