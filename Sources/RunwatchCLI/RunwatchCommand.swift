@@ -6,6 +6,7 @@ public struct RunwatchCommand: ParsableCommand {
   public static let configuration = CommandConfiguration(
     commandName: "runwatch",
     abstract: "Keeps background operation runs honest and shows them to operators.",
+    version: RunwatchVersion.current,
     subcommands: [
       MigrateCommand.self,
       PolicyCommand.self,
@@ -21,4 +22,10 @@ public struct RunwatchCommand: ParsableCommand {
 
   /// Creates the command.
   public init() {}
+}
+
+/// The version `runwatch --version` prints. Raised with every release; a build from a checkout says so.
+public enum RunwatchVersion {
+  /// `runwatch 0.5.0-dev`: the release this checkout leads to.
+  public static let current = "runwatch 0.5.0-dev"
 }

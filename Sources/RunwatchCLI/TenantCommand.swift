@@ -1,11 +1,39 @@
 import ArgumentParser
 import Foundation
+import RunwatchCore
 import RunwatchStore
 
-/// `runwatch tenant add|archive`.
+/// `runwatch tenant add|archive|list`.
 struct TenantCommand: ParsableCommand {
   static let configuration = CommandConfiguration(
-    commandName: "tenant", abstract: "Manage tenants of a workspace.", subcommands: [Add.self, Archive.self])
+    commandName: "tenant", abstract: "Manage tenants of a workspace.",
+    subcommands: [Add.self, Archive.self, List.self])
+
+  /// Lists a workspace's tenants: id, name, status.
+  struct List: ParsableCommand {
+    static let configuration = CommandConfiguration(
+      abstract: "List a workspace's tenants: id, name, status (tab-separated, header on stderr; or --json).")
+
+    @OptionGroup var options: GlobalOptions
+    @Option(help: "Workspace slug.") var workspace: String
+    @Flag(help: "Print a JSON array instead of a table.") var json = false
+
+    func run() throws {
+      let database = try options.openDatabase()
+      let owner = try database.requireWorkspace(slug: workspace)
+      var list = ListOutput(columns: ["id", "name", "status"])
+      for tenant in try database.tenants(workspaceID: owner.id) {
+        let status = tenant.isArchived ? "archived" : "active"
+        list.add(
+          cells: [String(tenant.id), tenant.name, status],
+          object: [
+            "id": .number(Double(tenant.id)), "workspace": .string(owner.slug), "name": .string(tenant.name),
+            "status": .string(status),
+          ])
+      }
+      list.print(json: json)
+    }
+  }
 
   /// Adds a tenant; prints its id alone on stdout (for scripts).
   struct Add: ParsableCommand {

@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import RunwatchCore
 import RunwatchStore
 
 /// `runwatch token create|list|revoke`: workspace-scoped worker API tokens.
@@ -31,27 +32,32 @@ struct TokenCommand: ParsableCommand {
   /// Lists a workspace's tokens, one tab-separated line each: id, name, created, last used, revoked.
   struct List: ParsableCommand {
     static let configuration = CommandConfiguration(
-      abstract: "List tokens: id, name, created, last used, revoked (tab-separated; never the secret).")
+      abstract:
+        "List tokens: id, name, created, last used, revoked (tab-separated, header on stderr; or --json; never the secret)."
+    )
 
     @OptionGroup var options: GlobalOptions
     @Option(help: "Workspace slug.") var workspace: String
+    @Flag(help: "Print a JSON array instead of a table.") var json = false
 
     func run() throws {
       let database = try options.openDatabase()
       let owner = try database.requireWorkspace(slug: workspace)
-      let tokens = try database.apiTokens(workspaceID: owner.id)
-      CommandIO.current.message("id\tname\tcreated\tlast_used\trevoked")
-      for token in tokens {
-        let fields = [
-          String(token.id), token.name, Self.timestamp(token.createdAt),
-          token.lastUsedAt.map(Self.timestamp) ?? "-", token.revokedAt.map(Self.timestamp) ?? "-",
-        ]
-        CommandIO.current.output(fields.joined(separator: "\t"))
+      var list = ListOutput(columns: ["id", "name", "created", "last_used", "revoked"])
+      for token in try database.apiTokens(workspaceID: owner.id) {
+        list.add(
+          cells: [
+            String(token.id), token.name, ListOutput.timestamp(token.createdAt),
+            ListOutput.timestamp(token.lastUsedAt), ListOutput.timestamp(token.revokedAt),
+          ],
+          object: [
+            "id": .number(Double(token.id)), "name": .string(token.name),
+            "created_at": .string(RFC3339.string(from: token.createdAt)),
+            "last_used_at": token.lastUsedAt.map { .string(RFC3339.string(from: $0)) } ?? .null,
+            "revoked_at": token.revokedAt.map { .string(RFC3339.string(from: $0)) } ?? .null,
+          ])
       }
-    }
-
-    static func timestamp(_ date: Date) -> String {
-      date.formatted(.iso8601)
+      list.print(json: json)
     }
   }
 

@@ -7,7 +7,53 @@ import RunwatchStore
 struct UserCommand: ParsableCommand {
   static let configuration = CommandConfiguration(
     commandName: "user", abstract: "Manage users and their workspace roles.",
-    subcommands: [Add.self, Grant.self, Revoke.self])
+    subcommands: [Add.self, Grant.self, Revoke.self, List.self])
+
+  /// Lists users with their memberships: id, e-mail, name, and `slug:role` per workspace (tenant grants in
+  /// brackets for roles scoped by tenant).
+  struct List: ParsableCommand {
+    static let configuration = CommandConfiguration(
+      abstract:
+        "List users: id, email, name, memberships as slug:role[tenant ids] (tab-separated, header on stderr; or --json)."
+    )
+
+    @OptionGroup var options: GlobalOptions
+    @Option(help: "Only members of this workspace (slug).") var workspace: String?
+    @Flag(help: "Print a JSON array instead of a table.") var json = false
+
+    func run() throws {
+      let database = try options.openDatabase()
+      let only = try workspace.map { try database.requireWorkspace(slug: $0) }
+      let slugs = Dictionary(uniqueKeysWithValues: try database.workspaces().map { ($0.id, $0.slug) })
+      var list = ListOutput(columns: ["id", "email", "name", "memberships"])
+      for (user, memberships) in try database.usersWithMemberships(workspaceID: only?.id) {
+        let shown = memberships.filter { only == nil || $0.workspaceID == only?.id }
+          .sorted { (slugs[$0.workspaceID] ?? "") < (slugs[$1.workspaceID] ?? "") }
+        let cells = shown.map { membership in
+          let slug = slugs[membership.workspaceID] ?? "#\(membership.workspaceID)"
+          let tenants = membership.grantedTenantIDs.sorted()
+          let scope = tenants.isEmpty ? "" : "[" + tenants.map(String.init).joined(separator: ",") + "]"
+          return "\(slug):\(membership.role.rawValue)\(scope)"
+        }
+        let objects: [JSONValue] = shown.map { membership in
+          .object([
+            "workspace": .string(slugs[membership.workspaceID] ?? "#\(membership.workspaceID)"),
+            "role": .string(membership.role.rawValue),
+            "tenants": .array(membership.grantedTenantIDs.sorted().map { .number(Double($0)) }),
+          ])
+        }
+        list.add(
+          cells: [
+            String(user.id), user.email, user.name, cells.isEmpty ? "-" : cells.joined(separator: " "),
+          ],
+          object: [
+            "id": .number(Double(user.id)), "email": .string(user.email), "name": .string(user.name),
+            "has_password": .bool(user.hasPassword), "memberships": .array(objects),
+          ])
+      }
+      list.print(json: json)
+    }
+  }
 
   /// Adds a user whose password arrives on stdin (never on the command line, where `ps` and shell history
   /// would keep it).

@@ -1,11 +1,34 @@
 import ArgumentParser
 import Foundation
+import RunwatchCore
 import RunwatchStore
 
-/// `runwatch workspace add`.
+/// `runwatch workspace add|list`.
 struct WorkspaceCommand: ParsableCommand {
   static let configuration = CommandConfiguration(
-    commandName: "workspace", abstract: "Manage workspaces.", subcommands: [Add.self])
+    commandName: "workspace", abstract: "Manage workspaces.", subcommands: [Add.self, List.self])
+
+  /// Lists every workspace: id, slug, name.
+  struct List: ParsableCommand {
+    static let configuration = CommandConfiguration(
+      abstract: "List workspaces: id, slug, name (tab-separated, header on stderr; or --json).")
+
+    @OptionGroup var options: GlobalOptions
+    @Flag(help: "Print a JSON array instead of a table.") var json = false
+
+    func run() throws {
+      var list = ListOutput(columns: ["id", "slug", "name"])
+      for workspace in try options.openDatabase().workspaces() {
+        list.add(
+          cells: [String(workspace.id), workspace.slug, workspace.name],
+          object: [
+            "id": .number(Double(workspace.id)), "slug": .string(workspace.slug),
+            "name": .string(workspace.name),
+          ])
+      }
+      list.print(json: json)
+    }
+  }
 
   /// Adds a workspace; prints its id on stdout.
   struct Add: ParsableCommand {

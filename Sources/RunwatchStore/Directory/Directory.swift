@@ -42,6 +42,13 @@ extension RunwatchDatabase {
     }
   }
 
+  /// Every workspace, by slug.
+  public func workspaces() throws -> [Workspace] {
+    try pool.read { connection in
+      try connection.query("SELECT id, slug, name FROM workspaces ORDER BY slug").map(Self.workspace(row:))
+    }
+  }
+
   /// A workspace by id.
   public func workspace(id: Int64) throws -> Workspace? {
     try pool.read { connection in

@@ -52,6 +52,31 @@ extension RunwatchDatabase {
     }
   }
 
+  /// Every user with their memberships (members of `workspaceID` only, when given), by e-mail, in one
+  /// snapshot.
+  public func usersWithMemberships(workspaceID: Int64? = nil) throws -> [(
+    user: User, memberships: [Membership]
+  )] {
+    try pool.read { connection in
+      let sql =
+        workspaceID == nil
+        ? "SELECT id, email, name, password_hash IS NOT NULL AS has_password FROM users ORDER BY email"
+        : """
+        SELECT u.id, u.email, u.name, u.password_hash IS NOT NULL AS has_password FROM users u
+        JOIN memberships m ON m.user_id = u.id AND m.workspace_id = ? ORDER BY u.email
+        """
+      let arguments: [any SQLBindable] = workspaceID.map { [$0] } ?? []
+      return try connection.query(sql, arguments).map { row in
+        guard let id = row.int64("id"), let email = row.string("email") else {
+          throw StoreError.corruptRow(table: "users")
+        }
+        let user = User(
+          id: id, email: email, name: row.string("name") ?? "", hasPassword: row.int64("has_password") == 1)
+        return (user, try Self.memberships(userID: id, in: connection))
+      }
+    }
+  }
+
   /// A user by id, or nil.
   public func user(id: Int64) throws -> User? {
     try pool.read { connection in
