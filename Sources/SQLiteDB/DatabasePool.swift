@@ -88,8 +88,8 @@ public final class DatabasePool: @unchecked Sendable {
 
   /// Copies the WAL back now, holding the writer lock: a passive checkpoint always, and once the WAL has grown
   /// past `truncateAboveBytes` a truncating one (it waits for current readers, briefly holding up writers, and
-  /// leaves a zero-byte WAL). Writes need not call it: `WALCheckpointer` does the bulk of this off their path
-  /// whenever the WAL has grown by a few megabytes, and then calls this for the tail.
+  /// leaves a zero-byte WAL). Writes need not call it: `WALCheckpointer` copies the WAL off their path as it
+  /// grows and restarts it at 64 MB (`restartWAL`); this is for callers that want the file self-contained now.
   public func checkpoint(truncateAboveBytes: Int = Connection.journalSizeLimitBytes) throws {
     try write { (connection: Connection) -> Void in
       if walSizeBytes > truncateAboveBytes {

@@ -25,7 +25,7 @@ final class WALCheckpointer: @unchecked Sendable {
   /// WAL frames after which step 2 runs too, so the WAL starts again (~64 MB, `journal_size_limit`). Under a
   /// steady stream of writes step 1 alone never catches up with the last commit, and only a WAL whose every
   /// frame is copied can start again; step 2 holds writers up for the tail's copy and sync (a few ms), so it
-  /// runs once every 64 MB rather than every 4 MB.
+  /// runs once every 64 MB rather than on every checkpoint.
   static let framesBeforeRestart = Int32(Connection.journalSizeLimitBytes / 4_096)
 
   private let path: String
