@@ -4,10 +4,13 @@
 // Targets by layer; every arrow points down this list:
 //   runwatch (executable) → RunwatchCLI → {RunwatchWeb, RunwatchDemo}
 //   RunwatchWeb → {HTTPServer, RunwatchTemplates, RunwatchStore}; RunwatchDemo → RunwatchStore
-//   RunwatchStore → {RunwatchCore, SQLiteDB, SecretKit}
+//   RunwatchStore → {RunwatchCore, StorageEngine, SQLiteDB, PostgresDB, SecretKit}
 //   RunwatchTemplates → RunwatchCore
-//   SQLiteDB → CSQLite, HTTPServer → CMicroHTTPD, SecretKit → CSodium
-//   PostgresDB → CLibPQ (the PostgreSQL engine's client, landing in slices: not used by the store yet)
+//   SQLiteDB → {StorageEngine, CSQLite}, PostgresDB → {StorageEngine, CLibPQ}
+//   HTTPServer → CMicroHTTPD, SecretKit → CSodium
+// StorageEngine is the database interface both engines implement (values, rows, connections, pools,
+// migrations); the store writes its queries against it, and keeps the SQL that differs between engines in
+// RunwatchStore/Engines.
 import PackageDescription
 
 let package = Package(
@@ -36,10 +39,11 @@ let package = Package(
       name: "CLibPQ", path: "Sources/CLibPQ", pkgConfig: "libpq", providers: [.apt(["libpq-dev"])]),
 
     // Generic infrastructure: knows nothing about runs.
-    .target(name: "SQLiteDB", dependencies: ["CSQLite"]),
+    .target(name: "StorageEngine"),
+    .target(name: "SQLiteDB", dependencies: ["StorageEngine", "CSQLite"]),
     .target(name: "HTTPServer", dependencies: ["CMicroHTTPD"]),
     .target(name: "SecretKit", dependencies: ["CSodium"]),
-    .target(name: "PostgresDB", dependencies: ["CLibPQ"]),
+    .target(name: "PostgresDB", dependencies: ["StorageEngine", "CLibPQ"]),
 
     // Pure domain: no I/O, clock injected.
     .target(name: "RunwatchCore", dependencies: [.product(name: "Yams", package: "Yams")]),
@@ -48,7 +52,8 @@ let package = Package(
     .target(
       name: "RunwatchStore",
       dependencies: [
-        "RunwatchCore", "SQLiteDB", "SecretKit", .product(name: "Logging", package: "swift-log"),
+        "RunwatchCore", "StorageEngine", "SQLiteDB", "PostgresDB", "SecretKit",
+        .product(name: "Logging", package: "swift-log"),
       ]),
 
     // The demo: seeder, bulk history and the simulated worker fleet, on top of the store.
@@ -84,11 +89,15 @@ let package = Package(
       name: "runwatch-bench", dependencies: ["RunwatchStore", "RunwatchCore", "SQLiteDB"],
       path: "Sources/RunwatchBench"),
 
+    // Fresh test databases on the engine the test run uses (SQLite, or PostgreSQL under `make test-postgres`).
+    .target(
+      name: "TestStorage", dependencies: ["RunwatchStore", "SQLiteDB", "PostgresDB"], path: "Tests/Support"),
+
     .testTarget(name: "RunwatchCoreTests", dependencies: ["RunwatchCore"]),
     .testTarget(
       name: "RunwatchStoreTests",
       dependencies: [
-        "RunwatchStore", "RunwatchDemo", "SQLiteDB", "RunwatchCore",
+        "RunwatchStore", "RunwatchDemo", "SQLiteDB", "RunwatchCore", "TestStorage",
         .product(name: "Logging", package: "swift-log"),
       ]),
     .testTarget(name: "HTTPServerTests", dependencies: ["HTTPServer"]),
@@ -96,13 +105,16 @@ let package = Package(
     .testTarget(
       name: "RunwatchWebTests",
       dependencies: [
-        "RunwatchWeb", "RunwatchDemo", "RunwatchStore", "RunwatchCore", "HTTPServer", "RunwatchTemplates", "SecretKit",
+        "RunwatchWeb", "RunwatchDemo", "RunwatchStore", "RunwatchCore", "HTTPServer", "RunwatchTemplates",
+        "SecretKit",
+        "TestStorage",
         .product(name: "Logging", package: "swift-log"), .product(name: "Yams", package: "Yams"),
       ]),
     .testTarget(
       name: "RunwatchCLITests",
       dependencies: [
         "RunwatchCLI", "RunwatchDemo", "RunwatchStore", "RunwatchCore", "RunwatchWeb", "HTTPServer",
+        "TestStorage",
       ]),
   ],
   swiftLanguageModes: [.v6]

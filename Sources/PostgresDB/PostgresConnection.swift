@@ -1,14 +1,16 @@
 import CLibPQ
 import Foundation
+@_exported import StorageEngine
 
 /// One PostgreSQL connection through libpq. Owns its `PGconn*` and closes it in `deinit`. Not thread-safe by
 /// itself: `PostgresPool` hands each connection to one thread at a time.
 ///
 /// Every statement is prepared once per connection (and per parameter types) and executed with bound
-/// parameters only, in the binary format both ways (see `PostgresValue`). The URL is any libpq connection
+/// parameters only, in the binary format both ways (see `PostgresWire`). Parameters are written `?` / `?N`
+/// as for SQLite and numbered for PostgreSQL here (`PostgresPlaceholders`). The URL is any libpq connection
 /// string or URI, so every authentication method, `sslmode`, service files, `PG*` variables and `.pgpass` work
 /// as with `psql`.
-public final class PostgresConnection {
+public final class PostgresConnection: DatabaseConnection {
   let handle: OpaquePointer
   private var statements: [StatementKey: String] = [:]
   private var transactionDepth = 0
@@ -40,21 +42,17 @@ public final class PostgresConnection {
 
   /// Runs one statement with bound arguments and returns how many rows it changed (or returned).
   @discardableResult
-  public func execute(_ sql: String, _ arguments: [any PostgresBindable] = []) throws(PostgresError) -> Int {
+  public func execute(_ sql: String, _ arguments: [any SQLBindable]) throws(PostgresError) -> Int {
     try run(sql, arguments) { result in Int(String(cString: PQcmdTuples(result))) ?? Int(PQntuples(result)) }
   }
 
   /// Runs one query with bound arguments and returns all rows.
-  public func query(_ sql: String, _ arguments: [any PostgresBindable] = []) throws(PostgresError)
-    -> [PostgresRow]
-  {
+  public func query(_ sql: String, _ arguments: [any SQLBindable]) throws(PostgresError) -> [Row] {
     try run(sql, arguments) { result throws(PostgresError) in try Self.rows(of: result, sql: sql) }
   }
 
   /// Runs one query and returns its first row, if any.
-  public func queryOne(_ sql: String, _ arguments: [any PostgresBindable] = []) throws(PostgresError)
-    -> PostgresRow?
-  {
+  public func queryOne(_ sql: String, _ arguments: [any SQLBindable]) throws(PostgresError) -> Row? {
     try query(sql, arguments).first
   }
 
@@ -69,9 +67,15 @@ public final class PostgresConnection {
   /// Runs `body` in a transaction: commits when it returns, rolls back and rethrows when it throws. Nested
   /// calls use savepoints.
   public func transaction<T>(_ body: () throws -> T) throws -> T {
+    try transaction(begin: "BEGIN", body)
+  }
+
+  /// Runs `body` in a transaction opened with `begin` (an isolation level, `READ ONLY`…) when none is open,
+  /// in a savepoint of the open one otherwise.
+  public func transaction<T>(begin: String, _ body: () throws -> T) throws -> T {
     let depth = transactionDepth
     let savepoint = "rw_sp_\(depth)"
-    try executeScript(depth == 0 ? "BEGIN" : "SAVEPOINT \(savepoint)")
+    try executeScript(depth == 0 ? begin : "SAVEPOINT \(savepoint)")
     transactionDepth = depth + 1
     defer { transactionDepth = depth }
     do {
@@ -91,9 +95,9 @@ public final class PostgresConnection {
   /// Prepares `sql` for these parameter types once, then executes it with `arguments` and hands the result
   /// to `read` before clearing it.
   private func run<T>(
-    _ sql: String, _ arguments: [any PostgresBindable], read: (OpaquePointer) throws(PostgresError) -> T
+    _ sql: String, _ arguments: [any SQLBindable], read: (OpaquePointer) throws(PostgresError) -> T
   ) throws(PostgresError) -> T {
-    let encoded = arguments.map { PostgresWire.encode($0.postgresValue) }
+    let encoded = arguments.map { PostgresWire.encode($0.sqlValue) }
     let types = encoded.map(\.oid)
     let name = try preparedName(sql: sql, types: types)
     // All parameter bytes in one buffer (never empty, so it always has an address), pointers into it.
@@ -128,7 +132,7 @@ public final class PostgresConnection {
     if let name = statements[key] { return name }
     let name = "rw_\(statements.count + 1)"
     let prepared = types.withUnsafeBufferPointer { buffer in
-      PQprepare(handle, name, sql, Int32(types.count), buffer.baseAddress)
+      PQprepare(handle, name, PostgresPlaceholders.rewrite(sql), Int32(types.count), buffer.baseAddress)
     }
     guard let prepared else { throw clientError(sql: sql) }
     defer { PQclear(prepared) }
@@ -154,14 +158,14 @@ public final class PostgresConnection {
     PostgresError(sqlState: nil, message: Self.trimmed(PQerrorMessage(handle)), sql: sql)
   }
 
-  private static func rows(of result: OpaquePointer, sql: String) throws(PostgresError) -> [PostgresRow] {
+  private static func rows(of result: OpaquePointer, sql: String) throws(PostgresError) -> [Row] {
     let columnCount = PQnfields(result)
-    let layout = PostgresRowLayout(names: (0..<columnCount).map { String(cString: PQfname(result, $0)) })
+    let layout = RowLayout(names: (0..<columnCount).map { String(cString: PQfname(result, $0)) })
     let types = (0..<columnCount).map { PQftype(result, $0) }
-    var rows: [PostgresRow] = []
+    var rows: [Row] = []
     rows.reserveCapacity(Int(PQntuples(result)))
     for row in 0..<PQntuples(result) {
-      var values: [PostgresValue] = []
+      var values: [SQLValue] = []
       values.reserveCapacity(Int(columnCount))
       for column in 0..<columnCount {
         if PQgetisnull(result, row, column) != 0 {
@@ -181,7 +185,7 @@ public final class PostgresConnection {
         }
         values.append(value)
       }
-      rows.append(PostgresRow(layout: layout, values: values))
+      rows.append(Row(layout: layout, values: values))
     }
     return rows
   }

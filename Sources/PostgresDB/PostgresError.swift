@@ -1,6 +1,6 @@
 /// A failure reported by libpq or the server: the SQLSTATE when the server sent one, its message, and the SQL
 /// that failed (never the bound values, which may be user data).
-public struct PostgresError: Error, CustomStringConvertible, Sendable, Equatable {
+public struct PostgresError: DatabaseFault, Sendable, Equatable {
   /// The five-character SQLSTATE (`23505` unique violation, `40001` serialization failure…), nil for a
   /// failure on the client side (no connection, a broken socket).
   public let sqlState: String?
@@ -28,6 +28,12 @@ public struct PostgresError: Error, CustomStringConvertible, Sendable, Equatable
 
   /// A unique or exclusion constraint refused the row (`23505`, `23P01`).
   public var isUniqueViolation: Bool { sqlState == "23505" || sqlState == "23P01" }
+
+  /// The disk is full (`53100`).
+  public var isDiskFull: Bool { sqlState == "53100" }
+
+  /// An integrity constraint refused the statement (class 23: unique, foreign key, check, not null).
+  public var isConstraintViolation: Bool { sqlState?.hasPrefix("23") ?? false }
 
   public var description: String {
     var text = sqlState.map { "PostgreSQL error \($0): \(message)" } ?? "PostgreSQL error: \(message)"

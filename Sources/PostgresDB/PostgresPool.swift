@@ -6,7 +6,7 @@ import Foundation
 ///
 /// `@unchecked Sendable`: `idle` and `open` are only touched while `condition` is locked, and a connection is
 /// used by one thread at a time between check-out and check-in.
-public final class PostgresPool: @unchecked Sendable {
+public final class PostgresPool: Database, @unchecked Sendable {
   /// The connection string or URI every connection uses.
   public let url: String
   /// The most connections open at once.
@@ -14,6 +14,8 @@ public final class PostgresPool: @unchecked Sendable {
   private let condition = NSCondition()
   private var idle: [PostgresConnection] = []
   private var open = 0
+  /// Whether writes have been failing lately.
+  public let writeHealth = WriteHealth()
 
   /// A pool for `url`; no connection is made until one is needed.
   public init(url: String, maximumConnections: Int = 8) {
@@ -31,6 +33,40 @@ public final class PostgresPool: @unchecked Sendable {
   /// Runs `body` inside a transaction on a connection of the pool.
   public func transaction<T>(_ body: (PostgresConnection) throws -> T) throws -> T {
     try withConnection { connection in try connection.transaction { try body(connection) } }
+  }
+
+  /// Runs `body` in a read-only `REPEATABLE READ` transaction: every query in it sees one snapshot. A `read`
+  /// nested inside another on the same thread joins the outer one.
+  public func read<T>(_ body: (any DatabaseConnection) throws -> T) throws -> T {
+    if let current = PostgresReaderOfThisThread.current, current.pool === self {
+      return try body(current.connection)
+    }
+    return try withConnection { connection in
+      let outer = PostgresReaderOfThisThread.current
+      PostgresReaderOfThisThread.current = PostgresReaderOfThisThread(pool: self, connection: connection)
+      defer { PostgresReaderOfThisThread.current = outer }
+      return try connection.transaction(begin: "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY") {
+        try body(connection)
+      }
+    }
+  }
+
+  /// Runs `body` on a connection outside any transaction; each statement commits by itself unless `body`
+  /// opens one. Transient failures are recorded in `writeHealth`, success clears it.
+  public func write<T>(_ body: (any DatabaseConnection) throws -> T) throws -> T {
+    do {
+      let result = try withConnection { connection in try body(connection) }
+      writeHealth.recordSuccess()
+      return result
+    } catch let error as PostgresError where error.isTransient {
+      writeHealth.record(error)
+      throw error
+    }
+  }
+
+  /// Runs `body` in one read-write transaction (`READ COMMITTED`; transitions compare and set row by row).
+  public func writeTransaction<T>(_ body: (any DatabaseConnection) throws -> T) throws -> T {
+    try write { connection in try connection.transaction { try body(connection) } }
   }
 
   /// Connections open now (in use or idle).
@@ -66,5 +102,37 @@ public final class PostgresPool: @unchecked Sendable {
     if reusable { idle.append(connection) } else { open -= 1 }
     condition.signal()
     condition.unlock()
+  }
+}
+
+/// The read transaction a thread has open on a pool, so a nested `read` joins it instead of taking a second
+/// connection (which could wait for ever on a pool that is already at its limit).
+final class PostgresReaderOfThisThread {
+  unowned let pool: PostgresPool
+  let connection: PostgresConnection
+
+  init(pool: PostgresPool, connection: PostgresConnection) {
+    self.pool = pool
+    self.connection = connection
+  }
+
+  private static let key: pthread_key_t = {
+    var key = pthread_key_t()
+    precondition(pthread_key_create(&key, nil) == 0, "pthread_key_create failed")
+    return key
+  }()
+
+  static var current: PostgresReaderOfThisThread? {
+    get {
+      pthread_getspecific(key).map {
+        Unmanaged<PostgresReaderOfThisThread>.fromOpaque($0).takeUnretainedValue()
+      }
+    }
+    set {
+      if let old = pthread_getspecific(key) {
+        Unmanaged<PostgresReaderOfThisThread>.fromOpaque(old).release()
+      }
+      pthread_setspecific(key, newValue.map { Unmanaged.passRetained($0).toOpaque() })
+    }
   }
 }

@@ -1,57 +1,10 @@
 import Foundation
 
-/// A value sent to or read from PostgreSQL. Sent and read in PostgreSQL's binary format, so no text parsing,
-/// locale or `DateStyle` setting can change what arrives: integers are `int8`, reals `float8`, text `text`,
-/// instants `timestamptz` (microseconds since 2000-01-01 UTC on the wire).
-public enum PostgresValue: Sendable, Equatable {
-  case null
-  case integer(Int64)
-  case real(Double)
-  case text(String)
-  case boolean(Bool)
-  case timestamp(Date)
-  case bytes([UInt8])
-}
-
-/// A Swift value that can be bound as a statement parameter.
-public protocol PostgresBindable {
-  /// The value as sent.
-  var postgresValue: PostgresValue { get }
-}
-
-extension Int64: PostgresBindable {
-  public var postgresValue: PostgresValue { .integer(self) }
-}
-
-extension Int: PostgresBindable {
-  public var postgresValue: PostgresValue { .integer(Int64(self)) }
-}
-
-extension Double: PostgresBindable {
-  public var postgresValue: PostgresValue { .real(self) }
-}
-
-extension String: PostgresBindable {
-  public var postgresValue: PostgresValue { .text(self) }
-}
-
-extension Bool: PostgresBindable {
-  public var postgresValue: PostgresValue { .boolean(self) }
-}
-
-extension Date: PostgresBindable {
-  public var postgresValue: PostgresValue { .timestamp(self) }
-}
-
-extension PostgresValue: PostgresBindable {
-  public var postgresValue: PostgresValue { self }
-}
-
-extension Optional: PostgresBindable where Wrapped: PostgresBindable {
-  public var postgresValue: PostgresValue { self?.postgresValue ?? .null }
-}
-
-/// PostgreSQL's binary wire formats for the types Runwatch uses, and their type OIDs.
+/// PostgreSQL's binary wire formats for the types Runwatch uses, and their type OIDs. Values are sent and read
+/// in the binary format, so no text parsing, locale or `DateStyle` setting can change what arrives: integers
+/// go as `int8`, reals `float8`, text `text`, instants `timestamptz` (microseconds since 2000-01-01 UTC).
+/// Booleans read as integers 0 and 1, as SQLite stores them; `numeric` (what `SUM` of integers returns) reads
+/// as an integer when it has no fraction.
 enum PostgresWire {
   static let boolOID: UInt32 = 16
   static let byteaOID: UInt32 = 17
@@ -69,25 +22,25 @@ enum PostgresWire {
   static let timestampOID: UInt32 = 1114
   static let timestamptzOID: UInt32 = 1184
   static let jsonbOID: UInt32 = 3802
+  static let numericOID: UInt32 = 1700
 
   /// Seconds from the Unix epoch to PostgreSQL's (2000-01-01T00:00:00Z).
   static let epochOffsetSeconds: Int64 = 946_684_800
 
   /// The type OID and binary bytes of `value` as a parameter (nil bytes for NULL).
-  static func encode(_ value: PostgresValue) -> (oid: UInt32, bytes: [UInt8]?) {
+  static func encode(_ value: SQLValue) -> (oid: UInt32, bytes: [UInt8]?) {
     switch value {
     case .null: return (0, nil)
     case .integer(let number): return (int8OID, bigEndianBytes(UInt64(bitPattern: number)))
     case .real(let number): return (float8OID, bigEndianBytes(number.bitPattern))
     case .text(let text): return (textOID, Array(text.utf8))
-    case .boolean(let flag): return (boolOID, [flag ? 1 : 0])
     case .timestamp(let date): return (timestamptzOID, bigEndianBytes(UInt64(bitPattern: microseconds(date))))
-    case .bytes(let bytes): return (byteaOID, bytes)
+    case .blob(let bytes): return (byteaOID, bytes)
     }
   }
 
   /// Decodes a binary column value of type `oid`; nil for a type this wrapper does not read.
-  static func decode(_ bytes: UnsafeBufferPointer<UInt8>, oid: UInt32) -> PostgresValue? {
+  static func decode(_ bytes: UnsafeBufferPointer<UInt8>, oid: UInt32) -> SQLValue? {
     switch oid {
     case int8OID where bytes.count == 8: return .integer(Int64(bitPattern: integer(bytes)))
     case int4OID where bytes.count == 4: return .integer(Int64(Int32(bitPattern: UInt32(integer(bytes)))))
@@ -95,7 +48,8 @@ enum PostgresWire {
     case int2OID where bytes.count == 2: return .integer(Int64(Int16(bitPattern: UInt16(integer(bytes)))))
     case float8OID where bytes.count == 8: return .real(Double(bitPattern: integer(bytes)))
     case float4OID where bytes.count == 4: return .real(Double(Float(bitPattern: UInt32(integer(bytes)))))
-    case boolOID where bytes.count == 1: return .boolean(bytes[0] != 0)
+    case boolOID where bytes.count == 1: return .integer(bytes[0] != 0 ? 1 : 0)
+    case numericOID: return numeric(bytes)
     case textOID, varcharOID, bpcharOID, nameOID, jsonOID:
       return .text(String(decoding: bytes, as: UTF8.self))
     case jsonbOID where bytes.first == 1:
@@ -105,7 +59,7 @@ enum PostgresWire {
       let micros = Int64(bitPattern: integer(bytes))
       return .timestamp(
         Date(timeIntervalSince1970: Double(micros) / 1_000_000 + Double(epochOffsetSeconds)))
-    case byteaOID: return .bytes(Array(bytes))
+    case byteaOID: return .blob(Array(bytes))
     default: return nil
     }
   }
@@ -113,6 +67,32 @@ enum PostgresWire {
   /// Microseconds between PostgreSQL's epoch and `date`, rounded to the nearest microsecond.
   static func microseconds(_ date: Date) -> Int64 {
     Int64(((date.timeIntervalSince1970 - Double(epochOffsetSeconds)) * 1_000_000).rounded())
+  }
+
+  /// A binary `numeric`: digit count, weight, sign and display scale (16 bits each), then base-10,000
+  /// digits, the first worth 10,000^weight. An integer when the value has no fraction and fits, else a real;
+  /// NaN and infinities are not read.
+  static func numeric(_ bytes: UnsafeBufferPointer<UInt8>) -> SQLValue? {
+    guard bytes.count >= 8 else { return nil }
+    func field(_ index: Int) -> Int { Int(bytes[index]) << 8 | Int(bytes[index + 1]) }
+    let count = field(0)
+    let weight = Int(Int16(bitPattern: UInt16(field(2))))
+    let sign = field(4)
+    guard bytes.count == 8 + 2 * count, sign == 0 || sign == 0x4000 else { return nil }
+    let digits = (0..<count).map { field(8 + 2 * $0) }
+    let isInteger = digits.indices.allSatisfy { weight - $0 >= 0 || digits[$0] == 0 }
+    if isInteger, weight < 4 {  // below 10,000^4 = 10^16: fits in Int64
+      var value: Int64 = 0
+      for position in stride(from: 0, through: weight, by: 1) {
+        value = value * 10_000 + Int64(position < digits.count ? digits[position] : 0)
+      }
+      return .integer(sign == 0 ? value : -value)
+    }
+    var value = 0.0
+    for (position, digit) in digits.enumerated() {
+      value += Double(digit) * pow(10_000, Double(weight - position))
+    }
+    return .real(sign == 0 ? value : -value)
   }
 
   private static func bigEndianBytes(_ value: UInt64) -> [UInt8] {

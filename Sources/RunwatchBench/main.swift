@@ -65,19 +65,17 @@ func seed(_ database: RunwatchDatabase, options: BenchOptions, now: Date) throws
   let types = policy.reconcilableTypes
   let nowMS = Int64(now.timeIntervalSince1970 * 1000)
   let (workspaceID, tenantIDs, userID) = try database.pool.writeTransaction { connection in
-    try connection.execute(
+    let workspaceID = try connection.insert(
       "INSERT INTO workspaces (slug, name, created_at) VALUES ('bench', 'Bench', ?)", [now])
-    let workspaceID = connection.lastInsertRowID
     var tenantIDs: [Int64] = []
     for index in 0..<10 {
-      try connection.execute(
-        "INSERT INTO tenants (workspace_id, name, status, created_at) VALUES (?, ?, 'active', ?)",
-        [workspaceID, "Tenant \(index)", now])
-      tenantIDs.append(connection.lastInsertRowID)
+      tenantIDs.append(
+        try connection.insert(
+          "INSERT INTO tenants (workspace_id, name, status, created_at) VALUES (?, ?, 'active', ?)",
+          [workspaceID, "Tenant \(index)", now]))
     }
-    try connection.execute(
+    let userID = try connection.insert(
       "INSERT INTO users (email, name, created_at) VALUES ('bench@example.com', 'Bench', ?)", [now])
-    let userID = connection.lastInsertRowID
     try connection.execute(
       "INSERT INTO memberships (user_id, workspace_id, role, created_at) VALUES (?, ?, 'operator', ?)",
       [userID, workspaceID, now])

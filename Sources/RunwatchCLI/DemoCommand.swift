@@ -32,16 +32,21 @@ struct DemoCommand: ParsableCommand {
     }
 
     func run() throws {
-      let path = options.databasePath
+      let location = options.databaseLocation
       let policy = try options.loadPolicy()
       let minimum = DemoSeeder.minimumRuns(policy: policy)
       guard runs >= minimum else {
         throw CLIError(DemoSeedError.tooFewRuns(requested: runs, minimum: minimum).description)
       }
-      if reset { try Self.deleteDatabase(at: path) }
-      let database = try RunwatchDatabase(path: path, policy: policy)
+      if reset {
+        guard case .sqlite(let path) = location else {
+          throw CLIError("--reset deletes a SQLite file; drop and recreate a PostgreSQL database yourself")
+        }
+        try Self.deleteDatabase(at: path)
+      }
+      let database = try RunwatchDatabase(location: location, policy: policy)
       guard try !DemoSeeder.hasData(database) else {
-        throw CLIError(DemoSeedError.databaseNotEmpty(path: path).description)
+        throw CLIError(DemoSeedError.databaseNotEmpty(path: location.displayName).description)
       }
       let io = CommandIO.current
       let report = try DemoSeeder.seed(
@@ -49,7 +54,7 @@ struct DemoCommand: ParsableCommand {
         options: DemoSeedOptions(runs: runs, seed: seed, now: Date(), progress: { io.message($0) }))
       report.summaryLines.forEach(io.output)
       io.output("")
-      io.output("Database: \(path)")
+      io.output("Database: \(location.displayName)")
     }
 
     /// Deletes the database and its WAL and shared-memory files, but only if it is an SQLite file: a typo in

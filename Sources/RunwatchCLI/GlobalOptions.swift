@@ -5,8 +5,13 @@ import RunwatchStore
 
 /// Options every command shares: where the database and the policy file are.
 public struct GlobalOptions: ParsableArguments {
-  /// Database file (default `$RUNWATCH_DB` or `runwatch.sqlite`).
-  @Option(name: .long, help: "SQLite database file (env RUNWATCH_DB; default runwatch.sqlite).")
+  /// Database: a SQLite file or a PostgreSQL URI (default `$RUNWATCH_DB` or `runwatch.sqlite`).
+  @Option(
+    name: .long,
+    help: """
+      SQLite database file, or a postgres:// or postgresql:// URI for a PostgreSQL database that several \
+      instances share (env RUNWATCH_DB; default runwatch.sqlite).
+      """)
   public var db: String?
 
   /// Policy file (default `$RUNWATCH_POLICY` or the built-in policy).
@@ -16,10 +21,14 @@ public struct GlobalOptions: ParsableArguments {
   /// Creates default options.
   public init() {}
 
-  /// The database path in force.
+  /// The database in force, as given (a file path or a PostgreSQL URI).
   public var databasePath: String {
-    db ?? ProcessInfo.processInfo.environment["RUNWATCH_DB"] ?? "runwatch.sqlite"
+    db ?? ProcessInfo.processInfo.environment["RUNWATCH_DB"].flatMap { $0.isEmpty ? nil : $0 }
+      ?? "runwatch.sqlite"
   }
+
+  /// Where the database in force lives.
+  public var databaseLocation: StorageLocation { StorageLocation(databasePath) }
 
   /// The policy file path in force, if any.
   public var policyPath: String? {
@@ -52,7 +61,7 @@ public struct GlobalOptions: ParsableArguments {
 
   /// Opens the database (migrating it) with the policy in force.
   public func openDatabase() throws -> RunwatchDatabase {
-    try RunwatchDatabase(path: databasePath, policy: loadPolicy())
+    try RunwatchDatabase(location: databaseLocation, policy: loadPolicy())
   }
 }
 

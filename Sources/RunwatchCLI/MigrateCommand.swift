@@ -9,9 +9,9 @@ struct MigrateCommand: ParsableCommand {
   @OptionGroup var options: GlobalOptions
 
   func run() throws {
-    let applied = try RunwatchDatabase.migrate(path: options.databasePath)
+    let applied = try RunwatchDatabase.migrate(options.databaseLocation)
     if applied.isEmpty {
-      printError("Database \(options.databasePath) is up to date.")
+      printError("Database \(options.databaseLocation.displayName) is up to date.")
     } else {
       for name in applied { printError("Applied migration \(name)") }
     }

@@ -184,7 +184,7 @@ struct ServeCommand: ParsableCommand {
   func openDatabase(logger: Logger) throws -> RunwatchDatabase {
     guard demo else { return try options.openDatabase() }
     let policy = options.policyPath == nil ? LifecyclePolicy.demo : try options.loadPolicy()
-    let database = try RunwatchDatabase(path: options.databasePath, policy: policy)
+    let database = try RunwatchDatabase(location: options.databaseLocation, policy: policy)
     let io = CommandIO.current
     if try !DemoSeeder.hasData(database) {
       _ = try DemoSeeder.seed(into: database, options: DemoSeedOptions(progress: { io.message($0) }))

@@ -1,7 +1,7 @@
 import Foundation
 import RunwatchCore
 import RunwatchStore
-import SQLiteDB
+import StorageEngine
 
 /// Makes the column values of one bulk run row. JSON texts that do not depend on the row (contexts, failure
 /// lists) are rendered once into small pools up front, because a million JSON encodings would dominate the

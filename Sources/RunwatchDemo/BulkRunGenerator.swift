@@ -1,7 +1,7 @@
 import Foundation
 import RunwatchCore
 import RunwatchStore
-import SQLiteDB
+import StorageEngine
 
 /// What a bulk insert did.
 public struct BulkInsertReport: Sendable, Equatable {
@@ -57,21 +57,19 @@ public struct BulkRunGenerator: Sendable {
 
   private func insert(count: Int, row: (Int) -> [any SQLBindable]) throws {
     guard count > 0 else { return }
+    let sql = """
+      INSERT INTO operation_runs (workspace_id, tenant_id, initiator_user_id, type, status, outcome,
+        summary_counts, failure_summary, context, created_at, started_at, last_heartbeat_at, completed_at,
+        stale_at, reconciliation_reason, reconciliation_source, reconciliation_evidence, reconciled_at)
+      VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+      """
     try database.pool.write { connection in
-      let statement = try connection.cachedStatement(
-        """
-        INSERT INTO operation_runs (workspace_id, tenant_id, initiator_user_id, type, status, outcome,
-          summary_counts, failure_summary, context, created_at, started_at, last_heartbeat_at, completed_at,
-          stale_at, reconciliation_reason, reconciliation_source, reconciliation_evidence, reconciled_at)
-        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-        """)
       var index = 0
       while index < count {
         let batchEnd = min(count, index + batchSize)
-        try connection.transaction(.immediate) {
+        try connection.transaction {
           while index < batchEnd {
-            try statement.bind(row(index))
-            _ = try statement.step()
+            try connection.execute(sql, row(index))
             index += 1
           }
         }

@@ -1,8 +1,8 @@
 import Foundation
 import RunwatchCore
 import RunwatchStore
-import SQLiteDB
 import SecretKit
+import StorageEngine
 
 /// Fills an empty database with the demo: two workspaces, their tenants (one archived), a person for every
 /// role with a known password, a rich history of runs in every freshness state played through the real
@@ -33,7 +33,9 @@ public enum DemoSeeder {
     guard options.runs >= minimum else {
       throw DemoSeedError.tooFewRuns(requested: options.runs, minimum: minimum)
     }
-    guard try !hasData(database) else { throw DemoSeedError.databaseNotEmpty(path: database.pool.path) }
+    guard try !hasData(database) else {
+      throw DemoSeedError.databaseNotEmpty(path: database.location.displayName)
+    }
 
     let window = DemoWindow(policy: policy)
     let now = options.now

@@ -1,11 +1,17 @@
 import Foundation
+import PostgresDB
 import RunwatchCore
 import SQLiteDB
+import StorageEngine
 
-/// The Runwatch database file: migrated, with stale deadlines in step with the policy in force.
+/// The Runwatch database, on either engine: migrated, with stale deadlines in step with the policy in force.
 public final class RunwatchDatabase: Sendable {
-  /// The connection pool (one writer, pooled readers).
-  public let pool: DatabasePool
+  /// The connection pool (SQLite: one writer, pooled readers; PostgreSQL: a bounded pool).
+  public let pool: any Database
+  /// Where the database lives.
+  public let location: StorageLocation
+  /// The SQLite pool itself, for the tools that need its own API (checkpoints); nil on PostgreSQL.
+  public let sqlitePool: SQLiteDB.DatabasePool?
   /// The policy the stored deadlines were computed with.
   public let policy: LifecyclePolicy
 
@@ -16,37 +22,66 @@ public final class RunwatchDatabase: Sendable {
     try pool.read { _ in try body() }
   }
 
-  /// Opens `path`, applies pending migrations and recomputes `stale_at` for active runs if the policy changed
-  /// since the last open.
-  public init(path: String, policy: LifecyclePolicy) throws {
-    self.pool = try DatabasePool(path: path)
+  /// Opens the SQLite file at `path` (see `init(location:policy:)`).
+  public convenience init(path: String, policy: LifecyclePolicy) throws {
+    try self.init(location: .sqlite(path: path), policy: policy)
+  }
+
+  /// Opens the database at `location`, applies pending migrations and recomputes `stale_at` for active runs
+  /// if the policy changed since the last open.
+  public init(location: StorageLocation, policy: LifecyclePolicy, maximumConnections: Int = 16) throws {
+    (self.pool, self.sqlitePool) = try Self.open(location, maximumConnections: maximumConnections)
+    self.location = location
     self.policy = policy
     try pool.write { connection in
-      try Migrator(migrations: Schema.migrations).migrate(connection)
+      try Self.migrator(for: connection).migrate(connection)
       try Self.syncStaleDeadlines(policy: policy, in: connection)
     }
   }
 
-  /// Opens the existing database at `path` for reading only, for a dry run: no migration, no deadline
-  /// recomputation, no write of any kind, so it works on a read-only file or directory. Throws
-  /// `StoreError.invalid` when the file is missing or needs migrations first (a dry run cannot apply them).
-  public init(readingOnly path: String, policy: LifecyclePolicy) throws {
-    guard FileManager.default.fileExists(atPath: path) else {
-      throw StoreError.invalid("no database at \(path); run `runwatch migrate` first")
+  /// Opens the existing database at `location` for reading only, for a dry run: no migration, no deadline
+  /// recomputation, no write of any kind, so it works on a read-only SQLite file or directory. Throws
+  /// `StoreError.invalid` when the database is missing or needs migrations first (a dry run cannot apply them).
+  public init(readingOnly location: StorageLocation, policy: LifecyclePolicy) throws {
+    switch location {
+    case .sqlite(let path):
+      guard FileManager.default.fileExists(atPath: path) else {
+        throw StoreError.invalid("no database at \(path); run `runwatch migrate` first")
+      }
+      let sqlite = try SQLiteDB.DatabasePool(readingOnly: path)
+      (self.pool, self.sqlitePool) = (SQLiteDatabase(pool: sqlite), sqlite)
+    case .postgres:
+      (self.pool, self.sqlitePool) = try Self.open(location, maximumConnections: 2)
     }
-    self.pool = try DatabasePool(readingOnly: path)
+    self.location = location
     self.policy = policy
-    let applied = try pool.read { connection in
-      let hasTable = try connection.queryOne(
-        "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'schema_migrations'")
-      return hasTable == nil ? [] : try Migrator.appliedMigrations(connection)
+    let pending = try pool.read { connection in
+      let migrations = connection.engineSQL.migrations.map(\.name)
+      let hasTable = try connection.queryOne(connection.engineSQL.tableExists, ["schema_migrations"]) != nil
+      let applied = hasTable ? Set(try Migrator.appliedMigrations(connection)) : []
+      return migrations.filter { !applied.contains($0) }
     }
-    let pending = Schema.migrations.map(\.name).filter { !applied.contains($0) }
     if !pending.isEmpty {
       throw StoreError.invalid(
         "the database needs \(pending.count) migration(s) before a dry run can read it; run `runwatch migrate`"
       )
     }
+  }
+
+  private static func open(_ location: StorageLocation, maximumConnections: Int) throws -> (
+    any Database, SQLiteDB.DatabasePool?
+  ) {
+    switch location {
+    case .sqlite(let path):
+      let sqlite = try SQLiteDB.DatabasePool(path: path)
+      return (SQLiteDatabase(pool: sqlite), sqlite)
+    case .postgres(let url):
+      return (PostgresPool(url: url, maximumConnections: maximumConnections), nil)
+    }
+  }
+
+  private static func migrator(for connection: any DatabaseConnection) -> Migrator {
+    Migrator(migrations: connection.engineSQL.migrations, lockStatement: connection.engineSQL.migrationLock)
   }
 
   /// A small real write that needs room: one `runwatch_meta` row written with 64 KiB (so SQLite must find
@@ -55,9 +90,7 @@ public final class RunwatchDatabase: Sendable {
   /// write would fit in a page already there and report room that is not.
   public func probeWrite(at now: Date) throws {
     try pool.writeTransaction { connection in
-      try connection.execute(
-        "INSERT OR REPLACE INTO runwatch_meta (key, value) VALUES ('write_probe', zeroblob(?))",
-        [Self.probeBytes])
+      try connection.execute(connection.engineSQL.writeProbe, [Self.probeBytes])
       try connection.execute(
         "UPDATE runwatch_meta SET value = ? WHERE key = 'write_probe'",
         ["\(Int64(now.timeIntervalSince1970 * 1000))"])
@@ -70,7 +103,7 @@ public final class RunwatchDatabase: Sendable {
   /// Whether `error` is a storage fault that may pass by itself (disk full, I/O error, lock not granted in
   /// time): callers answer 503 with `Retry-After` for it, not 500.
   public static func isTransientFault(_ error: any Error) -> Bool {
-    (error as? SQLiteError)?.isTransient ?? false
+    (error as? any DatabaseFault)?.isTransient ?? false
   }
 
   /// Why writes fail now, when the last write failed with a transient fault and none has succeeded since.
@@ -80,19 +113,26 @@ public final class RunwatchDatabase: Sendable {
     return (reason, failure.since)
   }
 
-  /// Applies pending migrations to `path` and returns the names applied now.
-  public static func migrate(path: String) throws -> [String] {
-    let connection = try Connection(path: path)
-    return try Migrator(migrations: Schema.migrations).migrate(connection)
+  /// Applies pending migrations to the database at `location` and returns the names applied now.
+  public static func migrate(_ location: StorageLocation) throws -> [String] {
+    switch location {
+    case .sqlite(let path):
+      let connection = try SQLiteDB.Connection(path: path)
+      return try migrator(for: connection).migrate(connection)
+    case .postgres(let url):
+      let connection = try PostgresConnection(url: url)
+      return try migrator(for: connection).migrate(connection)
+    }
   }
 
   /// Recomputes every active run's `stale_at` when the policy fingerprint differs from the stored one.
   /// Only active runs are touched, so the cost follows the number of active runs, not the table size.
-  static func syncStaleDeadlines(policy: LifecyclePolicy, in connection: Connection) throws {
+  static func syncStaleDeadlines(policy: LifecyclePolicy, in connection: any DatabaseConnection) throws {
     let fingerprint = policy.fingerprint
     let stored = try connection.queryOne("SELECT value FROM runwatch_meta WHERE key = 'policy_fingerprint'")
     if stored?.string("value") == fingerprint { return }
-    try connection.transaction(.immediate) {
+    let sql = connection.engineSQL
+    try connection.transaction {
       let covered = policy.types.keys.sorted()
       for type in covered {
         guard let rules = policy.types[type] else { continue }
@@ -100,14 +140,16 @@ public final class RunwatchDatabase: Sendable {
         // its maximum runtime and, when the type has a heartbeat window, its heartbeat silence.
         let queued = Int64(rules.queuedStaleAfterSeconds) * 1000
         let running = Int64(rules.runningStaleAfterSeconds) * 1000
+        let byRuntime = sql.adding(milliseconds: "?2", to: "COALESCE(started_at, created_at)")
+        let bySilence = sql.adding(
+          milliseconds: "?3", to: "COALESCE(last_heartbeat_at, started_at, created_at)")
         let runningDeadline =
-          rules.heartbeatTimeoutSeconds == nil
-          ? "COALESCE(started_at, created_at) + ?2"
-          : "MIN(COALESCE(started_at, created_at) + ?2, COALESCE(last_heartbeat_at, started_at, created_at) + ?3)"
+          rules.heartbeatTimeoutSeconds == nil ? byRuntime : sql.least(byRuntime, bySilence)
         try connection.execute(
           """
           UPDATE operation_runs
-          SET stale_at = CASE status WHEN 'queued' THEN created_at + ?1 ELSE \(runningDeadline) END
+          SET stale_at = CASE status WHEN 'queued' THEN \(sql.adding(milliseconds: "?1", to: "created_at"))
+            ELSE \(runningDeadline) END
           WHERE status IN ('queued', 'running') AND type = ?4
           """,
           [queued, running, Int64(rules.heartbeatTimeoutSeconds ?? 0) * 1000, type])
@@ -118,7 +160,10 @@ public final class RunwatchDatabase: Sendable {
         "UPDATE operation_runs SET stale_at = NULL WHERE status IN ('queued', 'running') \(uncoveredFilter)",
         covered)
       try connection.execute(
-        "INSERT OR REPLACE INTO runwatch_meta (key, value) VALUES ('policy_fingerprint', ?)", [fingerprint])
+        """
+        INSERT INTO runwatch_meta (key, value) VALUES ('policy_fingerprint', ?)
+        ON CONFLICT (key) DO UPDATE SET value = excluded.value
+        """, [fingerprint])
     }
   }
 }

@@ -34,19 +34,19 @@ public final class Connection {
     sqlite3_extended_result_codes(handle, 1)
     sqlite3_busy_timeout(handle, busyTimeoutMilliseconds)
     if !readOnly {
-      try execute("PRAGMA journal_mode = WAL")
+      try executeScript("PRAGMA journal_mode = WAL")
       // After a checkpoint resets the WAL, SQLite truncates the file back to this size, so one burst of
       // writes (an incident's heal) never leaves a multi-gigabyte WAL behind.
-      try execute("PRAGMA journal_size_limit = \(Self.journalSizeLimitBytes)")
+      try executeScript("PRAGMA journal_size_limit = \(Self.journalSizeLimitBytes)")
       // The writer's page cache: 16 MiB instead of SQLite's 2 MiB, so a burst of writes (an incident's heal)
       // finds the index pages it keeps returning to in memory instead of reading them again through the OS.
-      try execute("PRAGMA cache_size = -16384")
+      try executeScript("PRAGMA cache_size = -16384")
     }
-    try execute("PRAGMA synchronous = NORMAL")
+    try executeScript("PRAGMA synchronous = NORMAL")
     // Savepoints (one per reconciled run) journal the pages they change; in memory that is a copy, on disk it
     // was a temporary file created, written and deleted for every write transaction.
-    try execute("PRAGMA temp_store = MEMORY")
-    try execute("PRAGMA foreign_keys = ON")
+    try executeScript("PRAGMA temp_store = MEMORY")
+    try executeScript("PRAGMA foreign_keys = ON")
   }
 
   /// `path` with the characters a `file:` URI gives meaning to escaped.
@@ -80,7 +80,7 @@ public final class Connection {
   }
 
   /// Runs one or more statements without arguments (schema, pragmas).
-  public func execute(_ sql: String) throws(SQLiteError) {
+  public func executeScript(_ sql: String) throws(SQLiteError) {
     var message: UnsafeMutablePointer<CChar>?
     let code = sqlite3_exec(handle, sql, nil, nil, &message)
     if code != SQLITE_OK {
@@ -91,10 +91,12 @@ public final class Connection {
   }
 
   /// Runs one statement with bound arguments and discards rows.
-  public func execute(_ sql: String, _ arguments: [any SQLBindable]) throws(SQLiteError) {
+  @discardableResult
+  public func execute(_ sql: String, _ arguments: [any SQLBindable]) throws(SQLiteError) -> Int {
     let statement = try cachedStatement(sql)
     try statement.bind(arguments)
     while try statement.step() != nil {}
+    return changes
   }
 
   /// Runs one query and returns all rows.
@@ -119,6 +121,11 @@ public final class Connection {
     return value
   }
 
+  /// Runs `body` in an immediate transaction (the write lock taken at once), as `DatabaseConnection` asks.
+  public func transaction<T>(_ body: () throws -> T) throws -> T {
+    try transaction(.immediate, body)
+  }
+
   /// How hard `checkpoint(_:)` tries (SQLite's `wal_checkpoint` modes).
   public enum CheckpointMode: String, Sendable {
     /// Copy what can be copied without waiting for anyone.
@@ -134,7 +141,8 @@ public final class Connection {
   /// could finish: the WAL is then left as it was, for a later checkpoint.
   @discardableResult
   public func checkpoint(_ mode: CheckpointMode) throws(SQLiteError) -> Bool {
-    guard let row = try queryOne("PRAGMA wal_checkpoint(\(mode.rawValue))"), case .integer(let busy) = row[0]
+    guard let row = try queryOne("PRAGMA wal_checkpoint(\(mode.rawValue))", []),
+      case .integer(let busy) = row[0]
     else { return false }
     return busy != 0
   }
@@ -170,12 +178,12 @@ public final class Connection {
   ///
   /// BEGIN, COMMIT and the savepoint statements run as cached prepared statements: `sqlite3_exec` parsed them
   /// again for every transaction, a noticeable part of a short one such as a heartbeat.
-  public func transaction<T>(_ kind: TransactionKind = .immediate, _ body: () throws -> T) throws -> T {
+  public func transaction<T>(_ kind: TransactionKind, _ body: () throws -> T) throws -> T {
     let depth = transactionDepth
     let savepoint = "rw_sp_\(depth)"
     if depth == 0 {
       // A transaction left open by a fault this wrapper could not roll back must not block every later one.
-      if !isAutocommit { try? execute("ROLLBACK TRANSACTION") }
+      if !isAutocommit { try? executeScript("ROLLBACK TRANSACTION") }
       try execute("BEGIN \(kind.rawValue) TRANSACTION", [])
     } else {
       try execute("SAVEPOINT \(savepoint)", [])
@@ -204,10 +212,10 @@ public final class Connection {
   /// one, and SQLite may already have rolled the whole transaction back after a disk-full or I/O error.
   private func rollBack(depth: Int, savepoint: String) {
     if depth == 0 {
-      if !isAutocommit { try? execute("ROLLBACK TRANSACTION") }
+      if !isAutocommit { try? executeScript("ROLLBACK TRANSACTION") }
     } else if !isAutocommit {
-      try? execute("ROLLBACK TO SAVEPOINT \(savepoint)")
-      try? execute("RELEASE SAVEPOINT \(savepoint)")
+      try? executeScript("ROLLBACK TO SAVEPOINT \(savepoint)")
+      try? executeScript("RELEASE SAVEPOINT \(savepoint)")
     }
   }
 

@@ -51,7 +51,7 @@ public final class DatabasePool: @unchecked Sendable {
       && !FileManager.default.fileExists(atPath: path + "-shm")
     self.readsImmutable = immutable
     self.writer = try Connection(path: path, readOnly: true, immutable: immutable)
-    try writer.execute("PRAGMA query_only = ON")
+    try writer.executeScript("PRAGMA query_only = ON")
     self.isReadOnly = true
     self.maximumIdleReaders = maximumIdleReaders
     self.checkpointer = nil
@@ -134,7 +134,7 @@ public final class DatabasePool: @unchecked Sendable {
     readersLock.unlock()
     if let reused { return reused }
     let connection = try Connection(path: path, readOnly: true, immutable: readsImmutable)
-    try connection.execute("PRAGMA query_only = ON")
+    try connection.executeScript("PRAGMA query_only = ON")
     return connection
   }
 

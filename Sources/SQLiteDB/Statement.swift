@@ -42,6 +42,7 @@ public final class Statement {
         code = bytes.withUnsafeBytes {
           sqlite3_bind_blob(handle, index, $0.baseAddress, Int32($0.count), csqlite_transient())
         }
+      case .timestamp(let date): code = sqlite3_bind_int64(handle, index, date.epochMilliseconds)
       }
       guard code == SQLITE_OK else { throw connection.error(code: code, sql: sql) }
     }

@@ -1,6 +1,7 @@
 import Foundation
-import PostgresDB
 import Testing
+
+@testable import PostgresDB
 
 /// The libpq wrapper against a real PostgreSQL server. `make test-postgres` (part of `make test`) starts a
 /// throw-away cluster and sets `RUNWATCH_TEST_POSTGRES_URL`; a plain `swift test` without it skips this suite.
@@ -15,10 +16,9 @@ struct PostgresConnectionTests {
       Date(timeIntervalSince1970: 0), Date(timeIntervalSince1970: 1_765_000_000.123456),
       Date(timeIntervalSince1970: -1_000_000_000.5), Date(timeIntervalSince1970: 946_684_800),
     ]
-    var values: [PostgresValue] = [
+    var values: [SQLValue] = [
       .integer(0), .integer(-1), .integer(.max), .integer(.min), .real(3.25), .real(-0.000_1),
-      .text(""), .text("Grüße, 東京 — \"quoted\" 'single'"), .boolean(true), .boolean(false),
-      .bytes([0, 1, 2, 255]), .bytes([]),
+      .text(""), .text("Grüße, 東京 — \"quoted\" 'single'"), .blob([0, 1, 2, 255]), .blob([]),
     ]
     values += instants.map { .timestamp($0) }
     for value in values {
@@ -29,6 +29,19 @@ struct PostgresConnectionTests {
         #expect(row["v"] == value)
       }
     }
+    // Booleans read as SQLite stores them; `numeric` (SUM of bigints) as an integer when it has no fraction.
+    let row = try #require(
+      try connection.queryOne(
+        """
+        SELECT true AS yes, false AS no, SUM(x) AS total, -SUM(x) AS negative, CAST(0 AS numeric) AS zero,
+          CAST(12345678.5 AS numeric) AS fraction, CAST(100000000 AS numeric) AS round
+        FROM (VALUES (CAST(9223372036854775 AS bigint)), (CAST(10001 AS bigint))) AS t(x)
+        """, []))
+    #expect(row["yes"] == .integer(1) && row["no"] == .integer(0))
+    #expect(row["total"] == .integer(9_223_372_036_864_776))
+    #expect(row["negative"] == .integer(-9_223_372_036_864_776))
+    #expect(row["zero"] == .integer(0) && row["round"] == .integer(100_000_000))
+    #expect(row["fraction"] == .real(12_345_678.5))
     // NULL comes back as NULL whatever the parameter's type.
     let null = try #require(try connection.queryOne("SELECT $1::bigint AS v", [Int64?.none]))
     #expect(null["v"] == .null)
@@ -181,5 +194,27 @@ final class Counter: @unchecked Sendable {
     lock.lock()
     defer { lock.unlock() }
     return count
+  }
+}
+
+/// `?` and `?N` become `$N`; quoted text, identifiers and comments keep theirs.
+@Suite struct PostgresPlaceholderTests {
+  @Test func questionMarksAreNumberedInOrder() {
+    #expect(PostgresPlaceholders.rewrite("SELECT ? , ?, ?") == "SELECT $1 , $2, $3")
+    #expect(
+      PostgresPlaceholders.rewrite("UPDATE t SET a = ?1 + ?2 WHERE b = ?3 OR c = ?1")
+        == "UPDATE t SET a = $1 + $2 WHERE b = $3 OR c = $1")
+  }
+
+  @Test func quotedTextIdentifiersAndCommentsAreLeftAlone() {
+    #expect(
+      PostgresPlaceholders.rewrite("SELECT '?', 'it''s ?', \"odd?name\", ? -- why?\n, ? /* ? */, ?")
+        == "SELECT '?', 'it''s ?', \"odd?name\", $1 -- why?\n, $2 /* ? */, $3")
+    #expect(PostgresPlaceholders.rewrite("SELECT 'unterminated ?") == "SELECT 'unterminated ?")
+    #expect(PostgresPlaceholders.rewrite("") == "")
+  }
+
+  @Test func nonASCIITextSurvives() {
+    #expect(PostgresPlaceholders.rewrite("SELECT 'Grüße ?', ? AS \"東京\"") == "SELECT 'Grüße ?', $1 AS \"東京\"")
   }
 }

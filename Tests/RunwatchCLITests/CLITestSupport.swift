@@ -3,6 +3,7 @@ import Foundation
 import RunwatchCore
 import RunwatchStore
 import Synchronization
+import TestStorage
 import Testing
 
 @testable import RunwatchCLI

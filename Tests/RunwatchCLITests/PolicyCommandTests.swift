@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import RunwatchCore
+import TestStorage
 import Testing
 
 @testable import RunwatchCLI

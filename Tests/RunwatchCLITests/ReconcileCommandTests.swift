@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import RunwatchCore
 import RunwatchStore
+import TestStorage
 import Testing
 
 @testable import RunwatchCLI

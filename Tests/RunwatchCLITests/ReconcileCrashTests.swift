@@ -2,6 +2,7 @@ import Foundation
 import RunwatchCore
 import RunwatchStore
 import SQLiteDB
+import TestStorage
 import Testing
 
 #if canImport(Glibc)
@@ -23,9 +24,8 @@ import Testing
     let workspace = try database.addWorkspace(slug: "acme", name: "Acme", at: clock.now())
     let tenant = try database.addTenant(workspaceID: workspace.id, name: "Contoso", at: clock.now())
     let userID = try database.pool.writeTransaction { connection in
-      try connection.execute(
+      let id = try connection.insert(
         "INSERT INTO users (email, name, created_at) VALUES ('ana@example.com', 'Ana', ?)", [clock.now()])
-      let id = connection.lastInsertRowID
       try connection.execute(
         "INSERT INTO memberships (user_id, workspace_id, role, created_at) VALUES (?, ?, 'owner', ?)",
         [id, workspace.id, clock.now()])

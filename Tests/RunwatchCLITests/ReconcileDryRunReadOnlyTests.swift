@@ -1,6 +1,7 @@
 import Foundation
 import RunwatchCore
 import RunwatchStore
+import TestStorage
 import Testing
 
 @testable import RunwatchCLI
@@ -50,7 +51,7 @@ import Testing
           "UPDATE operation_runs SET created_at = created_at - ?, stale_at = stale_at - ?",
           [tenYears, tenYears])
       }
-      try database.pool.checkpoint(truncateAboveBytes: 0)
+      try database.sqlitePool?.checkpoint(truncateAboveBytes: 0)
     }
     let manager = FileManager.default
     try manager.setAttributes([.posixPermissions: 0o444], ofItemAtPath: setup.path)

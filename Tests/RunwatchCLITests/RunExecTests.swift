@@ -7,6 +7,7 @@ import RunwatchStore
 import RunwatchWeb
 import SecretKit
 import Synchronization
+import TestStorage
 import Testing
 
 @testable import RunwatchCLI

@@ -5,6 +5,7 @@ import RunwatchCore
 import RunwatchStore
 import RunwatchWeb
 import Synchronization
+import TestStorage
 import Testing
 
 @testable import RunwatchCLI

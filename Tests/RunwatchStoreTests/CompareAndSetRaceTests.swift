@@ -1,5 +1,6 @@
 import Foundation
 import RunwatchCore
+import TestStorage
 import Testing
 
 @testable import RunwatchStore
@@ -122,7 +123,7 @@ import Testing
   /// keep the two apart.
   @Test func racingWritersOnSeparateConnectionsHaveExactlyOneWinner() throws {
     let fixture = try TestFixture()
-    let otherDatabase = try RunwatchDatabase(path: fixture.path, policy: .builtIn)
+    let otherDatabase = try RunwatchDatabase(location: fixture.location, policy: .builtIn)
     let reconciler = LifecycleService(database: otherDatabase, clock: fixture.clock)
     for _ in 0..<40 {
       let run = try fixture.createRun()

@@ -1,10 +1,14 @@
 import Foundation
 import SQLiteDB
 import Synchronization
+import TestStorage
 import Testing
 
 /// A read inside a read on the same thread joins the outer transaction, so a page's queries see one snapshot.
-@Suite struct DatabasePoolSnapshotTests {
+@Suite(
+  .enabled(
+    if: TestStorage.isSQLite, "SQLiteDB's pool; PostgresPool's snapshots are covered by the store suites"))
+struct DatabasePoolSnapshotTests {
   @Test func aNestedReadSeesTheOuterSnapshotAndALaterReadSeesNewWrites() throws {
     let directory = FileManager.default.temporaryDirectory.appendingPathComponent(
       "runwatch-snapshot-\(UUID().uuidString)")

@@ -2,6 +2,7 @@ import Foundation
 import Logging
 import RunwatchCore
 import SQLiteDB
+import TestStorage
 import Testing
 
 @testable import RunwatchDemo

@@ -1,6 +1,7 @@
 import Foundation
 import RunwatchCore
 import SQLiteDB
+import TestStorage
 import Testing
 
 @testable import RunwatchStore
@@ -131,20 +132,21 @@ import Testing
     fixture.clock.advance(by: 100)
     _ = try fixture.lifecycle.heartbeat(runID: run.id, summaryCounts: [:], by: fixture.worker)
     let beat = fixture.clock.now()
-    let reopened = try RunwatchDatabase(path: fixture.path, policy: Self.policy)
+    let reopened = try RunwatchDatabase(location: fixture.location, policy: Self.policy)
     let stored = try #require(try reopened.run(id: run.id))
     #expect(stored.staleDeadline(policy: Self.policy) == beat.addingTimeInterval(60))
     #expect(
       try reopened.pool.read { try $0.scalar("SELECT stale_at FROM operation_runs WHERE id = ?", [run.id]) }
         == milliseconds(beat.addingTimeInterval(60)))
     // And back: without the window only the ceiling is left.
-    let again = try RunwatchDatabase(path: fixture.path, policy: .builtIn)
+    let again = try RunwatchDatabase(location: fixture.location, policy: .builtIn)
     #expect(
       try again.pool.read { try $0.scalar("SELECT stale_at FROM operation_runs WHERE id = ?", [run.id]) }
         == milliseconds(started.addingTimeInterval(1_200)))
   }
 
-  @Test func theStaleQueryStillWalksThePartialIndexWithHeartbeatDeadlines() throws {
+  @Test(.enabled(if: TestStorage.isSQLite, "SQLite's query plans (EXPLAIN QUERY PLAN)"))
+  func theStaleQueryStillWalksThePartialIndexWithHeartbeatDeadlines() throws {
     let fixture = try TestFixture(policy: Self.policy)
     for _ in 0..<20 { _ = try fixture.startedRun() }
     let query = CandidateQuery(
@@ -152,7 +154,8 @@ import Testing
     let types = Self.policy.reconcilableTypes
     let plan = try fixture.database.pool.read { connection in
       try connection.query(
-        "EXPLAIN QUERY PLAN " + query.staleProbeSQL(typeCount: types.count), query.staleProbeArguments(types)
+        "EXPLAIN QUERY PLAN " + query.staleProbeSQL(typeCount: types.count, engine: SQLiteSQL()),
+        query.staleProbeArguments(types)
       ).compactMap { $0.string("detail") }
     }
     #expect(plan.contains { $0.contains("USING INDEX runs_active_by_stale_at (stale_at<?)") }, "\(plan)")

@@ -2,6 +2,7 @@ import Foundation
 import RunwatchCore
 import SQLiteDB
 import SecretKit
+import TestStorage
 import Testing
 
 @testable import RunwatchStore

@@ -1,5 +1,6 @@
 import Foundation
 import SecretKit
+import TestStorage
 import Testing
 
 @Suite struct IdentitySecretsTests {

@@ -1,6 +1,7 @@
 import Foundation
 import RunwatchCore
 import SecretKit
+import TestStorage
 import Testing
 
 @testable import RunwatchStore

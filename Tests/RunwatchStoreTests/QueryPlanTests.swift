@@ -1,6 +1,7 @@
 import Foundation
 import RunwatchCore
 import SQLiteDB
+import TestStorage
 import Testing
 
 @testable import RunwatchStore
@@ -8,7 +9,8 @@ import Testing
 /// MISSION.md quality bar "fast with a million runs": the reconciler's stale query and the active freshness
 /// filters are answered by a SEARCH on an index, never a scan of `operation_runs` — checked with
 /// `EXPLAIN QUERY PLAN` on a database whose statistics say most runs are terminal.
-@Suite struct QueryPlanTests {
+@Suite(.enabled(if: TestStorage.isSQLite, "SQLite's query plans (EXPLAIN QUERY PLAN)"))
+struct QueryPlanTests {
   /// A fixture holding 3,000 runs (a few active, most completed) with `ANALYZE` statistics, so the planner
   /// decides with realistic numbers instead of defaults.
   static func analyzedFixture() throws -> TestFixture {
@@ -80,7 +82,7 @@ import Testing
     filter.apply(to: &condition, now: fixture.clock.now())
     let plan = try Self.plan(
       """
-      SELECT \(OperationRun.selectColumns) FROM operation_runs \(filter.indexHint) \(condition.whereClause)
+      SELECT \(OperationRun.selectColumns) FROM operation_runs \(filter.indexHint(SQLiteSQL())) \(condition.whereClause)
       ORDER BY id DESC LIMIT ?
       """, condition.arguments + [51], in: fixture)
     #expect(plan.contains { $0.contains("USING INDEX runs_active_covering") }, "\(plan)")

@@ -3,6 +3,7 @@ import Logging
 import RunwatchCore
 import SQLiteDB
 import Synchronization
+import TestStorage
 import Testing
 
 @testable import RunwatchStore

@@ -2,6 +2,7 @@ import Foundation
 import RunwatchCore
 import SQLiteDB
 import Synchronization
+import TestStorage
 import Testing
 
 @testable import RunwatchStore
@@ -16,7 +17,7 @@ import Testing
   static func expectWholeRuns(_ fixture: TestFixture, _ runs: [OperationRun]) throws -> (
     healed: Int, untouched: Int
   ) {
-    let connection = try Connection(path: fixture.path)
+    let connection = try TestStorage.connect(fixture.location)
     var healed = 0
     var untouched = 0
     for run in runs {

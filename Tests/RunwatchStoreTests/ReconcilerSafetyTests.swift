@@ -1,6 +1,7 @@
 import Foundation
 import RunwatchCore
 import SQLiteDB
+import TestStorage
 import Testing
 
 @testable import RunwatchStore
@@ -88,7 +89,7 @@ import Testing
     #expect(throws: InjectedCrash.self) { try crashing.reconcile() }
 
     // Read back through a brand-new connection: only what was committed is visible.
-    let reopened = try Connection(path: fixture.path)
+    let reopened = try TestStorage.connect(fixture.location)
     for run in [first, second] {
       let row = try #require(
         try reopened.queryOne(

@@ -1,6 +1,7 @@
 import Foundation
 import RunwatchCore
 import SQLiteDB
+import TestStorage
 import Testing
 
 @testable import RunwatchStore
@@ -92,7 +93,8 @@ import Testing
 }
 
 /// The WAL is copied back by the pool's checkpointer, off the writers' path, once it has grown by ~16 MB.
-@Suite struct WALCheckpointerTests {
+@Suite(.enabled(if: TestStorage.isSQLite, "SQLite's write-ahead log; PostgreSQL manages its own"))
+struct WALCheckpointerTests {
   @Test func aGrowingWALIsCopiedBackIntoTheDatabaseFileWithoutAnyoneAsking() throws {
     let directory = FileManager.default.temporaryDirectory.appendingPathComponent(
       "runwatch-wal-\(UUID().uuidString)")
@@ -124,9 +126,8 @@ import Testing
     let fixture = try TestFixture()
     let now = fixture.clock.now()
     let ghost = try fixture.database.pool.write { connection in
-      try connection.execute(
+      try connection.insert(
         "INSERT INTO users (email, name, created_at) VALUES ('ghost@example.com', 'Ghost', ?)", [now])
-      return connection.lastInsertRowID
     }
     var runs = try (0..<3).map { _ in try fixture.createRun() }
     let broken = try fixture.lifecycle.create(
@@ -135,9 +136,9 @@ import Testing
         type: "policy.sync"), by: fixture.worker)
     runs += try (0..<3).map { _ in try fixture.createRun() }
     // Remove the user behind the database's back (foreign keys off on a connection of its own).
-    let raw = try Connection(path: fixture.path)
-    try raw.execute("PRAGMA foreign_keys = OFF")
-    try raw.execute("DELETE FROM users WHERE id = ?", [ghost])
+    try TestStorage.withoutForeignKeys(fixture.location) { raw in
+      try raw.execute("DELETE FROM users WHERE id = ?", [ghost])
+    }
     fixture.clock.advance(by: 1_000)
     let reconciler = fixture.reconciler()
     let result = try reconciler.reconcileAll()

@@ -1,9 +1,11 @@
 import Foundation
 import SQLiteDB
+import TestStorage
 import Testing
 
 /// Text goes in and comes out by its byte count: an embedded NUL neither cuts a bound value short nor a read one.
-@Suite struct SQLiteTextBindingTests {
+@Suite(.enabled(if: TestStorage.isSQLite, "SQLiteDB's own text binding"))
+struct SQLiteTextBindingTests {
   func connection() throws -> (Connection, String) {
     let path = FileManager.default.temporaryDirectory.appendingPathComponent(
       "text-\(UUID().uuidString).sqlite"

@@ -1,5 +1,6 @@
 import Foundation
 import RunwatchCore
+import TestStorage
 import Testing
 
 @testable import RunwatchStore

@@ -1,5 +1,6 @@
 import Foundation
 import RunwatchCore
+import TestStorage
 import Testing
 
 @testable import RunwatchStore
@@ -12,17 +13,16 @@ import Testing
     let createdAt = fixture.clock.now()
     // A row written by an older worker that set `running` without a start time, and no stored deadline.
     let runID = try fixture.database.pool.writeTransaction { connection in
-      try connection.execute(
+      try connection.insert(
         """
         INSERT INTO operation_runs (workspace_id, tenant_id, type, status, outcome, created_at)
         VALUES (?, ?, 'policy.sync', 'running', 'pending', ?)
         """, [fixture.workspace.id, fixture.tenant.id, createdAt])
-      return connection.lastInsertRowID
     }
     // Opening with a changed policy recomputes deadlines for active runs.
     var policy = LifecyclePolicy.builtIn
     policy.types["policy.sync"]?.runningStaleAfterSeconds = 1_500
-    let reopened = try RunwatchDatabase(path: fixture.path, policy: policy)
+    let reopened = try RunwatchDatabase(location: fixture.location, policy: policy)
     let run = try #require(try reopened.run(id: runID))
     #expect(run.startedAt == nil)
     #expect(run.staleDeadline(policy: policy) == createdAt.addingTimeInterval(1_500))
@@ -49,7 +49,7 @@ import Testing
     let run = try fixture.createRun(type: "policy.sync")
     var policy = LifecyclePolicy.builtIn
     policy.types["policy.sync"] = nil
-    let reopened = try RunwatchDatabase(path: fixture.path, policy: policy)
+    let reopened = try RunwatchDatabase(location: fixture.location, policy: policy)
     let scope = RunScope(workspaceID: fixture.workspace.id)
     let unknown = try reopened.listRuns(
       scope: scope, filter: RunFilter(freshness: .unknown), limit: 50, now: fixture.clock.now())

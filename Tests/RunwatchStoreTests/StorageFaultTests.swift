@@ -1,13 +1,15 @@
 import Foundation
 import RunwatchCore
 import SQLiteDB
+import TestStorage
 import Testing
 
 @testable import RunwatchStore
 
 /// A transient storage fault (a failed COMMIT, a full disk) costs the writes it hits and nothing more: the
 /// connection is usable again the moment the fault is gone, and the pool says whether writes fail now.
-@Suite struct StorageFaultTests {
+@Suite(.enabled(if: TestStorage.isSQLite, "SQLite's own failure modes (a full file via max_page_count)"))
+struct StorageFaultTests {
   private func temporaryPath() throws -> (URL, String) {
     let directory = FileManager.default.temporaryDirectory.appendingPathComponent(
       "runwatch-fault-\(UUID().uuidString)")
@@ -22,7 +24,7 @@ import Testing
     let (directory, path) = try temporaryPath()
     defer { try? FileManager.default.removeItem(at: directory) }
     let connection = try Connection(path: path)
-    try connection.execute(
+    try connection.executeScript(
       """
       CREATE TABLE parent (id INTEGER PRIMARY KEY);
       CREATE TABLE child (id INTEGER PRIMARY KEY,

@@ -1,13 +1,20 @@
 import Foundation
 import RunwatchCore
 import SQLiteDB
+import TestStorage
 
 @testable import RunwatchStore
 
-/// A fresh database file in a temp directory with one workspace, two tenants and one user.
+/// A fresh database (a file in a temp directory, or a schema of its own on PostgreSQL: see `TestStorage`)
+/// with one workspace, two tenants and one user.
 final class TestFixture {
   let directory: URL
-  let path: String
+  let location: StorageLocation
+  /// The SQLite file (empty on PostgreSQL): for tests about the file itself.
+  var path: String {
+    if case .sqlite(let path) = location { return path }
+    return ""
+  }
   let clock = ManualTimeSource()
   let database: RunwatchDatabase
   let lifecycle: LifecycleService
@@ -21,17 +28,16 @@ final class TestFixture {
     directory = FileManager.default.temporaryDirectory.appendingPathComponent(
       "runwatch-test-\(UUID().uuidString)")
     try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
-    path = directory.appendingPathComponent("runwatch.sqlite").path
-    database = try RunwatchDatabase(path: path, policy: policy)
+    location = try TestStorage.freshLocation(in: directory)
+    database = try RunwatchDatabase(location: location, policy: policy)
     lifecycle = LifecycleService(database: database, clock: clock)
     workspace = try database.addWorkspace(slug: "acme", name: "Acme", at: clock.now())
     tenant = try database.addTenant(workspaceID: workspace.id, name: "Contoso", at: clock.now())
     otherTenant = try database.addTenant(workspaceID: workspace.id, name: "Fabrikam", at: clock.now())
     let createdAt = clock.now()
     userID = try database.pool.write { connection in
-      try connection.execute(
+      try connection.insert(
         "INSERT INTO users (email, name, created_at) VALUES ('ana@example.com', 'Ana', ?)", [createdAt])
-      return connection.lastInsertRowID
     }
   }
 

@@ -1,6 +1,7 @@
 import Foundation
 import RunwatchCore
 import RunwatchStore
+import TestStorage
 import Testing
 
 @testable import RunwatchWeb

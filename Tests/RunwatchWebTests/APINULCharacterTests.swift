@@ -3,6 +3,7 @@ import HTTPServer
 import RunwatchCore
 import RunwatchStore
 import RunwatchWeb
+import TestStorage
 import Testing
 
 /// Issue #19 item 7: a NUL inside an identifier is refused with a 422 naming the field (it used to cut the bound

@@ -3,6 +3,7 @@ import HTTPServer
 import Logging
 import RunwatchCore
 import RunwatchStore
+import TestStorage
 import Testing
 import Yams
 

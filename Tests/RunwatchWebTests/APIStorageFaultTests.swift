@@ -2,6 +2,7 @@ import Foundation
 import Logging
 import RunwatchCore
 import RunwatchStore
+import TestStorage
 import Testing
 
 @testable import RunwatchWeb

@@ -1,6 +1,7 @@
 import Foundation
 import HTTPServer
 import RunwatchCore
+import TestStorage
 import Testing
 
 @testable import RunwatchStore

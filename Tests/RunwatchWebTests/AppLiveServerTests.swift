@@ -3,6 +3,7 @@ import HTTPServer
 import RunwatchCore
 import RunwatchStore
 import RunwatchWeb
+import TestStorage
 import Testing
 
 #if canImport(FoundationNetworking)

@@ -3,6 +3,7 @@ import HTTPServer
 import RunwatchCore
 import RunwatchStore
 import RunwatchWeb
+import TestStorage
 import Testing
 
 /// Issue #4 `/metrics`: Prometheus text with run gauges, reconciliations and HTTP traffic.

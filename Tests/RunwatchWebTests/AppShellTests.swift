@@ -3,6 +3,7 @@ import HTTPServer
 import RunwatchCore
 import RunwatchStore
 import RunwatchWeb
+import TestStorage
 import Testing
 
 /// Issue #4 app shell: routing edges, error pages, security headers, assets, health and the request log.

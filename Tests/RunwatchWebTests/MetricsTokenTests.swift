@@ -1,6 +1,7 @@
 import Foundation
 import HTTPServer
 import RunwatchWeb
+import TestStorage
 import Testing
 
 /// `serve --metrics-token`: `/metrics` answers only a scraper that sends the token; without one it stays open.

@@ -3,6 +3,7 @@ import HTTPServer
 import RunwatchCore
 import RunwatchStore
 import RunwatchWeb
+import TestStorage
 import Testing
 
 /// `GET /audit` (scoped, filtered, paginated, with the event panel) and the notifications pages.

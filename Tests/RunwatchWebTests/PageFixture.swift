@@ -5,6 +5,7 @@ import RunwatchCore
 import RunwatchStore
 import RunwatchWeb
 import SecretKit
+import TestStorage
 import Testing
 
 /// A temp database with two workspaces, tenants, members of every kind, and a router with the page routes

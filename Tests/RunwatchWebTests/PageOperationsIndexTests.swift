@@ -4,6 +4,7 @@ import RunwatchCore
 import RunwatchStore
 import RunwatchTemplates
 import RunwatchWeb
+import TestStorage
 import Testing
 
 /// `GET /operations`: scoping, every filter, aggregates, options, empty states and 400s.

@@ -3,6 +3,7 @@ import HTTPServer
 import RunwatchCore
 import RunwatchStore
 import RunwatchWeb
+import TestStorage
 import Testing
 
 /// Keyset pagination of `/operations`: 50 rows a page, stable while runs arrive, `after` goes back.

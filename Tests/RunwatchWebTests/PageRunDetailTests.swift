@@ -3,6 +3,7 @@ import HTTPServer
 import RunwatchCore
 import RunwatchStore
 import RunwatchWeb
+import TestStorage
 import Testing
 
 /// `GET /operations/<id>`: the canonical run page, its 404/403 semantics and escaping.

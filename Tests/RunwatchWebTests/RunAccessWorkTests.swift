@@ -3,6 +3,7 @@ import HTTPServer
 import RunwatchCore
 import RunwatchStore
 import RunwatchWeb
+import TestStorage
 import Testing
 
 /// Issue #19 item 4: a run the caller may not see is refused after the same work as a missing id. The probe

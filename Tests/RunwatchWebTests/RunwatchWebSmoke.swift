@@ -1,1 +1,2 @@
+import TestStorage
 import Testing

@@ -4,6 +4,7 @@ import RunwatchCore
 import RunwatchStore
 import RunwatchTemplates
 import RunwatchWeb
+import TestStorage
 import Testing
 
 /// The answers the HTTP server produces on its own (framing refusals, the request deadline, body limits) say

@@ -2,6 +2,7 @@ import Foundation
 import HTTPServer
 import RunwatchCore
 import RunwatchStore
+import TestStorage
 import Testing
 
 @testable import RunwatchWeb

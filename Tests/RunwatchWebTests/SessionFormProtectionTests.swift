@@ -3,6 +3,7 @@ import HTTPServer
 import RunwatchCore
 import RunwatchStore
 import RunwatchWeb
+import TestStorage
 import Testing
 
 /// Issue #5 CSRF: every state-changing page request needs the session's token and a same-origin source.

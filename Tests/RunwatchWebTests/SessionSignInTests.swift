@@ -3,6 +3,7 @@ import HTTPServer
 import RunwatchCore
 import RunwatchStore
 import RunwatchWeb
+import TestStorage
 import Testing
 
 /// Issue #5 sign-in: credentials, cookie attributes, session fixation, open redirects, throttling, logout and

@@ -6,6 +6,7 @@ import RunwatchStore
 import RunwatchWeb
 import SecretKit
 import Synchronization
+import TestStorage
 import Testing
 
 /// Every log record a test's logger received, rendered with its metadata, for "never logs a secret" checks.

@@ -3,6 +3,7 @@ import HTTPServer
 import RunwatchCore
 import RunwatchStore
 import RunwatchWeb
+import TestStorage
 import Testing
 
 /// Issue #19 item 5: only the CSRF-checked `POST /workspace` switches the current workspace; reading a page

@@ -1,5 +1,6 @@
 import RunwatchCore
 import RunwatchTemplates
+import TestStorage
 import Testing
 
 /// Badges are rendered once per case now; every case must read exactly as it did when each call rendered it.

@@ -2,6 +2,7 @@ import Foundation
 import RunwatchDemo
 import RunwatchStore
 import RunwatchTemplates
+import TestStorage
 import Testing
 
 /// The byte-level escaper must produce exactly what the scalar-at-a-time one it replaced produced (plus bidirectional

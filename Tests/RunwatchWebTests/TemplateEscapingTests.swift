@@ -1,6 +1,7 @@
 import Foundation
 import RunwatchCore
 import RunwatchTemplates
+import TestStorage
 import Testing
 
 /// A run whose context, failure message and every other user-supplied string contain `<script>` and quotes

@@ -1,6 +1,7 @@
 import Foundation
 import RunwatchCore
 import RunwatchTemplates
+import TestStorage
 import Testing
 
 @Suite("Template HTML escaping and helpers")

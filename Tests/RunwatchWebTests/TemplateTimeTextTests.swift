@@ -2,6 +2,7 @@ import Foundation
 import RunwatchDemo
 import RunwatchStore
 import RunwatchTemplates
+import TestStorage
 import Testing
 
 /// `TimeText.absoluteUTC` and `clockUTC` dropped `Calendar` and `String(format:)`; they must print what the

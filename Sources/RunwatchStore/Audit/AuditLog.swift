@@ -1,6 +1,6 @@
 import Foundation
 import RunwatchCore
-import SQLiteDB
+import StorageEngine
 
 /// Stable audit actions.
 public enum AuditAction: String, Sendable, CaseIterable {
@@ -43,7 +43,7 @@ public struct AuditEvent: Sendable, Equatable, Identifiable {
 enum AuditLog {
   static func record(
     _ action: AuditAction, run: OperationRun, actor: Actor, at time: Date, metadata: JSONValue,
-    in connection: Connection
+    in connection: any DatabaseConnection
   ) throws {
     try record(action, run: run, actor: actor, at: time, metadataText: metadata.jsonText, in: connection)
   }
@@ -51,7 +51,7 @@ enum AuditLog {
   /// Records an event whose metadata is already JSON text.
   static func record(
     _ action: AuditAction, run: OperationRun, actor: Actor, at time: Date, metadataText: String,
-    in connection: Connection
+    in connection: any DatabaseConnection
   ) throws {
     try connection.execute(
       """

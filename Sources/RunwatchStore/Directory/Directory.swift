@@ -1,6 +1,6 @@
 import Foundation
 import RunwatchCore
-import SQLiteDB
+import StorageEngine
 
 /// A workspace.
 public struct Workspace: Sendable, Equatable, Identifiable {
@@ -28,9 +28,9 @@ extension RunwatchDatabase {
   /// Adds a workspace.
   public func addWorkspace(slug: String, name: String, at time: Date) throws -> Workspace {
     try pool.writeTransaction { connection in
-      try connection.execute(
+      let id = try connection.insert(
         "INSERT INTO workspaces (slug, name, created_at) VALUES (?, ?, ?)", [slug, name, time])
-      return Workspace(id: connection.lastInsertRowID, slug: slug, name: name)
+      return Workspace(id: id, slug: slug, name: name)
     }
   }
 
@@ -60,10 +60,10 @@ extension RunwatchDatabase {
   /// Adds an active tenant to a workspace.
   public func addTenant(workspaceID: Int64, name: String, at time: Date) throws -> Tenant {
     try pool.writeTransaction { connection in
-      try connection.execute(
+      let id = try connection.insert(
         "INSERT INTO tenants (workspace_id, name, status, created_at) VALUES (?, ?, 'active', ?)",
         [workspaceID, name, time])
-      return Tenant(id: connection.lastInsertRowID, workspaceID: workspaceID, name: name, isArchived: false)
+      return Tenant(id: id, workspaceID: workspaceID, name: name, isArchived: false)
     }
   }
 
@@ -71,10 +71,9 @@ extension RunwatchDatabase {
   @discardableResult
   public func archiveTenant(id: Int64, at time: Date) throws -> Bool {
     try pool.writeTransaction { connection in
-      try connection.execute(
+      return try connection.execute(
         "UPDATE tenants SET status = 'archived', archived_at = COALESCE(archived_at, ?) WHERE id = ?",
-        [time, id])
-      return connection.changes == 1
+        [time, id]) == 1
     }
   }
 

@@ -1,7 +1,7 @@
 import Foundation
 import RunwatchCore
-import SQLiteDB
 import SecretKit
+import StorageEngine
 
 /// A worker API token as listed: everything but the secret, which is shown once at creation and stored only as
 /// a SHA-256 digest.
@@ -43,11 +43,11 @@ extension RunwatchDatabase {
     let hash = try Secrets.sha256Hex(secret)
     return try pool.writeTransaction { connection in
       _ = try Self.workspaceSlug(id: workspaceID, in: connection)
-      try connection.execute(
+      let id = try connection.insert(
         "INSERT INTO api_tokens (workspace_id, name, token_hash, created_at) VALUES (?, ?, ?, ?)",
         [workspaceID, name, hash, time])
       let token = APIToken(
-        id: connection.lastInsertRowID, workspaceID: workspaceID, name: name, createdAt: time,
+        id: id, workspaceID: workspaceID, name: name, createdAt: time,
         lastUsedAt: nil,
         revokedAt: nil)
       return IssuedAPIToken(secret: secret, token: token)
@@ -79,9 +79,10 @@ extension RunwatchDatabase {
   /// Revokes a token (idempotent: the first revocation time is kept). Throws when no such token exists.
   public func revokeAPIToken(id: Int64, at time: Date) throws {
     try pool.writeTransaction { connection in
-      try connection.execute(
-        "UPDATE api_tokens SET revoked_at = COALESCE(revoked_at, ?) WHERE id = ?", [time, id])
-      guard connection.changes == 1 else { throw IdentityError.unknownToken(id: id) }
+      guard
+        try connection.execute(
+          "UPDATE api_tokens SET revoked_at = COALESCE(revoked_at, ?) WHERE id = ?", [time, id]) == 1
+      else { throw IdentityError.unknownToken(id: id) }
     }
   }
 

@@ -1,7 +1,7 @@
 import Foundation
 import RunwatchCore
-import SQLiteDB
 import SecretKit
+import StorageEngine
 import Synchronization
 
 /// The outcome of a sign-in attempt.

@@ -1,6 +1,6 @@
 import Foundation
 import RunwatchCore
-import SQLiteDB
+import StorageEngine
 
 /// A user's membership of one workspace: the stored facts authorization is derived from.
 public struct Membership: Sendable, Equatable {
@@ -35,7 +35,7 @@ extension RunwatchDatabase {
         """, [userID, workspaceID, role.rawValue, time])
       for tenantID in tenantIDs {
         try connection.execute(
-          "INSERT OR IGNORE INTO tenant_entitlements (user_id, tenant_id, created_at) VALUES (?, ?, ?)",
+          "INSERT INTO tenant_entitlements (user_id, tenant_id, created_at) VALUES (?, ?, ?) ON CONFLICT DO NOTHING",
           [userID, tenantID, time])
       }
     }
@@ -80,7 +80,7 @@ extension RunwatchDatabase {
     try pool.read { connection in try Self.memberships(userID: userID, in: connection) }
   }
 
-  static func memberships(userID: Int64, in connection: Connection) throws -> [Membership] {
+  static func memberships(userID: Int64, in connection: any DatabaseConnection) throws -> [Membership] {
     let rows = try connection.query(
       "SELECT workspace_id, role FROM memberships WHERE user_id = ? ORDER BY workspace_id", [userID])
     var granted: [Int64: Set<Int64>] = [:]
@@ -103,14 +103,14 @@ extension RunwatchDatabase {
     }
   }
 
-  static func workspaceSlug(id: Int64, in connection: Connection) throws -> String {
+  static func workspaceSlug(id: Int64, in connection: any DatabaseConnection) throws -> String {
     guard let slug = try connection.queryOne("SELECT slug FROM workspaces WHERE id = ?", [id])?.string("slug")
     else { throw StoreError.notFound("workspace \(id)") }
     return slug
   }
 
   static func checkTenant(
-    _ tenantID: Int64, belongsTo workspaceID: Int64, slug: String, in connection: Connection
+    _ tenantID: Int64, belongsTo workspaceID: Int64, slug: String, in connection: any DatabaseConnection
   )
     throws
   {

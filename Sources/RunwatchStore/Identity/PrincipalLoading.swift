@@ -1,6 +1,6 @@
 import Foundation
 import RunwatchCore
-import SQLiteDB
+import StorageEngine
 
 extension RunwatchDatabase {
   /// The principal for a user: their access in every workspace they belong to, resolved through

@@ -1,6 +1,6 @@
 import Foundation
 import RunwatchCore
-import SQLiteDB
+import StorageEngine
 
 extension RunScope {
   /// The list scope for `principal` in `workspaceID`: only tenants it is entitled to and only types whose

@@ -1,7 +1,7 @@
 import Foundation
 import RunwatchCore
-import SQLiteDB
 import SecretKit
+import StorageEngine
 
 /// How long a sign-in lasts.
 public struct SessionSettings: Sendable, Equatable {
@@ -130,8 +130,7 @@ extension RunwatchDatabase {
   public func destroySession(_ cookieValue: String) throws -> Bool {
     guard let hash = try Self.sessionHash(cookieValue) else { return false }
     return try pool.writeTransaction { connection in
-      try connection.execute("DELETE FROM sessions WHERE id_hash = ?", [hash])
-      return connection.changes == 1
+      return try connection.execute("DELETE FROM sessions WHERE id_hash = ?", [hash]) == 1
     }
   }
 
@@ -139,8 +138,7 @@ extension RunwatchDatabase {
   @discardableResult
   public func destroySessions(userID: Int64) throws -> Int {
     try pool.writeTransaction { connection in
-      try connection.execute("DELETE FROM sessions WHERE user_id = ?", [userID])
-      return connection.changes
+      return try connection.execute("DELETE FROM sessions WHERE user_id = ?", [userID])
     }
   }
 
@@ -169,9 +167,8 @@ extension RunwatchDatabase {
   public func purgeExpiredSessions(settings: SessionSettings, at time: Date) throws -> Int {
     let idleCutoff = time.addingTimeInterval(-settings.idleTimeout)
     return try pool.writeTransaction { connection in
-      try connection.execute(
+      return try connection.execute(
         "DELETE FROM sessions WHERE absolute_expires_at <= ? OR last_seen_at <= ?", [time, idleCutoff])
-      return connection.changes
     }
   }
 
@@ -188,7 +185,8 @@ extension RunwatchDatabase {
   }
 
   static func liveSession(
-    hash: String, cookieValue: String, settings: SessionSettings, at time: Date, in connection: Connection
+    hash: String, cookieValue: String, settings: SessionSettings, at time: Date,
+    in connection: any DatabaseConnection
   ) throws -> Session? {
     guard
       let row = try connection.queryOne(

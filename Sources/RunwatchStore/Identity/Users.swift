@@ -1,6 +1,6 @@
 import Foundation
 import RunwatchCore
-import SQLiteDB
+import StorageEngine
 
 /// A person who can sign in. The password hash never leaves the store.
 public struct User: Sendable, Equatable, Identifiable {
@@ -36,10 +36,10 @@ extension RunwatchDatabase {
       if try connection.queryOne("SELECT 1 FROM users WHERE email = ?", [email]) != nil {
         throw IdentityError.emailTaken(email)
       }
-      try connection.execute(
+      let id = try connection.insert(
         "INSERT INTO users (email, name, password_hash, created_at) VALUES (?, ?, ?, ?)",
         [email, name, passwordHash, time])
-      return User(id: connection.lastInsertRowID, email: email, name: name, hasPassword: passwordHash != nil)
+      return User(id: id, email: email, name: name, hasPassword: passwordHash != nil)
     }
   }
 
@@ -89,8 +89,8 @@ extension RunwatchDatabase {
   @discardableResult
   public func setPasswordHash(userID: Int64, to passwordHash: String) throws -> Bool {
     try pool.writeTransaction { connection in
-      try connection.execute("UPDATE users SET password_hash = ? WHERE id = ?", [passwordHash, userID])
-      return connection.changes == 1
+      return try connection.execute(
+        "UPDATE users SET password_hash = ? WHERE id = ?", [passwordHash, userID]) == 1
     }
   }
 

@@ -1,6 +1,6 @@
 import Foundation
 import RunwatchCore
-import SQLiteDB
+import StorageEngine
 
 // The single terminal write, the late-report path and the notification rule.
 
@@ -38,7 +38,7 @@ extension LifecycleService {
   /// Writes terminal truth with a compare-and-set on the status read, then its audit event and notification.
   func finish(
     _ run: OperationRun, outcome: RunOutcome, counts: [String: Int64], failures: [RunFailure],
-    reconciliation: Reconciliation?, action: AuditAction, actor: Actor, in connection: Connection
+    reconciliation: Reconciliation?, action: AuditAction, actor: Actor, in connection: any DatabaseConnection
   ) throws -> TransitionResult {
     let write = prepareFinish(
       run, outcome: outcome, counts: counts, failures: failures, reconciliation: reconciliation,
@@ -83,7 +83,7 @@ extension LifecycleService {
 
   /// Performs `write` in the caller's transaction: the guarded UPDATE, then (only if it won) the rollups, the
   /// audit event and the notification. A lost compare-and-set changes nothing and is `.refused(.statusChanged)`.
-  func apply(_ write: TerminalWrite, guard: TerminalWriteGuard, in connection: Connection) throws
+  func apply(_ write: TerminalWrite, guard: TerminalWriteGuard, in connection: any DatabaseConnection) throws
     -> TransitionResult
   {
     var tally = RunRollupTally()
@@ -95,7 +95,8 @@ extension LifecycleService {
   /// `apply(_:guard:in:)` counting the run in `tally` instead of writing its rollups: the caller writes the
   /// tally before its transaction commits (the reconciler, once per write transaction).
   func apply(
-    _ write: TerminalWrite, guard: TerminalWriteGuard, tally: inout RunRollupTally, in connection: Connection
+    _ write: TerminalWrite, guard: TerminalWriteGuard, tally: inout RunRollupTally,
+    in connection: any DatabaseConnection
   ) throws -> TransitionResult {
     let run = write.before
     let done = write.after
@@ -125,8 +126,9 @@ extension LifecycleService {
         arguments.append(linked.status)
       }
     }
-    try connection.execute(sql, arguments)
-    guard connection.changes == 1 else { return .refused(Refusal(reason: .statusChanged, run: run)) }
+    guard try connection.execute(sql, arguments) == 1 else {
+      return .refused(Refusal(reason: .statusChanged, run: run))
+    }
     tally.add(done, finishedAt: reconciliation?.reconciledAt ?? write.at)
     try faults.afterStep(.runUpdated)
     try AuditLog.record(
@@ -146,13 +148,13 @@ extension LifecycleService {
   /// terminal run (`alreadyTerminal`), or one the run's type does not accept (`scheduledOnly`).
   func refuseLate(
     _ run: OperationRun, kind: String, payload: JSONValue, reason: RefusalReason = .alreadyTerminal,
-    actor: Actor, in connection: Connection
+    actor: Actor, in connection: any DatabaseConnection
   ) throws -> Refusal {
     let now = clock.now()
-    try connection.execute(
+    let id = try connection.insert(
       "INSERT INTO late_reports (run_id, received_at, kind, reporter, payload) VALUES (?, ?, ?, ?, ?)",
       [run.id, now, kind, actor.label, payload.jsonText])
-    let lateReportID = connection.lastInsertRowID
+    let lateReportID = id
     try AuditLog.record(
       .lateReportRefused, run: run, actor: actor, at: now,
       metadata: [

@@ -1,13 +1,15 @@
 import Foundation
 import RunwatchCore
-import SQLiteDB
+import StorageEngine
 
 // The reconciler's transition: it completes the run as it read it, without reading it again. `reconcile` writes in
 // the caller's transaction, guarded by the status; the reconciler's batches prepare the write outside the write
 // transaction and guard it by every field the assessment read.
 extension LifecycleService {
   /// Completes `run` (as read inside this transaction) the way `plan` says, on the lifecycle's authority.
-  func reconcile(_ run: OperationRun, plan: ReconcilePlan, by actor: Actor, in connection: Connection) throws
+  func reconcile(
+    _ run: OperationRun, plan: ReconcilePlan, by actor: Actor, in connection: any DatabaseConnection
+  ) throws
     -> TransitionResult
   {
     guard let write = prepareReconcile(run, plan: plan, by: actor) else {

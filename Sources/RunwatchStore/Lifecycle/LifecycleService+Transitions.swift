@@ -1,11 +1,11 @@
 import Foundation
 import RunwatchCore
-import SQLiteDB
+import StorageEngine
 
 // Transitions on an open connection. Callers hold the write lock and an IMMEDIATE transaction, so the read of
 // the current status and the conditional update below form one compare-and-set.
 extension LifecycleService {
-  func create(_ new: NewRun, by actor: Actor, in connection: Connection) throws -> OperationRun {
+  func create(_ new: NewRun, by actor: Actor, in connection: any DatabaseConnection) throws -> OperationRun {
     if let tenantID = new.tenantID {
       let owner = try connection.scalar("SELECT workspace_id FROM tenants WHERE id = ?", [tenantID])
       guard owner == new.workspaceID else {
@@ -16,7 +16,7 @@ extension LifecycleService {
     var run = OperationRun(
       id: 0, workspaceID: new.workspaceID, tenantID: new.tenantID, initiatorUserID: new.initiatorUserID,
       type: new.type, context: new.context, createdAt: now, linkedRecord: new.linkedRecord)
-    try connection.execute(
+    let id = try connection.insert(
       """
       INSERT INTO operation_runs (workspace_id, tenant_id, initiator_user_id, type, status, outcome, context,
         created_at, stale_at, linked_record_kind, linked_record_id, linked_record_status)
@@ -27,14 +27,15 @@ extension LifecycleService {
         run.staleDeadline(policy: policy), new.linkedRecord?.kind, new.linkedRecord?.externalID,
         new.linkedRecord?.status,
       ])
-    run.id = connection.lastInsertRowID
+    run.id = id
     try AuditLog.record(
       .runCreated, run: run, actor: actor, at: now,
       metadata: ["type": .string(run.type), "after": snapshot(run, now: now)], in: connection)
     return run
   }
 
-  func start(runID: Int64, by actor: Actor, in connection: Connection) throws -> TransitionResult {
+  func start(runID: Int64, by actor: Actor, in connection: any DatabaseConnection) throws -> TransitionResult
+  {
     guard let run = try connection.fetchRun(id: runID) else { return .refused(Refusal(reason: .notFound)) }
     let now = clock.now()
     if run.status.isTerminal {
@@ -54,16 +55,19 @@ extension LifecycleService {
     started.status = .running
     started.startedAt = now
     started.lastHeartbeatAt = now
-    try connection.execute(
-      """
-      UPDATE operation_runs SET status = 'running', started_at = ?, last_heartbeat_at = ?, stale_at = ?
-      WHERE id = ? AND status = 'queued'
-      """, [now, now, started.staleDeadline(policy: policy), runID])
-    guard connection.changes == 1 else { return .refused(Refusal(reason: .statusChanged, run: run)) }
+    guard
+      try connection.execute(
+        """
+        UPDATE operation_runs SET status = 'running', started_at = ?, last_heartbeat_at = ?, stale_at = ?
+        WHERE id = ? AND status = 'queued'
+        """, [now, now, started.staleDeadline(policy: policy), runID]) == 1
+    else { return .refused(Refusal(reason: .statusChanged, run: run)) }
     return .applied(started)
   }
 
-  func heartbeat(runID: Int64, summaryCounts: [String: Int64], by actor: Actor, in connection: Connection)
+  func heartbeat(
+    runID: Int64, summaryCounts: [String: Int64], by actor: Actor, in connection: any DatabaseConnection
+  )
     throws -> TransitionResult
   {
     guard let run = try connection.fetchRun(id: runID) else { return .refused(Refusal(reason: .notFound)) }
@@ -76,7 +80,7 @@ extension LifecycleService {
   /// see give the same `.notFound`, before anything is written.
   func heartbeat(
     runID: Int64, summaryCounts: [String: Int64], by actor: Actor, authorizedFor principal: Principal,
-    in connection: Connection
+    in connection: any DatabaseConnection
   ) throws -> Authorized<DetailedTransition> {
     var details: RunDetails
     switch try connection.fetchAuthorizedRunWithReferences(id: runID, principal: principal, policy: policy) {
@@ -91,7 +95,8 @@ extension LifecycleService {
   }
 
   private func heartbeat(
-    _ run: OperationRun, summaryCounts: [String: Int64], by actor: Actor, in connection: Connection
+    _ run: OperationRun, summaryCounts: [String: Int64], by actor: Actor,
+    in connection: any DatabaseConnection
   ) throws -> TransitionResult {
     let runID = run.id
     if run.status.isTerminal {
@@ -107,28 +112,29 @@ extension LifecycleService {
     updated.lastHeartbeatAt = now
     // A heartbeat moves the stored deadline only for types with a heartbeat window; for the others it cannot
     // change, and leaving `stale_at` out of the SET spares its two indexes a write.
+    let changed: Int
     if policy.types[run.type]?.heartbeatTimeoutSeconds != nil {
-      try connection.execute(
+      changed = try connection.execute(
         """
         UPDATE operation_runs SET summary_counts = ?, last_heartbeat_at = ?, stale_at = ?
         WHERE id = ? AND status = 'running'
         """,
         [OperationRun.encodeCounts(updated.summaryCounts), now, updated.staleDeadline(policy: policy), runID])
     } else {
-      try connection.execute(
+      changed = try connection.execute(
         """
         UPDATE operation_runs SET summary_counts = ?, last_heartbeat_at = ?
         WHERE id = ? AND status = 'running'
         """, [OperationRun.encodeCounts(updated.summaryCounts), now, runID])
     }
-    guard connection.changes == 1 else { return .refused(Refusal(reason: .statusChanged, run: run)) }
+    guard changed == 1 else { return .refused(Refusal(reason: .statusChanged, run: run)) }
     return .applied(updated)
   }
 
   func complete(
     runID: Int64, outcome: RunOutcome, summaryCounts: [String: Int64], failures: [RunFailure],
     by actor: Actor,
-    in connection: Connection
+    in connection: any DatabaseConnection
   ) throws -> TransitionResult {
     guard let run = try connection.fetchRun(id: runID) else { return .refused(Refusal(reason: .notFound)) }
     if run.status.isTerminal {
@@ -146,7 +152,7 @@ extension LifecycleService {
   }
 
   func bridgeQueueFailure(
-    runID: Int64, report: QueueFailureReport, by actor: Actor, in connection: Connection
+    runID: Int64, report: QueueFailureReport, by actor: Actor, in connection: any DatabaseConnection
   )
     throws -> TransitionResult
   {
@@ -186,7 +192,7 @@ extension LifecycleService {
 
   func forceFailNonTerminal(
     runID: Int64, expectedStatus: RunStatus, reason: ReasonCode, evidence: JSONValue, outcome: RunOutcome,
-    by actor: Actor, in connection: Connection
+    by actor: Actor, in connection: any DatabaseConnection
   ) throws -> TransitionResult {
     guard let run = try connection.fetchRun(id: runID) else { return .refused(Refusal(reason: .notFound)) }
     if run.status.isTerminal { return .refused(Refusal(reason: .alreadyTerminal, run: run)) }

@@ -1,6 +1,6 @@
 import Foundation
 import RunwatchCore
-import SQLiteDB
+import StorageEngine
 
 /// The only code that changes a run's status or outcome. Every transition is a compare-and-set on the current
 /// status inside one IMMEDIATE transaction, together with its audit event, late report or notification, so a

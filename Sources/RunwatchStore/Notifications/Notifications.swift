@@ -1,6 +1,6 @@
 import Foundation
 import RunwatchCore
-import SQLiteDB
+import StorageEngine
 
 /// A notification as stored.
 public struct RunNotification: Sendable, Equatable, Identifiable {
@@ -26,7 +26,8 @@ public struct RunNotification: Sendable, Equatable, Identifiable {
 public enum Notifications {
   /// Records the terminal notification for `run` if it has an initiator. The UNIQUE(run_id) constraint makes a
   /// second terminal notification for the same run impossible, whatever the caller does.
-  static func recordTerminal(_ run: OperationRun, at time: Date, in connection: Connection) throws {
+  static func recordTerminal(_ run: OperationRun, at time: Date, in connection: any DatabaseConnection) throws
+  {
     guard let userID = run.initiatorUserID, let (title, message) = terminalWording(for: run) else { return }
     try insertTerminal(
       runID: run.id, userID: userID, title: title, message: message, url: run.canonicalPath, at: time,
@@ -42,7 +43,7 @@ public enum Notifications {
   /// Inserts a terminal notification already worded.
   static func insertTerminal(
     runID: Int64, userID: Int64, title: String, message: String, url: String, at time: Date,
-    in connection: Connection
+    in connection: any DatabaseConnection
   ) throws {
     try connection.execute(
       """
@@ -111,10 +112,9 @@ extension RunwatchDatabase {
   @discardableResult
   public func markNotificationRead(id: Int64, userID: Int64, at time: Date) throws -> Bool {
     try pool.write { connection in
-      try connection.execute(
+      return try connection.execute(
         "UPDATE notifications SET read_at = COALESCE(read_at, ?) WHERE id = ? AND user_id = ?",
-        [time, id, userID])
-      return connection.changes == 1
+        [time, id, userID]) == 1
     }
   }
 }

@@ -1,6 +1,6 @@
 import Foundation
 import RunwatchCore
-import SQLiteDB
+import StorageEngine
 
 /// Filters on the audit log (optional, combinable). Values are already allow-listed by the caller.
 public struct AuditFilter: Sendable, Equatable {

@@ -1,6 +1,6 @@
 import Foundation
 import RunwatchCore
-import SQLiteDB
+import StorageEngine
 
 // Read-only lookups the Operations pages need beside `listRuns`: names for one page of rows (one query per
 // kind, never one per row), the uncovered types that exist, and the "reconciled in the last 24 h" count.
@@ -63,13 +63,15 @@ extension RunwatchDatabase {
 
   /// Whether a run of `type` exists in `scope`: one seek per visible tenant (and one for workspace-level runs)
   /// on `runs_by_type_tenant`, never a walk through the type's runs.
-  private static func hasVisibleRun(ofType type: String, scope: RunScope, in connection: Connection) throws
+  private static func hasVisibleRun(
+    ofType type: String, scope: RunScope, in connection: any DatabaseConnection
+  ) throws
     -> Bool
   {
     guard let tenantIDs = scope.tenantIDs else { return true }
     if !tenantIDs.isEmpty {
       let sql = """
-        SELECT 1 FROM operation_runs INDEXED BY runs_by_type_tenant
+        SELECT 1 FROM operation_runs \(connection.engineSQL.indexHint("runs_by_type_tenant"))
         WHERE type = ? AND tenant_id IN (\(SQLCondition.parameterMarks(tenantIDs.count))) LIMIT 1
         """
       if try connection.queryOne(sql, [type as any SQLBindable] + tenantIDs) != nil { return true }
@@ -77,7 +79,7 @@ extension RunwatchDatabase {
     guard scope.includesWorkspaceLevelRuns else { return false }
     return try connection.queryOne(
       """
-      SELECT 1 FROM operation_runs INDEXED BY runs_by_type_tenant
+      SELECT 1 FROM operation_runs \(connection.engineSQL.indexHint("runs_by_type_tenant"))
       WHERE type = ? AND tenant_id IS NULL AND workspace_id = ? LIMIT 1
       """, [type, scope.workspaceID]) != nil
   }
@@ -85,17 +87,17 @@ extension RunwatchDatabase {
   /// Active runs in `scope` that are within their window (`fresh_active`) and past it (`likely_stale`) at
   /// `now`: the index's first two tiles, in one pass over the workspace's active runs.
   ///
-  /// `INDEXED BY` pins the covering partial index: with many stale runs the planner would otherwise pick the
+  /// SQLite's `INDEXED BY` pins the covering partial index: with many stale runs the planner would otherwise pick the
   /// `stale_at` index and read every matching row from the table to check its workspace and tenant.
   public func activeCounts(scope: RunScope, now: Date) throws -> (freshActive: Int, likelyStale: Int) {
     var condition = SQLCondition()
     condition.add("status IN ('queued', 'running')")
     scope.apply(to: &condition)
-    let sql = """
-      SELECT COALESCE(SUM(stale_at > ?), 0) AS fresh, COALESCE(SUM(stale_at <= ?), 0) AS stale
-      FROM operation_runs INDEXED BY runs_active_covering \(condition.whereClause)
-      """
     return try pool.read { connection in
+      let sql = """
+        SELECT COUNT(CASE WHEN stale_at > ? THEN 1 END) AS fresh, COUNT(CASE WHEN stale_at <= ? THEN 1 END) AS stale
+        FROM operation_runs \(connection.engineSQL.indexHint("runs_active_covering")) \(condition.whereClause)
+        """
       let row = try connection.queryOne(sql, [now, now] + condition.arguments)
       return (Int(row?.int64("fresh") ?? 0), Int(row?.int64("stale") ?? 0))
     }

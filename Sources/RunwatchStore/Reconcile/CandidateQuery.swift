@@ -1,6 +1,6 @@
 import Foundation
 import RunwatchCore
-import SQLiteDB
+import StorageEngine
 
 /// Where a tick's walk through the stale runs has got to: the last stale run handed out, in (workspace, id)
 /// order. The next batch starts after it, so a tick reads every active run's index entry at most once.
@@ -40,20 +40,24 @@ struct CandidateQuery {
   /// Run ids to assess, at most `limit`: out-of-sync runs first, then stale runs after `position`. Runs in
   /// `excluded` (they failed lately) are read past but not handed out.
   func batch(
-    after position: StaleRunPosition?, excluding excluded: Set<Int64> = [], in connection: Connection
+    after position: StaleRunPosition?, excluding excluded: Set<Int64> = [],
+    in connection: any DatabaseConnection
   )
     throws -> CandidateBatch
   {
     let types = options.effectiveTypes(policy: policy)
     if types.isEmpty { return CandidateBatch(runIDs: [], position: position, exhausted: true) }
     let linked = try connection.query(
-      linkedSQL(typeCount: types.count), linkedArguments(types, limit: limit + excluded.count)
+      linkedSQL(typeCount: types.count, engine: connection.engineSQL),
+      linkedArguments(types, limit: limit + excluded.count)
     ).compactMap { $0.int64("id") }.filter { !excluded.contains($0) }.prefix(limit)
     var seen = Set(linked)
     // A batch full of out-of-sync runs says nothing about the stale ones: not exhausted.
     var result = CandidateBatch(runIDs: Array(linked), position: position, exhausted: linked.count < limit)
     guard linked.count < limit,
-      try connection.queryOne(staleProbeSQL(typeCount: types.count), staleProbeArguments(types)) != nil
+      try connection.queryOne(
+        staleProbeSQL(typeCount: types.count, engine: connection.engineSQL), staleProbeArguments(types))
+        != nil
     else { return result }
     // The rest of the current workspace, then the workspaces after it: two seeks, because SQLite uses only the
     // first column of a row-value comparison `(workspace_id, id) > (?, ?)` to position the index. Excluded runs
@@ -63,12 +67,12 @@ struct CandidateQuery {
     var stale: [StaleRunPosition] = []
     if let position {
       stale = try positions(
-        staleSQL(typeCount: types.count, continuing: true),
+        staleSQL(typeCount: types.count, continuing: true, engine: connection.engineSQL),
         [now] + filterArguments(types) + [position.workspaceID, position.runID, reading], in: connection)
     }
     if stale.count < reading {
       stale += try positions(
-        staleSQL(typeCount: types.count, continuing: false),
+        staleSQL(typeCount: types.count, continuing: false, engine: connection.engineSQL),
         [now] + filterArguments(types) + [position?.workspaceID ?? 0, reading - stale.count],
         in: connection)
     }
@@ -86,7 +90,8 @@ struct CandidateQuery {
     return result
   }
 
-  private func positions(_ sql: String, _ arguments: [any SQLBindable], in connection: Connection) throws
+  private func positions(_ sql: String, _ arguments: [any SQLBindable], in connection: any DatabaseConnection)
+    throws
     -> [StaleRunPosition]
   {
     try connection.query(sql, arguments).compactMap { row in
@@ -96,9 +101,9 @@ struct CandidateQuery {
   }
 
   /// "Is any run stale now?": one seek on the partial index of active runs by deadline.
-  func staleProbeSQL(typeCount: Int) -> String {
+  func staleProbeSQL(typeCount: Int, engine: any EngineSQL) -> String {
     """
-    SELECT 1 FROM operation_runs INDEXED BY runs_active_by_stale_at
+    SELECT 1 FROM operation_runs \(engine.indexHint("runs_active_by_stale_at"))
     WHERE status IN ('queued', 'running') AND stale_at <= ? AND \(filterSQL(typeCount: typeCount))
     LIMIT 1
     """
@@ -109,11 +114,11 @@ struct CandidateQuery {
   }
 
   /// Stale runs in (workspace, id) order from the covering partial index of active runs: `continuing` reads
-  /// the rest of one workspace after a run id, otherwise the workspaces after one workspace id. `INDEXED BY`
-  /// pins the index: with filters the planner may otherwise pick a workspace index over every run.
-  func staleSQL(typeCount: Int, continuing: Bool) -> String {
+  /// the rest of one workspace after a run id, otherwise the workspaces after one workspace id. SQLite's
+  /// `INDEXED BY` pins the index: with filters the planner may otherwise pick a workspace index over every run.
+  func staleSQL(typeCount: Int, continuing: Bool, engine: any EngineSQL) -> String {
     """
-    SELECT workspace_id, id FROM operation_runs INDEXED BY runs_active_covering
+    SELECT workspace_id, id FROM operation_runs \(engine.indexHint("runs_active_covering"))
     WHERE status IN ('queued', 'running') AND stale_at <= ? AND \(filterSQL(typeCount: typeCount))
       AND \(continuing ? "workspace_id = ? AND id > ?" : "workspace_id > ?")
     ORDER BY workspace_id, id LIMIT ?
@@ -121,10 +126,10 @@ struct CandidateQuery {
   }
 
   /// The out-of-sync query: active linked runs whose record status is terminal.
-  func linkedSQL(typeCount: Int) -> String {
+  func linkedSQL(typeCount: Int, engine: any EngineSQL) -> String {
     let statuses = SQLCondition.parameterMarks(LinkedRecordOutcome.terminalStatuses.count)
     return """
-      SELECT id FROM operation_runs INDEXED BY runs_linked_active
+      SELECT id FROM operation_runs \(engine.indexHint("runs_linked_active"))
       WHERE linked_record_kind IS NOT NULL AND status IN ('queued', 'running')
         AND lower(trim(linked_record_status)) IN (\(statuses)) AND \(filterSQL(typeCount: typeCount))
       ORDER BY id LIMIT ?

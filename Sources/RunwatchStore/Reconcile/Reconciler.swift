@@ -1,7 +1,7 @@
 import Dispatch
 import Foundation
 import RunwatchCore
-import SQLiteDB
+import StorageEngine
 
 /// Heals runs whose worker died: finds stale or out-of-sync active runs and completes each one through the
 /// lifecycle service, with reason, evidence, audit event and notification.
@@ -172,7 +172,7 @@ public final class Reconciler: Sendable {
   /// Reads and assesses `runIDs` in the caller's read transaction and renders the terminal write of each run
   /// that needs one. Runs with nothing to do count as skipped; a run that cannot be read is counted, listed and
   /// left out for a while.
-  func prepare(_ runIDs: ArraySlice<Int64>, in connection: Connection) throws
+  func prepare(_ runIDs: ArraySlice<Int64>, in connection: any DatabaseConnection) throws
     -> (ReconcileResult, [PreparedChange])
   {
     var result = ReconcileResult()
@@ -204,7 +204,7 @@ public final class Reconciler: Sendable {
   /// a compare-and-set on every field its assessment read: a run that changed since (a late heartbeat) is
   /// skipped. A run whose write fails on its own data throws `RunWriteFailure`, which rolls the transaction back
   /// whole (no savepoint per run: journaling each run's pages cost more than redoing a rare failed batch).
-  func writeSome(_ writes: ArraySlice<PreparedChange>, in connection: Connection) throws
+  func writeSome(_ writes: ArraySlice<PreparedChange>, in connection: any DatabaseConnection) throws
     -> (ReconcileResult, ArraySlice<PreparedChange>)
   {
     let began = ContinuousClock.now
@@ -264,7 +264,7 @@ public final class Reconciler: Sendable {
   /// same way, and anything else (an injected crash) must end the tick, so both are rethrown.
   static func isRunFailure(_ error: any Error) -> Bool {
     if error is StoreError { return true }
-    if let error = error as? SQLiteError { return !error.isTransient }
+    if let error = error as? any DatabaseFault { return !error.isTransient }
     return false
   }
 
@@ -278,7 +278,7 @@ public final class Reconciler: Sendable {
 
   /// Assesses and applies one candidate inside the caller's write transaction. Returns nil when, on this
   /// second look, there is nothing to do or the compare-and-set lost to another writer.
-  func apply(runID: Int64, facts: inout LegitimacyFactsCache, in connection: Connection) throws
+  func apply(runID: Int64, facts: inout LegitimacyFactsCache, in connection: any DatabaseConnection) throws
     -> ReconcileChange?
   {
     guard let run = try connection.fetchRun(id: runID) else { return nil }
@@ -291,7 +291,7 @@ public final class Reconciler: Sendable {
   }
 
   /// Assesses one candidate without writing.
-  func assess(runID: Int64, facts: inout LegitimacyFactsCache, in connection: Connection) throws
+  func assess(runID: Int64, facts: inout LegitimacyFactsCache, in connection: any DatabaseConnection) throws
     -> ReconcileChange?
   {
     guard let run = try connection.fetchRun(id: runID) else { return nil }
@@ -320,7 +320,9 @@ struct LegitimacyFactsCache {
   }
 
   /// The facts for `run`, read through `connection` the first time they are needed.
-  mutating func facts(for run: OperationRun, in connection: Connection) throws -> ExecutionLegitimacyFacts {
+  mutating func facts(for run: OperationRun, in connection: any DatabaseConnection) throws
+    -> ExecutionLegitimacyFacts
+  {
     var active: Bool?
     if let tenantID = run.tenantID {
       if let known = tenantActive[tenantID] {

@@ -13,12 +13,11 @@ extension RunwatchDatabase {
       throw StoreError.invalid("a linked record needs a kind, an external id and a status")
     }
     return try pool.writeTransaction { connection in
-      try connection.execute(
+      return try connection.execute(
         """
         UPDATE operation_runs SET linked_record_status = ?
         WHERE linked_record_kind = ? AND linked_record_id = ? AND status IN ('queued', 'running')
         """, [normalized, kind, externalID])
-      return connection.changes
     }
   }
 }

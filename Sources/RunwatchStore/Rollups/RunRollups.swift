@@ -1,6 +1,6 @@
 import Foundation
 import RunwatchCore
-import SQLiteDB
+import StorageEngine
 
 extension RunwatchDatabase {
   /// Recomputes the rollups from the stored runs, for tools that insert finished runs directly (the demo's
@@ -10,47 +10,61 @@ extension RunwatchDatabase {
   }
 }
 
-/// Keeps `run_rollups` and `run_totals` (see `Schema.rollups`) in step with terminal writes.
+/// Keeps `run_rollups` and `run_totals` (see `SQLiteSchema.rollups`) in step with terminal writes.
 enum RunRollups {
+  /// Milliseconds in one rollup bucket.
+  static let bucketMilliseconds: Int64 = 3_600_000
+
   /// Counts `run`, which has just reached terminal truth at `finishedAt`, inside the caller's transaction.
-  static func record(_ run: OperationRun, finishedAt: Date, in connection: Connection) throws {
+  static func record(_ run: OperationRun, finishedAt: Date, in connection: any DatabaseConnection) throws {
     var tally = RunRollupTally()
     tally.add(run, finishedAt: finishedAt)
     try tally.write(in: connection)
   }
 
-  static func add(_ runs: Int64, to key: RunRollupTally.Key, in connection: Connection) throws {
+  static func add(_ runs: Int64, to key: RunRollupTally.Key, in connection: any DatabaseConnection) throws {
     try connection.execute(
       """
       INSERT INTO run_rollups (workspace_id, hour, tenant_id, type, outcome, reason, runs)
       VALUES (?, ?, ?, ?, ?, ?, ?)
-      ON CONFLICT (workspace_id, hour, tenant_id, type, outcome, reason) DO UPDATE SET runs = runs + excluded.runs
+      ON CONFLICT (workspace_id, hour, tenant_id, type, outcome, reason)
+      DO UPDATE SET runs = run_rollups.runs + excluded.runs
       """, [key.workspaceID, key.hour, key.tenantID, key.type, key.outcome, key.reason, runs])
   }
 
-  static func addCompleted(_ runs: Int64, in connection: Connection) throws {
+  static func addCompleted(_ runs: Int64, in connection: any DatabaseConnection) throws {
     try connection.execute(
       """
       INSERT INTO run_totals (name, value) VALUES ('completed', ?)
-      ON CONFLICT (name) DO UPDATE SET value = value + excluded.value
+      ON CONFLICT (name) DO UPDATE SET value = run_totals.value + excluded.value
       """, [runs])
   }
 
   /// Recomputes both tables from the runs (after a bulk load that wrote rows directly).
-  static func rebuild(in connection: Connection) throws {
-    try connection.execute(RunRollupsSQL.rebuild)
+  static func rebuild(in connection: any DatabaseConnection) throws {
+    try connection.executeScript(rebuildScript(for: connection.engineSQL))
   }
 
-  /// The start of the rollup bucket holding `date`, in stored milliseconds.
-  static func hour(containing date: Date) -> Int64 {
-    guard case .integer(let milliseconds) = date.sqlValue else { return 0 }
-    let bucket = RunRollupsSQL.bucketMilliseconds
-    return (milliseconds >= 0 ? milliseconds / bucket : (milliseconds - bucket + 1) / bucket) * bucket
+  /// Recomputes both tables from `operation_runs` (a full scan: migrations and bulk loads only).
+  static func rebuildScript(for sql: any EngineSQL) -> String {
+    """
+    DELETE FROM run_rollups;
+    DELETE FROM run_totals;
+    INSERT INTO run_rollups (workspace_id, hour, tenant_id, type, outcome, reason, runs)
+      SELECT workspace_id, \(sql.hourStart("COALESCE(reconciled_at, completed_at, created_at)")),
+        COALESCE(tenant_id, 0), type, outcome, COALESCE(reconciliation_reason, ''), COUNT(*)
+      FROM operation_runs WHERE status = 'completed' GROUP BY 1, 2, 3, 4, 5, 6;
+    INSERT INTO run_totals (name, value)
+      SELECT 'completed', COUNT(*) FROM operation_runs WHERE status = 'completed';
+    """
   }
 
-  /// The start of the bucket holding `date`, as a date.
+  /// The start of the rollup bucket (UTC hour) holding `date`.
   static func hourStart(containing date: Date) -> Date {
-    Date(timeIntervalSince1970: TimeInterval(hour(containing: date)) / 1000)
+    let milliseconds = date.epochMilliseconds
+    let bucket = bucketMilliseconds
+    let start = (milliseconds >= 0 ? milliseconds / bucket : (milliseconds - bucket + 1) / bucket) * bucket
+    return Date(epochMilliseconds: start)
   }
 }
 
@@ -59,13 +73,18 @@ enum RunRollups {
 /// the same transaction as the runs it counts, so a rollback drops both.
 struct RunRollupTally {
   /// One `run_rollups` row's key.
-  struct Key: Hashable {
+  struct Key: Hashable, Comparable {
     var workspaceID: Int64
-    var hour: Int64
+    var hour: Date
     var tenantID: Int64
     var type: String
     var outcome: String
     var reason: String
+
+    static func < (left: Key, right: Key) -> Bool {
+      (left.workspaceID, left.hour, left.tenantID, left.type, left.outcome, left.reason)
+        < (right.workspaceID, right.hour, right.tenantID, right.type, right.outcome, right.reason)
+    }
   }
 
   private(set) var counts: [Key: Int64] = [:]
@@ -74,17 +93,21 @@ struct RunRollupTally {
   /// Counts `run`, which reaches terminal truth at `finishedAt`.
   mutating func add(_ run: OperationRun, finishedAt: Date) {
     let key = Key(
-      workspaceID: run.workspaceID, hour: RunRollups.hour(containing: finishedAt),
+      workspaceID: run.workspaceID, hour: RunRollups.hourStart(containing: finishedAt),
       tenantID: run.tenantID ?? 0,
       type: run.type, outcome: run.outcome.rawValue, reason: run.reconciliation?.reason.rawValue ?? "")
     counts[key, default: 0] += 1
     total += 1
   }
 
-  /// Adds the counts to the stored rollups and totals, and empties the tally.
-  mutating func write(in connection: Connection) throws {
+  /// Adds the counts to the stored rollups and totals, and empties the tally. Rows are written in key order:
+  /// concurrent transactions (several instances on PostgreSQL) then lock the rows they share in one order,
+  /// so they queue instead of deadlocking.
+  mutating func write(in connection: any DatabaseConnection) throws {
     guard total > 0 else { return }
-    for (key, runs) in counts { try RunRollups.add(runs, to: key, in: connection) }
+    for (key, runs) in counts.sorted(by: { $0.key < $1.key }) {
+      try RunRollups.add(runs, to: key, in: connection)
+    }
     try RunRollups.addCompleted(total, in: connection)
     counts = [:]
     total = 0

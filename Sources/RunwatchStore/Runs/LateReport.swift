@@ -1,6 +1,6 @@
 import Foundation
 import RunwatchCore
-import SQLiteDB
+import StorageEngine
 
 /// A report that arrived after its run reached terminal truth: kept as evidence, never applied.
 public struct LateReport: Sendable, Equatable, Identifiable {
@@ -33,14 +33,16 @@ extension LateReport {
   }
 }
 
-extension Connection {
+extension DatabaseConnection {
   /// Late reports of one run, oldest first, on this connection (inside the caller's transaction).
   func fetchLateReports(runID: Int64) throws -> [LateReport] {
-    try query(Self.lateReportsSQL, [runID]).map(LateReport.init(row:))
+    try query(LateReportSQL.byRun, [runID]).map(LateReport.init(row:))
   }
 
-  private static let lateReportsSQL =
-    "SELECT \(LateReport.selectColumns) FROM late_reports WHERE run_id = ? ORDER BY id"
+}
+
+private enum LateReportSQL {
+  static let byRun = "SELECT \(LateReport.selectColumns) FROM late_reports WHERE run_id = ? ORDER BY id"
 }
 
 extension RunwatchDatabase {

@@ -1,6 +1,6 @@
 import Foundation
 import RunwatchCore
-import SQLiteDB
+import StorageEngine
 
 extension OperationRun {
   /// Columns selected whenever a full run is read.
@@ -106,7 +106,7 @@ public enum StoreError: Error, CustomStringConvertible, Sendable {
   }
 }
 
-extension Connection {
+extension DatabaseConnection {
   /// Reads one run by id.
   /// The run `id` as the reconciler needs it (`OperationRun.reconcileColumns`): counts, failures and context
   /// empty.
@@ -124,9 +124,4 @@ extension Connection {
     RunReadProbe.recordFullRow(row)
     return try OperationRun(row: row)
   }
-}
-
-extension Date {
-  /// Unix epoch milliseconds, as stored.
-  var epochMilliseconds: Int64 { Int64((timeIntervalSince1970 * 1000).rounded()) }
 }

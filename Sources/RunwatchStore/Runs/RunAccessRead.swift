@@ -1,6 +1,6 @@
 import Foundation
 import RunwatchCore
-import SQLiteDB
+import StorageEngine
 import Synchronization
 
 /// What run reads decoded while it is installed (`RunReadProbe.$current.withValue(probe) { … }`): whole run
@@ -51,12 +51,13 @@ extension Row {
       case .integer, .real: total + 8
       case .text(let text): total + text.utf8.count
       case .blob(let bytes): total + bytes.count
+      case .timestamp: total + 8
       }
     }
   }
 }
 
-extension Connection {
+extension DatabaseConnection {
   /// Only what the access decision needs about run `id` (nil when there is no such run). Read before the run
   /// itself, so a run in another tenant or workspace is refused after the same small read as a missing id,
   /// not after its whole row (a large context made the difference measurable).

@@ -1,6 +1,6 @@
 import Foundation
 import RunwatchCore
-import SQLiteDB
+import StorageEngine
 
 /// A run with what its row only references: everything the worker API's run object shows. Read in one
 /// transaction with the run itself, so a heartbeat answers from the snapshot it wrote.
@@ -23,19 +23,21 @@ public struct RunDetails: Sendable, Equatable {
   }
 }
 
-extension Connection {
-  /// Built once: interpolating it for every heartbeat showed up in profiles.
-  private static let runWithReferencesSQL = """
+/// Built once: interpolating it for every heartbeat showed up in profiles.
+private enum RunDetailsSQL {
+  static let runWithReferences = """
     SELECT \(OperationRun.selectColumns),
       (SELECT w.slug FROM workspaces w WHERE w.id = operation_runs.workspace_id) AS workspace_slug,
       (SELECT u.email FROM users u WHERE u.id = operation_runs.initiator_user_id) AS initiator_email
     FROM operation_runs WHERE id = ?
     """
+}
 
+extension DatabaseConnection {
   /// The run `id` with its workspace slug and initiator e-mail, in one statement (late reports are left
   /// empty: read them with `fetchLateReports` once the caller's writes are done).
   func fetchRunWithReferences(id: Int64) throws -> RunDetails? {
-    guard let row = try queryOne(Self.runWithReferencesSQL, [id]) else { return nil }
+    guard let row = try queryOne(RunDetailsSQL.runWithReferences, [id]) else { return nil }
     RunReadProbe.recordFullRow(row)
     let run = try OperationRun(row: row)
     return RunDetails(

@@ -1,6 +1,6 @@
 import Foundation
 import RunwatchCore
-import SQLiteDB
+import StorageEngine
 
 /// Filters on the runs list (all optional, combinable). Values are already allow-listed by the caller.
 public struct RunFilter: Sendable, Equatable {

@@ -1,6 +1,6 @@
 import Foundation
 import RunwatchCore
-import SQLiteDB
+import StorageEngine
 
 /// One keyset page of runs, newest first.
 public struct RunPage: Sendable, Equatable {
@@ -56,11 +56,11 @@ extension RunwatchDatabase {
     if let before { condition.add("id < ?", [before]) }
     if goingNewer, let after { condition.add("id > ?", [after]) }
     let order = goingNewer ? "ASC" : "DESC"
-    let sql = """
-      SELECT \(columns) FROM operation_runs \(filter.indexHint) \(condition.whereClause)
-      ORDER BY id \(order) LIMIT ?
-      """
     return try pool.read { connection in
+      let sql = """
+        SELECT \(columns) FROM operation_runs \(filter.indexHint(connection.engineSQL)) \(condition.whereClause)
+        ORDER BY id \(order) LIMIT ?
+        """
       var items = try connection.query(sql, condition.arguments + [limit + 1]).map(decode)
       let hasMore = items.count > limit
       if hasMore { items.removeLast() }
@@ -79,7 +79,7 @@ extension RunwatchDatabase {
   }
 
   private func exists(
-    newerThan id: Int64, filter: RunFilter, condition: SQLCondition, in connection: Connection,
+    newerThan id: Int64, filter: RunFilter, condition: SQLCondition, in connection: any DatabaseConnection,
     skipping before: Int64?
   )
     throws -> Bool
@@ -90,7 +90,8 @@ extension RunwatchDatabase {
     newer.fragments = Array(condition.fragments.dropLast())
     newer.arguments = Array(condition.arguments.dropLast())
     newer.add("id > ?", [id])
-    let sql = "SELECT 1 FROM operation_runs \(filter.indexHint) \(newer.whereClause) LIMIT 1"
+    let sql =
+      "SELECT 1 FROM operation_runs \(filter.indexHint(connection.engineSQL)) \(newer.whereClause) LIMIT 1"
     return try connection.queryOne(sql, newer.arguments) != nil
   }
 
@@ -112,5 +113,7 @@ extension RunFilter {
   /// active freshness state, or status queued or running) walks the small covering partial index of active
   /// runs in id order; left to itself, a planner walks a whole tenant or workspace instead (about 100 ms at
   /// 1M runs for `status=queued&tenant=…`).
-  var indexHint: String { matchesOnlyActiveRuns ? "INDEXED BY runs_active_covering" : "" }
+  func indexHint(_ engine: any EngineSQL) -> String {
+    matchesOnlyActiveRuns ? engine.indexHint("runs_active_covering") : ""
+  }
 }

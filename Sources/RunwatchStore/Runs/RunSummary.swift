@@ -1,6 +1,6 @@
 import Foundation
 import RunwatchCore
-import SQLiteDB
+import StorageEngine
 
 /// What a list of runs shows of each run, read from the columns it needs only: no context, failures or
 /// evidence are decoded, and counts only for running runs (the only ones with a progress bar).

@@ -1,6 +1,6 @@
-import SQLiteDB
+import StorageEngine
 
-extension Schema {
+extension SQLiteSchema {
   /// Maintained counts, so no page or metric ever scans completed or reconciled history:
   /// - `run_rollups`: finished runs per UTC hour of their finish (a reconciled run's `reconciled_at`, otherwise
   ///   its `completed_at`) and per (workspace, tenant, type, outcome, reason). `tenant_id` 0 stands for
@@ -28,25 +28,6 @@ extension Schema {
         name TEXT PRIMARY KEY NOT NULL,
         value INTEGER NOT NULL
       ) WITHOUT ROWID;
-      \(RunRollupsSQL.rebuild)
+      \(RunRollups.rebuildScript(for: SQLiteSQL()))
       """)
-}
-
-/// SQL shared by the migration and `RunRollups.rebuild` (bulk loaders that bypass the lifecycle service).
-enum RunRollupsSQL {
-  /// Milliseconds in one rollup bucket.
-  static let bucketMilliseconds: Int64 = 3_600_000
-
-  /// Recomputes both tables from `operation_runs` (a full scan: migrations and bulk loads only).
-  static let rebuild = """
-    DELETE FROM run_rollups;
-    DELETE FROM run_totals;
-    INSERT INTO run_rollups (workspace_id, hour, tenant_id, type, outcome, reason, runs)
-      SELECT workspace_id, (COALESCE(reconciled_at, completed_at, created_at) / \(bucketMilliseconds))
-          * \(bucketMilliseconds),
-        COALESCE(tenant_id, 0), type, outcome, COALESCE(reconciliation_reason, ''), COUNT(*)
-      FROM operation_runs WHERE status = 'completed' GROUP BY 1, 2, 3, 4, 5, 6;
-    INSERT INTO run_totals (name, value)
-      SELECT 'completed', COUNT(*) FROM operation_runs WHERE status = 'completed';
-    """
 }

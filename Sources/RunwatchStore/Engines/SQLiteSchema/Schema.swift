@@ -1,9 +1,9 @@
-import SQLiteDB
+import StorageEngine
 
 /// Runwatch's named, append-only migrations. Never edit or reorder one that has shipped; add a new one.
-public enum Schema {
+enum SQLiteSchema {
   /// Every migration, in order.
-  public static let migrations: [Migration] = [initial, identity, pageIndexes, rollups, dropReconciledByTime]
+  static let migrations: [Migration] = [initial, identity, pageIndexes, rollups, dropReconciledByTime]
 
   /// Timestamps are INTEGER Unix epoch milliseconds throughout.
   static let initial = Migration(

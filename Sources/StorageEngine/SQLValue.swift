@@ -1,12 +1,17 @@
 import Foundation
 
-/// A value bound to or read from SQLite.
+/// A value bound to or read from either engine.
+///
+/// Instants travel as `.timestamp`: SQLite stores them as integer milliseconds since the Unix epoch, PostgreSQL
+/// as `timestamptz`. Each engine converts at its own boundary, so store code binds a `Date` and reads one back
+/// with `Row.date` whichever engine holds it.
 public enum SQLValue: Sendable, Equatable, Hashable {
   case null
   case integer(Int64)
   case real(Double)
   case text(String)
   case blob([UInt8])
+  case timestamp(Date)
 }
 
 extension SQLValue: ExpressibleByIntegerLiteral, ExpressibleByStringLiteral, ExpressibleByNilLiteral,
@@ -53,9 +58,18 @@ extension Bool: SQLBindable {
   public var sqlValue: SQLValue { .integer(self ? 1 : 0) }
 }
 extension Date: SQLBindable {
-  /// Unix epoch milliseconds.
-  public var sqlValue: SQLValue { .integer(Int64((timeIntervalSince1970 * 1000).rounded())) }
+  public var sqlValue: SQLValue { .timestamp(self) }
 }
+extension Date {
+  /// Milliseconds since the Unix epoch, rounded to the nearest: how SQLite stores an instant.
+  public var epochMilliseconds: Int64 { Int64((timeIntervalSince1970 * 1000).rounded()) }
+
+  /// The instant `milliseconds` after the Unix epoch.
+  public init(epochMilliseconds milliseconds: Int64) {
+    self.init(timeIntervalSince1970: Double(milliseconds) / 1000)
+  }
+}
+
 extension Optional: SQLBindable where Wrapped: SQLBindable {
   /// NULL or the wrapped value.
   public var sqlValue: SQLValue { self?.sqlValue ?? .null }

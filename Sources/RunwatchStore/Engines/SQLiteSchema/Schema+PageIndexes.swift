@@ -1,6 +1,6 @@
-import SQLiteDB
+import StorageEngine
 
-extension Schema {
+extension SQLiteSchema {
   /// Indexes the Operations pages need to stay fast with a million runs under any single filter and any viewer
   /// scope (all tenants, a few tenants, hidden types):
   /// - `runs_active_covering` replaces `runs_active_by_workspace` (same leading columns, so the planner

@@ -60,9 +60,9 @@ public struct Row: Sendable {
     Self.string(index < values.count ? values[index] : .null)
   }
 
-  /// Timestamp column (epoch milliseconds) at `index` (result order), or nil when NULL.
+  /// Timestamp column at `index` (result order), or nil when NULL.
   public func date(at index: Int) -> Date? {
-    int64(at: index).map { Date(timeIntervalSince1970: Double($0) / 1000) }
+    Self.date(index < values.count ? values[index] : .null)
   }
 
   /// Integer column, or nil when NULL.
@@ -75,6 +75,7 @@ public struct Row: Sendable {
     case .integer(let value): value
     case .real(let value): Int64(value)
     case .text(let text): Int64(text)
+    case .timestamp(let date): date.epochMilliseconds
     default: nil
     }
   }
@@ -102,8 +103,14 @@ public struct Row: Sendable {
     }
   }
 
-  /// Timestamp column stored as Unix epoch milliseconds, or nil when NULL.
+  /// Timestamp column, or nil when NULL.
   public func date(_ name: String) -> Date? {
-    int64(name).map { Date(timeIntervalSince1970: Double($0) / 1000) }
+    Self.date(self[name])
+  }
+
+  /// An instant: PostgreSQL's `timestamptz`, or SQLite's integer milliseconds since the Unix epoch.
+  private static func date(_ value: SQLValue) -> Date? {
+    if case .timestamp(let date) = value { return date }
+    return int64(value).map { Date(epochMilliseconds: $0) }
   }
 }

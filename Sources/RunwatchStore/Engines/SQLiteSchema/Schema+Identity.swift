@@ -1,6 +1,6 @@
-import SQLiteDB
+import StorageEngine
 
-extension Schema {
+extension SQLiteSchema {
   /// Sign-in sessions, worker API tokens and the sign-in attempt log. Session ids and tokens are stored only as
   /// SHA-256 hex digests, so a copy of the database holds nothing that can be presented as a credential.
   static let identity = Migration(

@@ -1,0 +1,33 @@
+import PostgresDB
+import SQLiteDB
+import StorageEngine
+
+/// The SQL that differs between the two engines, and only that: every other statement of the store is
+/// written once, in the subset both understand (`?` parameters, `ON CONFLICT`, `RETURNING`, row values).
+/// Each engine's answers live in one file: `SQLiteSQL` and `PostgresSQL`.
+protocol EngineSQL: Sendable {
+  /// The engine's named, append-only migrations.
+  var migrations: [Migration] { get }
+  /// A statement that makes concurrent migrators take turns (nil when the engine's write lock does it).
+  var migrationLock: String? { get }
+  /// A hint pinning `index` after `FROM table`: SQLite's planner needs it on some hot queries, PostgreSQL's
+  /// chooses by statistics and takes none.
+  func indexHint(_ index: String) -> String
+  /// The smaller of two values (SQLite's two-argument `MIN`, PostgreSQL's `LEAST`).
+  func least(_ first: String, _ second: String) -> String
+  /// The instant `milliseconds` (an integer expression) after `instant`.
+  func adding(milliseconds: String, to instant: String) -> String
+  /// The start of the hour (UTC) holding `instant`, as the stored instant type.
+  func hourStart(_ instant: String) -> String
+  /// An upsert of `runwatch_meta`'s `write_probe` row whose value takes `?` bytes of room.
+  var writeProbe: String { get }
+  /// A query that returns a row when the table named `?` exists.
+  var tableExists: String { get }
+}
+
+extension DatabaseConnection {
+  /// The SQL dialect of this connection's engine.
+  var engineSQL: any EngineSQL {
+    self is PostgresConnection ? PostgresSQL() : SQLiteSQL()
+  }
+}

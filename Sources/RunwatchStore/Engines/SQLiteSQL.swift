@@ -1,0 +1,43 @@
+import SQLiteDB
+import StorageEngine
+
+/// SQLite's side of `EngineSQL`. Instants are integer milliseconds since the Unix epoch.
+struct SQLiteSQL: EngineSQL {
+  var migrations: [Migration] { SQLiteSchema.migrations }
+  var migrationLock: String? { nil }
+  func indexHint(_ index: String) -> String { "INDEXED BY \(index)" }
+  func least(_ first: String, _ second: String) -> String { "MIN(\(first), \(second))" }
+  func adding(milliseconds: String, to instant: String) -> String { "(\(instant) + \(milliseconds))" }
+  func hourStart(_ instant: String) -> String {
+    "((\(instant)) / \(RunRollups.bucketMilliseconds)) * \(RunRollups.bucketMilliseconds)"
+  }
+  var writeProbe: String {
+    """
+    INSERT INTO runwatch_meta (key, value) VALUES ('write_probe', zeroblob(?))
+    ON CONFLICT (key) DO UPDATE SET value = excluded.value
+    """
+  }
+  var tableExists: String { "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = ?" }
+}
+
+/// The SQLite engine's pool as the store's `Database`: a thin adapter, so `SQLiteDB` keeps its own typed
+/// API (checkpoints, WAL size) for the tools that need it.
+final class SQLiteDatabase: Database {
+  let pool: DatabasePool
+
+  init(pool: DatabasePool) { self.pool = pool }
+
+  func read<T>(_ body: (any DatabaseConnection) throws -> T) throws -> T {
+    try pool.read { connection in try body(connection) }
+  }
+
+  func write<T>(_ body: (any DatabaseConnection) throws -> T) throws -> T {
+    try pool.write { connection in try body(connection) }
+  }
+
+  func writeTransaction<T>(_ body: (any DatabaseConnection) throws -> T) throws -> T {
+    try pool.writeTransaction { connection in try body(connection) }
+  }
+
+  var writeHealth: WriteHealth { pool.writeHealth }
+}

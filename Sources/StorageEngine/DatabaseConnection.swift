@@ -1,0 +1,87 @@
+/// One connection to a database, as the store sees it: what both engines (`SQLiteDB.Connection`,
+/// `PostgresDB.PostgresConnection`) provide. Statements use `?` for parameters (`?1`, `?2` to name one twice);
+/// the PostgreSQL engine rewrites them to `$1`, `$2` before preparing.
+///
+/// Not thread-safe: a connection belongs to one pool and is used by one thread at a time.
+public protocol DatabaseConnection: AnyObject {
+  /// Runs one statement with bound arguments, discards any rows, and returns how many rows it changed.
+  @discardableResult
+  func execute(_ sql: String, _ arguments: [any SQLBindable]) throws -> Int
+
+  /// Runs one or more statements without arguments (schema scripts).
+  func executeScript(_ sql: String) throws
+
+  /// Runs one query and returns all its rows.
+  func query(_ sql: String, _ arguments: [any SQLBindable]) throws -> [Row]
+
+  /// Runs one query and returns its first row, if any.
+  func queryOne(_ sql: String, _ arguments: [any SQLBindable]) throws -> Row?
+
+  /// Runs `body` in a transaction that is going to write: commits when it returns, rolls back and rethrows
+  /// when it throws. Nested calls become savepoints, so helpers compose.
+  func transaction<T>(_ body: () throws -> T) throws -> T
+}
+
+extension DatabaseConnection {
+  /// Runs a statement without arguments.
+  @discardableResult
+  public func execute(_ sql: String) throws -> Int { try execute(sql, []) }
+
+  /// Runs a query without arguments.
+  public func query(_ sql: String) throws -> [Row] { try query(sql, []) }
+
+  /// Runs a query without arguments and returns its first row, if any.
+  public func queryOne(_ sql: String) throws -> Row? { try queryOne(sql, []) }
+
+  /// Runs an `INSERT` into a table with an integer `id` key and returns the new row's id (`RETURNING id`,
+  /// which both engines understand).
+  public func insert(_ sql: String, _ arguments: [any SQLBindable]) throws -> Int64 {
+    guard let id = try queryOne(sql + " RETURNING id", arguments)?.int64(at: 0) else {
+      throw InsertReturnedNoID(sql: sql)
+    }
+    return id
+  }
+
+  /// The first column of the first row as an integer (for counts and ids).
+  public func scalar(_ sql: String, _ arguments: [any SQLBindable] = []) throws -> Int64? {
+    try queryOne(sql, arguments)?.int64(at: 0)
+  }
+}
+
+/// A pool of connections to one database, as the store sees it. `read` may run beside other reads and
+/// writes; writes on one engine serialise as that engine does (SQLite: one writer; PostgreSQL: row locks).
+public protocol Database: AnyObject, Sendable {
+  /// Runs `body` in a read-only transaction. A `read` nested inside another on the same thread joins it,
+  /// so the reads of one page see one state of the database.
+  func read<T>(_ body: (any DatabaseConnection) throws -> T) throws -> T
+
+  /// Runs `body` on a connection that may write, outside any transaction (each statement commits by itself
+  /// unless `body` opens one).
+  func write<T>(_ body: (any DatabaseConnection) throws -> T) throws -> T
+
+  /// Runs `body` in one write transaction.
+  func writeTransaction<T>(_ body: (any DatabaseConnection) throws -> T) throws -> T
+
+  /// Whether writes have been failing lately; readiness reports it.
+  var writeHealth: WriteHealth { get }
+}
+
+/// An error from either engine, described the way callers decide on it.
+public protocol DatabaseFault: Error, CustomStringConvertible {
+  /// The engine's message.
+  var message: String { get }
+  /// A fault that may pass by itself (disk full, I/O error, lock or connection not available): answer 503
+  /// with `Retry-After` rather than 500, and retry later.
+  var isTransient: Bool { get }
+  /// The disk (or a configured size limit) is full.
+  var isDiskFull: Bool { get }
+  /// A constraint (unique, foreign key, check, not null) refused the statement.
+  var isConstraintViolation: Bool { get }
+}
+
+/// An `INSERT` that should have returned the new row's id returned none.
+public struct InsertReturnedNoID: Error, CustomStringConvertible {
+  /// The statement.
+  public let sql: String
+  public var description: String { "the insert returned no id: \(sql)" }
+}
