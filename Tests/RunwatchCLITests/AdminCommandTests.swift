@@ -162,10 +162,9 @@ import Testing
     clock.advance(by: 2)
     #expect(try identity.principal(bearerToken: secret) == nil)
     #expect(cli.succeed(["token", "list", "--workspace", "acme"]).first?.split(separator: "\t").last != "-")
-    let file =
-      try Data(contentsOf: URL(fileURLWithPath: cli.path))
-      + ((try? Data(contentsOf: URL(fileURLWithPath: cli.path + "-wal"))) ?? Data())
-    #expect(file.range(of: Data(secret.utf8)) == nil)
+    let stored = Data(try TestStorage.storedBytes(of: try cli.database()))
+    #expect(!stored.isEmpty)
+    #expect(stored.range(of: Data(secret.utf8)) == nil)
   }
 
   @Test func tokenCommandsFailClearlyForUnknownWorkspaceOrId() throws {

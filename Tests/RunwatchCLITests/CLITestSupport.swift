@@ -11,13 +11,20 @@ import Testing
 /// A temp database and an in-process `runwatch` that captures stdout and stderr per invocation.
 final class CLIHarness {
   let directory: URL
+  /// The test's database (see `TestStorage`).
+  let location: StorageLocation
+  /// What `--db` is given: the SQLite file, or the PostgreSQL URI.
   let path: String
 
   init() throws {
     directory = FileManager.default.temporaryDirectory.appendingPathComponent(
       "runwatch-cli-\(UUID().uuidString)")
     try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
-    path = directory.appendingPathComponent("runwatch.sqlite").path
+    location = try TestStorage.freshLocation(in: directory)
+    switch location {
+    case .sqlite(let file): path = file
+    case .postgres(let url): path = url
+    }
   }
 
   deinit { try? FileManager.default.removeItem(at: directory) }
@@ -63,5 +70,5 @@ final class CLIHarness {
   }
 
   /// Opens the database the commands wrote.
-  func database() throws -> RunwatchDatabase { try RunwatchDatabase(path: path, policy: .builtIn) }
+  func database() throws -> RunwatchDatabase { try RunwatchDatabase(location: location, policy: .builtIn) }
 }

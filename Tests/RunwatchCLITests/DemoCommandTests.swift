@@ -26,6 +26,12 @@ struct DemoCommandTests {
     #expect(again.exitCode == 1)
     #expect(again.errorMessage.contains("already holds data") && again.errorMessage.contains("--reset"))
 
+    if TestStorage.isPostgres {
+      // --reset deletes a file; a PostgreSQL database is the operator's to drop.
+      let reset = cli.run(["demo", "seed", "--runs", "60", "--reset"])
+      #expect(reset.exitCode == 1 && reset.errorMessage.contains("--reset deletes a SQLite file"))
+      return
+    }
     cli.succeed(["demo", "seed", "--runs", "60", "--reset"])
     #expect(try cli.database().pool.read { try $0.scalar("SELECT COUNT(*) FROM operation_runs") } == 60)
   }
@@ -36,10 +42,17 @@ struct DemoCommandTests {
     let outcome = cli.run(["demo", "seed", "--runs", "5"])
     #expect(outcome.exitCode != 0)
     #expect(outcome.errorMessage.contains("too few"))
-    #expect(!FileManager.default.fileExists(atPath: cli.path))
+    if TestStorage.isPostgres {
+      let connection = try TestStorage.connect(cli.location)
+      #expect(try connection.queryOne("SELECT 1 WHERE to_regclass('operation_runs') IS NOT NULL", []) == nil)
+    } else {
+      #expect(!FileManager.default.fileExists(atPath: cli.path))
+    }
   }
 
-  @Test("--reset refuses to delete a file that is not an SQLite database")
+  @Test(
+    "--reset refuses to delete a file that is not an SQLite database",
+    .enabled(if: TestStorage.isSQLite, "a file on disk"))
   func resetKeepsForeignFiles() throws {
     let cli = try CLIHarness()
     try Data("my notes".utf8).write(to: URL(fileURLWithPath: cli.path))

@@ -12,6 +12,8 @@ import Testing
   /// A temp database with one stale queued run (initiated by a user) and one fresh run.
   final class Setup {
     let directory: URL
+    let location: StorageLocation
+    /// What `--db` is given.
     let path: String
     let clock = ManualTimeSource()
     let staleRunID: Int64
@@ -21,8 +23,12 @@ import Testing
     init() throws {
       directory = FileManager.default.temporaryDirectory.appendingPathComponent("runwatch-cli-\(UUID())")
       try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
-      path = directory.appendingPathComponent("runwatch.sqlite").path
-      let database = try RunwatchDatabase(path: path, policy: .builtIn)
+      location = try TestStorage.freshLocation(in: directory)
+      switch location {
+      case .sqlite(let file): path = file
+      case .postgres(let url): path = url
+      }
+      let database = try RunwatchDatabase(location: location, policy: .builtIn)
       let lifecycle = LifecycleService(database: database, clock: clock)
       let workspace = try database.addWorkspace(slug: "acme", name: "Acme", at: clock.now())
       let tenant = try database.addTenant(workspaceID: workspace.id, name: "Contoso", at: clock.now())
@@ -48,7 +54,7 @@ import Testing
     }
 
     func run(id: Int64) throws -> OperationRun? {
-      try RunwatchDatabase(path: path, policy: .builtIn).run(id: id)
+      try RunwatchDatabase(location: location, policy: .builtIn).run(id: id)
     }
   }
 

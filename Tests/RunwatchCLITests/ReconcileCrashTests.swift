@@ -41,8 +41,8 @@ import Testing
   }
 
   /// Counts of (healed, untouched) runs, checking that each run is one or the other in full.
-  static func wholeRuns(_ path: String) throws -> (healed: Int, untouched: Int) {
-    let connection = try Connection(path: path)
+  static func wholeRuns(_ location: StorageLocation) throws -> (healed: Int, untouched: Int) {
+    let connection = try TestStorage.connect(location)
     let rows = try connection.query(
       """
       SELECT r.id, r.status, r.reconciliation_reason IS NOT NULL AS reconciled, r.initiator_user_id IS NOT NULL
@@ -93,7 +93,7 @@ import Testing
     try Self.staleDatabase(harness)
     let process = try Self.serve(harness)
     // Kill it as soon as the first transactions of the heal have committed.
-    let reader = try Connection(path: harness.path, readOnly: true)
+    let reader = try TestStorage.connect(harness.location)
     let deadline = Date().addingTimeInterval(60)
     var seen: Int64 = 0
     while Date() < deadline, process.isRunning {
@@ -107,7 +107,7 @@ import Testing
     #expect(process.terminationReason == .uncaughtSignal)
     #expect(seen > 0, "the heal began")
 
-    let (healed, untouched) = try Self.wholeRuns(harness.path)
+    let (healed, untouched) = try Self.wholeRuns(harness.location)
     #expect(healed + untouched == Self.staleRuns)
     #expect(healed > 0 && untouched > 0, "killed mid-heal: \(healed) healed, \(untouched) untouched")
 
@@ -121,6 +121,6 @@ import Testing
     }
     again.terminate()
     again.waitUntilExit()
-    #expect(try Self.wholeRuns(harness.path) == (Self.staleRuns, 0))
+    #expect(try Self.wholeRuns(harness.location) == (Self.staleRuns, 0))
   }
 }

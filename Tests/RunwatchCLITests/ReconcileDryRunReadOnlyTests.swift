@@ -9,7 +9,8 @@ import Testing
 /// `runwatch reconcile --dry-run` writes nothing: it does not migrate, recompute stored deadlines or record the
 /// policy fingerprint, so the file stays byte for byte as it was and the command works where the file or its
 /// directory cannot be written.
-@Suite(.serialized) struct ReconcileDryRunReadOnlyTests {
+@Suite(.serialized, .enabled(if: TestStorage.isSQLite, "a read-only SQLite file and directory"))
+struct ReconcileDryRunReadOnlyTests {
   private func bytes(_ path: String) -> Data? { FileManager.default.contents(atPath: path) }
 
   /// A policy that differs from the one the file was written with: opening for real would recompute every

@@ -244,7 +244,7 @@ import Testing
   func reconcileContinuously(policy: LifecyclePolicy) throws -> () -> (passes: Int, reconciled: Int) {
     let reconciler = Reconciler(
       lifecycle: LifecycleService(
-        database: try RunwatchDatabase(path: harness.path, policy: policy), clock: SystemTimeSource()),
+        database: try RunwatchDatabase(location: harness.location, policy: policy), clock: SystemTimeSource()),
       actor: .scheduledReconciler)
     let state = Mutex((stop: false, passes: 0, reconciled: 0))
     let done = DispatchSemaphore(value: 0)

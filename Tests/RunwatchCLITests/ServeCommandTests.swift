@@ -150,7 +150,7 @@ import Testing
     }
     defer { server.stop() }
     #expect(server.services.contains { $0 is DemoFleet })
-    let database = try RunwatchDatabase(path: harness.path, policy: .demo)
+    let database = try RunwatchDatabase(location: harness.location, policy: .demo)
     #expect(try DemoSeeder.hasData(database))
     let printed = messages.withLock { $0 }.joined(separator: "\n")
     let credential = try #require(DemoCatalog.credentials.first)

@@ -161,7 +161,7 @@ struct DemoSeederTests {
     #expect(try !DemoSeeder.hasData(demo.database))
     try demo.seed(runs: DemoSeeder.minimumRuns(policy: .builtIn))
     #expect(try DemoSeeder.hasData(demo.database))
-    #expect(throws: DemoSeedError.databaseNotEmpty(path: demo.path)) { try demo.seed() }
+    #expect(throws: DemoSeedError.databaseNotEmpty(path: demo.location.displayName)) { try demo.seed() }
   }
 
   @Test("the demo policy validates and has short windows")

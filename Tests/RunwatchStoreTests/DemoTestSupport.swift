@@ -2,6 +2,7 @@ import Foundation
 import RunwatchCore
 import SQLiteDB
 import SecretKit
+import TestStorage
 
 @testable import RunwatchDemo
 @testable import RunwatchStore
@@ -9,7 +10,7 @@ import SecretKit
 /// An empty database file in a temp directory, for seeding.
 final class DemoTestDatabase {
   let directory: URL
-  let path: String
+  let location: StorageLocation
   let database: RunwatchDatabase
   /// A fixed "now" so seeds compare exactly.
   static let now = Date(timeIntervalSince1970: 1_800_000_000)
@@ -18,8 +19,8 @@ final class DemoTestDatabase {
     directory = FileManager.default.temporaryDirectory.appendingPathComponent(
       "runwatch-demo-\(UUID().uuidString)")
     try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
-    path = directory.appendingPathComponent("demo.sqlite").path
-    database = try RunwatchDatabase(path: path, policy: policy)
+    location = try TestStorage.freshLocation(in: directory, name: "demo.sqlite")
+    database = try RunwatchDatabase(location: location, policy: policy)
   }
 
   deinit { try? FileManager.default.removeItem(at: directory) }

@@ -48,13 +48,9 @@ final class IdentityFixture {
     try #require(try database.principal(userID: user.id))
   }
 
-  /// Every byte SQLite has written: the main file and the write-ahead log.
+  /// Everything the database holds (see `TestStorage.storedBytes`).
   func storedBytes() throws -> Data {
-    var bytes = Data()
-    for suffix in ["", "-wal"] {
-      if let data = FileManager.default.contents(atPath: base.path + suffix) { bytes.append(data) }
-    }
-    return bytes
+    Data(try TestStorage.storedBytes(of: database))
   }
 
   func isStored(_ text: String) throws -> Bool {

@@ -1,6 +1,7 @@
 import Foundation
 import RunwatchCore
 import SQLiteDB
+import TestStorage
 
 @testable import RunwatchStore
 

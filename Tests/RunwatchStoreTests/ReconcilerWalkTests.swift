@@ -145,7 +145,8 @@ struct WALCheckpointerTests {
     #expect(result.reconciled == 6)
     #expect(result.failed == 1)
     #expect(result.failures.map(\.operationRunID) == [broken.id])
-    #expect(result.failures.first?.error.contains("FOREIGN KEY") == true, "\(result.failures)")
+    #expect(
+      result.failures.first?.error.lowercased().contains("foreign key") == true, "\(result.failures)")
     for run in runs { #expect(try fixture.stored(run).status == .completed) }
     #expect(try fixture.stored(broken).status == .queued)
     #expect(try fixture.auditCount(action: "run.reconciled") == 6)
@@ -156,7 +157,8 @@ struct WALCheckpointerTests {
 }
 
 /// The index nothing reads any more is gone after migrating, so reconciliations no longer write it.
-@Suite struct DroppedIndexTests {
+@Suite(.enabled(if: TestStorage.isSQLite, "a SQLite migration; PostgreSQL's schema never had the index"))
+struct DroppedIndexTests {
   @Test func theReconciledByTimeIndexIsDropped() throws {
     let fixture = try TestFixture()
     let names = try fixture.database.pool.read { connection in

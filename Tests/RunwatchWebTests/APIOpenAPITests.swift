@@ -51,7 +51,7 @@ import Yams
     try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
     defer { try? FileManager.default.removeItem(at: directory) }
     let database = try RunwatchDatabase(
-      path: directory.appendingPathComponent("db.sqlite").path, policy: .builtIn)
+      location: try TestStorage.freshLocation(in: directory), policy: .builtIn)
     let clock = ManualTimeSource()
     var router = Router()
     APIRoutes.register(

@@ -35,8 +35,7 @@ final class APIServerFixture {
     directory = FileManager.default.temporaryDirectory.appendingPathComponent(
       "runwatch-api-\(UUID().uuidString)")
     try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
-    database = try RunwatchDatabase(
-      path: directory.appendingPathComponent("runwatch.sqlite").path, policy: policy)
+    database = try RunwatchDatabase(location: try TestStorage.freshLocation(in: directory), policy: policy)
     lifecycle = LifecycleService(database: database, clock: clock)
     identity = IdentityService(database: database, clock: clock, hasher: PasswordHasher(cost: .minimum))
     workspace = try database.addWorkspace(slug: "acme", name: "Acme", at: clock.now())

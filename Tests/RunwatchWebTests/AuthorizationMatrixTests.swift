@@ -271,10 +271,7 @@ import Testing
     secrets += world.browsers.values.compactMap { $0.cookies["runwatch_session"] }
     #expect(secrets.count == 10)
     let log = world.fixture.logs.text
-    var stored = Data()
-    for suffix in ["", "-wal"] {
-      if let data = FileManager.default.contents(atPath: world.fixture.path + suffix) { stored.append(data) }
-    }
+    let stored = Data(try TestStorage.storedBytes(of: world.fixture.database))
     #expect(!stored.isEmpty)
     for secret in secrets {
       #expect(!log.contains(secret))

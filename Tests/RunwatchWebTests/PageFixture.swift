@@ -34,8 +34,7 @@ final class PageFixture {
   init(policy: LifecyclePolicy = .builtIn) throws {
     directory = FileManager.default.temporaryDirectory.appendingPathComponent("runwatch-pages-\(UUID())")
     try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
-    database = try RunwatchDatabase(
-      path: directory.appendingPathComponent("db.sqlite").path, policy: policy)
+    database = try RunwatchDatabase(location: try TestStorage.freshLocation(in: directory), policy: policy)
     lifecycle = LifecycleService(database: database, clock: clock)
     identity = IdentityService(database: database, clock: clock, hasher: PasswordHasher(cost: .minimum))
     environment = WebEnvironment(

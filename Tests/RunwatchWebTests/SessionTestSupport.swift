@@ -46,7 +46,12 @@ private struct CapturingHandler: LogHandler {
 /// built around it with a ManualTimeSource, and helpers to add members and browse.
 final class AppFixture {
   let directory: URL
-  let path: String
+  let location: StorageLocation
+  /// The SQLite file (empty on PostgreSQL): for tests that read the file itself.
+  var path: String {
+    if case .sqlite(let path) = location { return path }
+    return ""
+  }
   let clock = ManualTimeSource()
   let database: RunwatchDatabase
   let identity: IdentityService
@@ -69,8 +74,8 @@ final class AppFixture {
     directory = FileManager.default.temporaryDirectory.appendingPathComponent(
       "runwatch-web-\(UUID().uuidString)")
     try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
-    path = directory.appendingPathComponent("runwatch.sqlite").path
-    database = try RunwatchDatabase(path: path, policy: .builtIn)
+    location = try TestStorage.freshLocation(in: directory)
+    database = try RunwatchDatabase(location: location, policy: .builtIn)
     identity = IdentityService(
       database: database, clock: clock, hasher: PasswordHasher(cost: .minimum),
       sessionSettings: sessionSettings,

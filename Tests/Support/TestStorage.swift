@@ -63,3 +63,35 @@ extension TestStorage {
     try body(connection)
   }
 }
+
+extension TestStorage {
+  /// Everything the database holds, as bytes to search for a secret: SQLite's file and write-ahead log; on
+  /// PostgreSQL every value of every table in the test's schema, as text.
+  public static func storedBytes(of database: RunwatchDatabase) throws -> [UInt8] {
+    switch database.location {
+    case .sqlite(let path):
+      return ["", "-wal"].flatMap { suffix in
+        FileManager.default.contents(atPath: path + suffix).map { [UInt8]($0) } ?? []
+      }
+    case .postgres:
+      return try database.pool.read { connection in
+        var bytes: [UInt8] = []
+        let tables = try connection.query(
+          "SELECT table_name FROM information_schema.tables WHERE table_schema = current_schema()", []
+        ).compactMap { $0.string("table_name") }
+        for table in tables {
+          for row in try connection.query("SELECT * FROM \(table)", []) {
+            for value in row.values {
+              switch value {
+              case .text(let text): bytes += Array(text.utf8)
+              case .blob(let blob): bytes += blob
+              default: bytes += Array("\(value)".utf8)
+              }
+            }
+          }
+        }
+        return bytes
+      }
+    }
+  }
+}

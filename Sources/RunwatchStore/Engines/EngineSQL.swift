@@ -21,6 +21,10 @@ protocol EngineSQL: Sendable {
   func hourStart(_ instant: String) -> String
   /// An upsert of `runwatch_meta`'s `write_probe` row whose value takes `?` bytes of room.
   var writeProbe: String { get }
+  /// What ends a `SELECT` of a row the transaction is about to change: PostgreSQL's `FOR UPDATE`, which makes
+  /// a second writer of the same row (another instance) wait and then read the first one's result; nothing
+  /// on SQLite, whose single writer already serialises the whole transaction.
+  var lockingRead: String { get }
   /// A query that returns a row when the table named `?` exists.
   var tableExists: String { get }
 }

@@ -20,5 +20,6 @@ struct PostgresSQL: EngineSQL {
     ON CONFLICT (key) DO UPDATE SET value = excluded.value
     """
   }
+  var lockingRead: String { " FOR UPDATE" }
   var tableExists: String { "SELECT 1 WHERE to_regclass(?) IS NOT NULL" }
 }

@@ -8,7 +8,7 @@ enum PostgresSchema {
   static let migrations: [Migration] = [initial]
 
   /// Makes migrators of several instances starting at once take turns (any fixed key will do).
-  static let migrationLock = "SELECT pg_advisory_xact_lock(7_236_711_004)"
+  static let migrationLock = "SELECT pg_advisory_xact_lock(7236711004)"
 
   static let initial = Migration(
     "2026_12_06_001_initial",

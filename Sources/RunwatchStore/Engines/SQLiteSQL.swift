@@ -17,6 +17,7 @@ struct SQLiteSQL: EngineSQL {
     ON CONFLICT (key) DO UPDATE SET value = excluded.value
     """
   }
+  var lockingRead: String { "" }
   var tableExists: String { "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = ?" }
 }
 

@@ -82,7 +82,7 @@ extension RunwatchDatabase {
       let byAccount = try connection.queryOne(
         """
         SELECT COUNT(*) AS n, MAX(attempted_at) AS latest,
-          SUM(address = ?) AS from_address FROM login_attempts
+          COUNT(CASE WHEN address = ? THEN 1 END) AS from_address FROM login_attempts
         WHERE account = ? AND succeeded = 0 AND attempted_at > ?
         """, [address, account, accountSince])
       let unknownFromAddress = try connection.queryOne(

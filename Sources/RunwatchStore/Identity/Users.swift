@@ -45,7 +45,9 @@ extension RunwatchDatabase {
 
   /// A user by e-mail (case-insensitive), or nil.
   public func user(email: String) throws -> User? {
-    try pool.read { connection in
+    // No stored address has a NUL (adding one is refused), and PostgreSQL cannot even be asked about one.
+    guard !email.utf8.contains(0) else { return nil }
+    return try pool.read { connection in
       try connection.queryOne(
         "SELECT id, email, name, password_hash FROM users WHERE email = ?", [Self.normalizedEmail(email)]
       ).map(Self.user(row:))

@@ -118,7 +118,7 @@ extension LifecycleService {
     if case .assessedFields = `guard` {
       sql += """
 
-         AND started_at IS ? AND last_heartbeat_at IS ?
+         AND started_at IS NOT DISTINCT FROM ? AND last_heartbeat_at IS NOT DISTINCT FROM ?
         """
       arguments += [run.startedAt, run.lastHeartbeatAt]
       if let linked = run.linkedRecord {

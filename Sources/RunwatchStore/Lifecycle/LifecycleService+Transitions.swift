@@ -36,7 +36,9 @@ extension LifecycleService {
 
   func start(runID: Int64, by actor: Actor, in connection: any DatabaseConnection) throws -> TransitionResult
   {
-    guard let run = try connection.fetchRun(id: runID) else { return .refused(Refusal(reason: .notFound)) }
+    guard let run = try connection.fetchRunForUpdate(id: runID) else {
+      return .refused(Refusal(reason: .notFound))
+    }
     let now = clock.now()
     if run.status.isTerminal {
       return .refused(try refuseLate(run, kind: "start", payload: .emptyObject, actor: actor, in: connection))
@@ -70,7 +72,9 @@ extension LifecycleService {
   )
     throws -> TransitionResult
   {
-    guard let run = try connection.fetchRun(id: runID) else { return .refused(Refusal(reason: .notFound)) }
+    guard let run = try connection.fetchRunForUpdate(id: runID) else {
+      return .refused(Refusal(reason: .notFound))
+    }
     return try heartbeat(run, summaryCounts: summaryCounts, by: actor, in: connection)
   }
 
@@ -83,7 +87,9 @@ extension LifecycleService {
     in connection: any DatabaseConnection
   ) throws -> Authorized<DetailedTransition> {
     var details: RunDetails
-    switch try connection.fetchAuthorizedRunWithReferences(id: runID, principal: principal, policy: policy) {
+    switch try connection.fetchAuthorizedRunWithReferences(
+      id: runID, principal: principal, policy: policy, forUpdate: true)
+    {
     case .allowed(let allowed): details = allowed
     case .notFound: return .notFound
     case .forbidden(let capability): return .forbidden(capability)
@@ -136,7 +142,9 @@ extension LifecycleService {
     by actor: Actor,
     in connection: any DatabaseConnection
   ) throws -> TransitionResult {
-    guard let run = try connection.fetchRun(id: runID) else { return .refused(Refusal(reason: .notFound)) }
+    guard let run = try connection.fetchRunForUpdate(id: runID) else {
+      return .refused(Refusal(reason: .notFound))
+    }
     if run.status.isTerminal {
       let payload: JSONValue = [
         "outcome": .string(outcome.rawValue), "summary_counts": countsJSON(summaryCounts),
@@ -156,7 +164,9 @@ extension LifecycleService {
   )
     throws -> TransitionResult
   {
-    guard let run = try connection.fetchRun(id: runID) else { return .refused(Refusal(reason: .notFound)) }
+    guard let run = try connection.fetchRunForUpdate(id: runID) else {
+      return .refused(Refusal(reason: .notFound))
+    }
     let path = policy.types[run.type]?.terminalTruthPath
     if run.status.isTerminal || path == .scheduledOnly {
       let payload: JSONValue = [
@@ -194,7 +204,9 @@ extension LifecycleService {
     runID: Int64, expectedStatus: RunStatus, reason: ReasonCode, evidence: JSONValue, outcome: RunOutcome,
     by actor: Actor, in connection: any DatabaseConnection
   ) throws -> TransitionResult {
-    guard let run = try connection.fetchRun(id: runID) else { return .refused(Refusal(reason: .notFound)) }
+    guard let run = try connection.fetchRunForUpdate(id: runID) else {
+      return .refused(Refusal(reason: .notFound))
+    }
     if run.status.isTerminal { return .refused(Refusal(reason: .alreadyTerminal, run: run)) }
     guard run.status == expectedStatus else { return .refused(Refusal(reason: .statusChanged, run: run)) }
     let reconciliation = Reconciliation(

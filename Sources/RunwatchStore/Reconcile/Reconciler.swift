@@ -281,7 +281,7 @@ public final class Reconciler: Sendable {
   func apply(runID: Int64, facts: inout LegitimacyFactsCache, in connection: any DatabaseConnection) throws
     -> ReconcileChange?
   {
-    guard let run = try connection.fetchRun(id: runID) else { return nil }
+    guard let run = try connection.fetchRunForUpdate(id: runID) else { return nil }
     let decision = ReconcileAssessment.assess(
       run, policy: policy, now: lifecycle.clock.now(), facts: try facts.facts(for: run, in: connection))
     guard let plan = decision.plan else { return nil }

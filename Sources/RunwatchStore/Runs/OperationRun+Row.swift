@@ -124,4 +124,15 @@ extension DatabaseConnection {
     RunReadProbe.recordFullRow(row)
     return try OperationRun(row: row)
   }
+
+  /// Reads run `id` to change it, inside the caller's write transaction. On PostgreSQL the row stays locked
+  /// until the transaction ends, so a second writer of the same run (a worker and another instance's
+  /// reconciler) waits and then reads the first one's result: the loser is refused as already terminal and
+  /// its report kept, exactly as behind SQLite's single writer.
+  func fetchRunForUpdate(id: Int64) throws -> OperationRun? {
+    let sql = "SELECT \(OperationRun.selectColumns) FROM operation_runs WHERE id = ?" + engineSQL.lockingRead
+    guard let row = try queryOne(sql, [id]) else { return nil }
+    RunReadProbe.recordFullRow(row)
+    return try OperationRun(row: row)
+  }
 }

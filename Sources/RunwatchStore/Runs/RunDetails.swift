@@ -36,8 +36,11 @@ private enum RunDetailsSQL {
 extension DatabaseConnection {
   /// The run `id` with its workspace slug and initiator e-mail, in one statement (late reports are left
   /// empty: read them with `fetchLateReports` once the caller's writes are done).
-  func fetchRunWithReferences(id: Int64) throws -> RunDetails? {
-    guard let row = try queryOne(RunDetailsSQL.runWithReferences, [id]) else { return nil }
+  /// `forUpdate` reads it to change it, inside the caller's write transaction (see `fetchRunForUpdate`).
+  func fetchRunWithReferences(id: Int64, forUpdate: Bool = false) throws -> RunDetails? {
+    let sql =
+      forUpdate ? RunDetailsSQL.runWithReferences + engineSQL.lockingRead : RunDetailsSQL.runWithReferences
+    guard let row = try queryOne(sql, [id]) else { return nil }
     RunReadProbe.recordFullRow(row)
     let run = try OperationRun(row: row)
     return RunDetails(
@@ -49,13 +52,14 @@ extension DatabaseConnection {
   /// are the same `.notFound`, exactly as `RunwatchDatabase.authorizeRun` answers. The decision is taken on
   /// the run's minimal access read; the whole row is read only once allowed (see `fetchRunAccessTarget`).
   /// Callers hold a transaction (the heartbeat's write, the read path's read), so both reads see one snapshot.
-  func fetchAuthorizedRunWithReferences(id: Int64, principal: Principal, policy: LifecyclePolicy) throws
-    -> Authorized<RunDetails>
-  {
+  func fetchAuthorizedRunWithReferences(
+    id: Int64, principal: Principal, policy: LifecyclePolicy, forUpdate: Bool = false
+  ) throws -> Authorized<RunDetails> {
     switch try decideRunAccess(id: id, principal: principal, policy: policy) {
     case .notFound: return .notFound
     case .forbidden(let capability): return .forbidden(capability)
-    case .allowed: return try fetchRunWithReferences(id: id).map { .allowed($0) } ?? .notFound
+    case .allowed:
+      return try fetchRunWithReferences(id: id, forUpdate: forUpdate).map { .allowed($0) } ?? .notFound
     }
   }
 }

@@ -20,10 +20,10 @@ struct RunCounts: Equatable {
       let active = try connection.queryOne(
         """
         SELECT
-          COALESCE(SUM(status = 'queued'), 0) AS queued,
-          COALESCE(SUM(status = 'running'), 0) AS running,
-          COALESCE(SUM(stale_at IS NULL), 0) AS unknown,
-          COALESCE(SUM(stale_at <= ?), 0) AS stale
+          COUNT(CASE WHEN status = 'queued' THEN 1 END) AS queued,
+          COUNT(CASE WHEN status = 'running' THEN 1 END) AS running,
+          COUNT(CASE WHEN stale_at IS NULL THEN 1 END) AS unknown,
+          COUNT(CASE WHEN stale_at <= ? THEN 1 END) AS stale
         FROM operation_runs WHERE status IN ('queued', 'running')
         """, [now])
       counts.queued = active?.int64("queued") ?? 0
