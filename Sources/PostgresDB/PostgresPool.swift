@@ -53,6 +53,7 @@ public final class PostgresPool: Database, @unchecked Sendable {
 
   /// Runs `body` on a connection outside any transaction; each statement commits by itself unless `body`
   /// opens one. Transient failures are recorded in `writeHealth`, success clears it.
+  @discardableResult
   public func write<T>(_ body: (any DatabaseConnection) throws -> T) throws -> T {
     do {
       let result = try withConnection { connection in try body(connection) }
@@ -65,6 +66,7 @@ public final class PostgresPool: Database, @unchecked Sendable {
   }
 
   /// Runs `body` in one read-write transaction (`READ COMMITTED`; transitions compare and set row by row).
+  @discardableResult
   public func writeTransaction<T>(_ body: (any DatabaseConnection) throws -> T) throws -> T {
     try write { connection in try connection.transaction { try body(connection) } }
   }

@@ -61,6 +61,7 @@ public final class DatabasePool: @unchecked Sendable {
   ///
   /// A body that committed changes clears `writeHealth`; one that failed with a transient SQLite error records
   /// it (the connection itself is usable again at once: `Connection.transaction` rolled back).
+  @discardableResult
   public func write<T>(_ body: (Connection) throws -> T) throws -> T {
     writerLock.lock()
     defer { writerLock.unlock() }
@@ -76,6 +77,7 @@ public final class DatabasePool: @unchecked Sendable {
   }
 
   /// Runs `body` inside an IMMEDIATE transaction on the writer connection.
+  @discardableResult
   public func writeTransaction<T>(_ body: (Connection) throws -> T) throws -> T {
     try write { connection in try connection.transaction(.immediate) { try body(connection) } }
   }

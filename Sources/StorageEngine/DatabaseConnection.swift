@@ -57,9 +57,11 @@ public protocol Database: AnyObject, Sendable {
 
   /// Runs `body` on a connection that may write, outside any transaction (each statement commits by itself
   /// unless `body` opens one).
+  @discardableResult
   func write<T>(_ body: (any DatabaseConnection) throws -> T) throws -> T
 
   /// Runs `body` in one write transaction.
+  @discardableResult
   func writeTransaction<T>(_ body: (any DatabaseConnection) throws -> T) throws -> T
 
   /// Whether writes have been failing lately; readiness reports it.

@@ -117,7 +117,7 @@ struct PostgresConnectionTests {
         throw Refused()
       }
       // A statement that fails inside the outer transaction is rolled back to its savepoint too.
-      try? connection.transaction { try connection.execute("INSERT INTO steps VALUES ($1)", [2]) }
+      _ = try? connection.transaction { try connection.execute("INSERT INTO steps VALUES ($1)", [2]) }
       try connection.execute("INSERT INTO steps VALUES ($1)", [4])
     }
     #expect(try connection.query("SELECT id FROM steps ORDER BY id").map { $0.int64("id") } == [2, 4])

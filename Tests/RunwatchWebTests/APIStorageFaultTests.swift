@@ -13,7 +13,7 @@ import Testing
 @Suite(.serialized) struct APIStorageFaultTests {
   private func setMaximumPages(_ fixture: APIServerFixture, _ pages: Int64?) throws {
     try fixture.database.pool.write { connection in
-      let limit = try pages ?? 1_073_741_823
+      let limit = pages ?? 1_073_741_823
       _ = try connection.scalar("PRAGMA max_page_count = \(limit)")
     }
   }

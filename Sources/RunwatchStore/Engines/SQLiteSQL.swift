@@ -32,9 +32,13 @@ final class SQLiteDatabase: Database {
     try pool.read { connection in try body(connection) }
   }
 
+  @discardableResult
+
   func write<T>(_ body: (any DatabaseConnection) throws -> T) throws -> T {
     try pool.write { connection in try body(connection) }
   }
+
+  @discardableResult
 
   func writeTransaction<T>(_ body: (any DatabaseConnection) throws -> T) throws -> T {
     try pool.writeTransaction { connection in try body(connection) }
