@@ -66,12 +66,14 @@ public final class PostgresConnection: DatabaseConnection {
 
   /// Runs `body` in a transaction: commits when it returns, rolls back and rethrows when it throws. Nested
   /// calls use savepoints.
+  @discardableResult
   public func transaction<T>(_ body: () throws -> T) throws -> T {
     try transaction(begin: "BEGIN", body)
   }
 
   /// Runs `body` in a transaction opened with `begin` (an isolation level, `READ ONLY`…) when none is open,
   /// in a savepoint of the open one otherwise.
+  @discardableResult
   public func transaction<T>(begin: String, _ body: () throws -> T) throws -> T {
     let depth = transactionDepth
     let savepoint = "rw_sp_\(depth)"

@@ -122,6 +122,7 @@ public final class Connection {
   }
 
   /// Runs `body` in an immediate transaction (the write lock taken at once), as `DatabaseConnection` asks.
+  @discardableResult
   public func transaction<T>(_ body: () throws -> T) throws -> T {
     try transaction(.immediate, body)
   }
@@ -178,6 +179,7 @@ public final class Connection {
   ///
   /// BEGIN, COMMIT and the savepoint statements run as cached prepared statements: `sqlite3_exec` parsed them
   /// again for every transaction, a noticeable part of a short one such as a heartbeat.
+  @discardableResult
   public func transaction<T>(_ kind: TransactionKind, _ body: () throws -> T) throws -> T {
     let depth = transactionDepth
     let savepoint = "rw_sp_\(depth)"

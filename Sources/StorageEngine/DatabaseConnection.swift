@@ -19,6 +19,7 @@ public protocol DatabaseConnection: AnyObject {
 
   /// Runs `body` in a transaction that is going to write: commits when it returns, rolls back and rethrows
   /// when it throws. Nested calls become savepoints, so helpers compose.
+  @discardableResult
   func transaction<T>(_ body: () throws -> T) throws -> T
 }
 
