@@ -92,14 +92,43 @@ import Testing
     let fixture = try TestFixture()
     let run = try fixture.createRun()
     _ = try fixture.lifecycle.complete(runID: run.id, outcome: .succeeded, by: fixture.worker)
-    #expect(throws: (any Error).self) {
+    let error = #expect(throws: (any Error).self) {
       try fixture.database.pool.write { connection in
         try connection.execute(
-          "INSERT INTO notifications (user_id, run_id, title, message, url, created_at) VALUES (?, ?, 't', 'm', 'u', 0)",
-          [fixture.userID, run.id])
+          "INSERT INTO notifications (user_id, run_id, title, message, url, created_at) VALUES (?, ?, 't', 'm', 'u', ?)",
+          [fixture.userID, run.id, fixture.clock.now()])
       }
     }
+    #expect((error as? any DatabaseFault)?.isConstraintViolation == true, "\(String(describing: error))")
     #expect(try fixture.count("notifications") == 1)
+  }
+
+  @Test func theSchemaRefusesASecondTerminalAuditEventForARun() throws {
+    let fixture = try TestFixture()
+    let run = try fixture.createRun()
+    _ = try fixture.lifecycle.complete(runID: run.id, outcome: .succeeded, by: fixture.worker)
+    for action in ["run.reconciled", "run.completed", "run.queue_failure_bridged"] {
+      let error = #expect(throws: (any Error).self) {
+        try fixture.database.pool.write { connection in
+          try connection.execute(
+            """
+            INSERT INTO audit_events (workspace_id, run_id, actor_kind, actor_label, source, action, created_at)
+            VALUES (?, ?, 'system', 'second writer', 'test', ?, ?)
+            """, [fixture.workspace.id, run.id, action, fixture.clock.now()])
+        }
+      }
+      #expect(
+        (error as? any DatabaseFault)?.isConstraintViolation == true,
+        "\(action): \(String(describing: error))")
+    }
+    // Other events about the run (late reports refused, for instance) are not limited.
+    try fixture.database.pool.write { connection in
+      try connection.execute(
+        """
+        INSERT INTO audit_events (workspace_id, run_id, actor_kind, actor_label, source, action, created_at)
+        VALUES (?, ?, 'worker', 'late worker', 'test', 'run.late_report_refused', ?)
+        """, [fixture.workspace.id, run.id, fixture.clock.now()])
+    }
   }
 
   @Test func theSchemaRefusesAnInconsistentStatusAndOutcome() throws {

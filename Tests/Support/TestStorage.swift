@@ -2,6 +2,7 @@ import Foundation
 import PostgresDB
 import RunwatchStore
 import SQLiteDB
+@_exported import StorageEngine
 
 /// Which engine the test run uses, and fresh databases on it. `swift test` alone runs on SQLite; `make
 /// test-postgres` sets `RUNWATCH_TEST_ENGINE=postgres` and `RUNWATCH_TEST_POSTGRES_URL` (a throw-away

@@ -122,6 +122,9 @@ enum PostgresSchema {
       CREATE INDEX audit_by_workspace ON audit_events(workspace_id, id);
       CREATE INDEX audit_by_workspace_action ON audit_events(workspace_id, action, id);
       CREATE INDEX audit_by_run ON audit_events(run_id, id);
+      -- One terminal audit event per run (see SQLiteSchema.oneTerminalEventPerRun).
+      CREATE UNIQUE INDEX audit_one_terminal_event_per_run ON audit_events(run_id)
+        WHERE action IN ('run.completed', 'run.reconciled', 'run.queue_failure_bridged');
 
       -- Exactly one terminal notification per run, enforced here and not only in code.
       CREATE TABLE notifications (

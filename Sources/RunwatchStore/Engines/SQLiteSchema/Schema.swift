@@ -3,7 +3,9 @@ import StorageEngine
 /// Runwatch's named, append-only migrations. Never edit or reorder one that has shipped; add a new one.
 enum SQLiteSchema {
   /// Every migration, in order.
-  static let migrations: [Migration] = [initial, identity, pageIndexes, rollups, dropReconciledByTime]
+  static let migrations: [Migration] = [
+    initial, identity, pageIndexes, rollups, dropReconciledByTime, oneTerminalEventPerRun,
+  ]
 
   /// Timestamps are INTEGER Unix epoch milliseconds throughout.
   static let initial = Migration(
