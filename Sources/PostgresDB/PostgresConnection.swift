@@ -14,6 +14,7 @@ public final class PostgresConnection: DatabaseConnection {
   let handle: OpaquePointer
   private var statements: [StatementKey: String] = [:]
   private var transactionDepth = 0
+  private var isDiscarded = false
 
   private struct StatementKey: Hashable {
     var sql: String
@@ -37,8 +38,12 @@ public final class PostgresConnection: DatabaseConnection {
 
   /// Whether the connection is up and outside any transaction: fit to go back to a pool.
   public var isReusable: Bool {
-    PQstatus(handle) == CONNECTION_OK && PQtransactionStatus(handle) == PQTRANS_IDLE
+    !isDiscarded && PQstatus(handle) == CONNECTION_OK && PQtransactionStatus(handle) == PQTRANS_IDLE
   }
+
+  /// Marks the connection unfit to go back to a pool (a session lock it could not release, say): the pool
+  /// closes it, and the session's state goes with it.
+  public func discard() { isDiscarded = true }
 
   /// Runs one statement with bound arguments and returns how many rows it changed (or returned).
   @discardableResult

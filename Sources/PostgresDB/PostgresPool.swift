@@ -71,6 +71,24 @@ public final class PostgresPool: Database, @unchecked Sendable {
     try write { connection in try connection.transaction { try body(connection) } }
   }
 
+  /// Runs `body` holding the session-level advisory lock `key` on a connection of its own, taken with
+  /// `pg_try_advisory_lock` (nil at once when another session holds it) and released when `body` returns. A
+  /// process that dies closes its connection and PostgreSQL releases the lock with the session. The lock is
+  /// scoped to the connection's current schema (`key`, and a hash of the schema's name), so two databases
+  /// kept as schemas of one PostgreSQL database never share a lease. `key` must fit in 32 bits.
+  public func withLease<T>(_ key: Int64, _ body: () throws -> T) throws -> T? {
+    try withConnection { connection in
+      let lock = "SELECT pg_try_advisory_lock(CAST(? AS integer), hashtext(current_schema())) AS granted"
+      guard try connection.queryOne(lock, [key])?.int64("granted") == 1 else { return nil }
+      defer {
+        let unlock = "SELECT pg_advisory_unlock(CAST(? AS integer), hashtext(current_schema())) AS released"
+        let released = try? connection.queryOne(unlock, [key])
+        if released?.int64("released") != 1 { connection.discard() }
+      }
+      return try body()
+    }
+  }
+
   /// Connections open now (in use or idle).
   public var openConnections: Int {
     condition.lock()

@@ -23,6 +23,7 @@ enum PostgresWire {
   static let timestamptzOID: UInt32 = 1184
   static let jsonbOID: UInt32 = 3802
   static let numericOID: UInt32 = 1700
+  static let voidOID: UInt32 = 2278
 
   /// Seconds from the Unix epoch to PostgreSQL's (2000-01-01T00:00:00Z).
   static let epochOffsetSeconds: Int64 = 946_684_800
@@ -50,6 +51,7 @@ enum PostgresWire {
     case float4OID where bytes.count == 4: return .real(Double(Float(bitPattern: UInt32(integer(bytes)))))
     case boolOID where bytes.count == 1: return .integer(bytes[0] != 0 ? 1 : 0)
     case numericOID: return numeric(bytes)
+    case voidOID: return .null
     case textOID, varcharOID, bpcharOID, nameOID, jsonOID:
       return .text(String(decoding: bytes, as: UTF8.self))
     case jsonbOID where bytes.first == 1:

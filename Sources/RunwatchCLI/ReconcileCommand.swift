@@ -103,7 +103,11 @@ enum ReconcileReport {
             .joined(separator: "  ").trimmingCharacters(in: .whitespaces))
       }
     }
-    if dryRun {
+    if result.yieldedToAnotherInstance {
+      lines.append(
+        "Another instance is reconciling this database right now; nothing was done here. Try again after its tick."
+      )
+    } else if dryRun {
       lines.append(
         "Dry run: would reconcile \(result.changes.count) of \(result.candidates) candidate(s), "
           + "\(result.skipped) skipped; nothing was written.")

@@ -60,6 +60,14 @@ struct ServeCommand: ParsableCommand {
   )
   var metricsToken: String?
 
+  @Option(
+    name: .long,
+    help: """
+      This instance's name on /metrics when several share one database (env RUNWATCH_NODE_NAME; default \
+      <hostname>:<port>).
+      """)
+  var nodeName: String?
+
   @Option(name: .long, help: "Log level: info or debug (debug logs one line per request).")
   var logLevel: ServeLogLevel = .info
 
@@ -102,6 +110,15 @@ struct ServeCommand: ParsableCommand {
   }
 
   /// `--port`, else `$RUNWATCH_PORT`, else 8080. A non-numeric environment value is an error, not a default.
+  /// The instance's name on /metrics: `--node-name`, `RUNWATCH_NODE_NAME`, or `<hostname>:<port>`.
+  func resolvedNodeName(
+    port: UInt16, environment: [String: String] = ProcessInfo.processInfo.environment
+  ) -> String {
+    if let nodeName, !nodeName.isEmpty { return nodeName }
+    if let name = environment["RUNWATCH_NODE_NAME"], !name.isEmpty { return name }
+    return "\(ProcessInfo.processInfo.hostName):\(port)"
+  }
+
   func resolvedPort(environment: [String: String] = ProcessInfo.processInfo.environment) throws -> Int? {
     if let port { return port }
     guard let text = environment["RUNWATCH_PORT"], !text.isEmpty else { return 8080 }
@@ -161,6 +178,8 @@ struct ServeCommand: ParsableCommand {
       metricsAccess: try resolvedMetricsToken().map { try MetricsAccess(token: $0) } ?? .open)
     let app = try RunwatchApp.standard(environment: environment, options: sessionOptions)
     let reconcileMetrics = app.reconcileMetrics
+    let port = UInt16(try resolvedPort() ?? 8080)
+    reconcileMetrics.node = resolvedNodeName(port: port)
     let loop = ReconcileLoop(
       reconciler: Reconciler(lifecycle: lifecycle, actor: .scheduledReconciler), logger: logger,
       onTick: { result in reconcileMetrics.record(result) })
@@ -170,7 +189,6 @@ struct ServeCommand: ParsableCommand {
     var configuration = HTTPServerConfiguration()
     if let threads { configuration.threadCount = threads }
     configuration.perAddressConnectionLimit = resolvedConnectionsPerAddress
-    let port = UInt16(try resolvedPort() ?? 8080)
     do {
       return try RunwatchServer.start(
         app: app, host: host, port: port, configuration: configuration, services: services)
@@ -186,8 +204,11 @@ struct ServeCommand: ParsableCommand {
     let policy = options.policyPath == nil ? LifecyclePolicy.demo : try options.loadPolicy()
     let database = try RunwatchDatabase(location: options.databaseLocation, policy: policy)
     let io = CommandIO.current
-    if try !DemoSeeder.hasData(database) {
-      _ = try DemoSeeder.seed(into: database, options: DemoSeedOptions(progress: { io.message($0) }))
+    // Several demo instances starting on one PostgreSQL database: the first seeds, the others go on.
+    _ = try database.pool.withLease(DemoSeeder.seedLeaseKey) {
+      if try !DemoSeeder.hasData(database) {
+        _ = try DemoSeeder.seed(into: database, options: DemoSeedOptions(progress: { io.message($0) }))
+      }
     }
     DemoCredential.tableLines().forEach(io.message)
     return database

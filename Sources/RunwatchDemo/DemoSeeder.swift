@@ -18,6 +18,9 @@ public enum DemoSeeder {
   /// The fewest runs a seed can have under `policy` (so every state and reason appears).
   public static func minimumRuns(policy: LifecyclePolicy) -> Int { DemoPlanner.minimumRuns(policy: policy) }
 
+  /// The database-wide lease `serve --demo` instances take to decide which of them seeds an empty database.
+  public static let seedLeaseKey: Int64 = 72_367_112
+
   /// Whether `database` already holds any workspace (then `seed` refuses it).
   public static func hasData(_ database: RunwatchDatabase) throws -> Bool {
     try database.pool.read { connection in try connection.scalar("SELECT COUNT(*) FROM workspaces") ?? 0 } > 0

@@ -67,6 +67,11 @@ public protocol Database: AnyObject, Sendable {
 
   /// Whether writes have been failing lately; readiness reports it.
   var writeHealth: WriteHealth { get }
+
+  /// Runs `body` while holding the database-wide lease `key`, unless another process holds it: then returns
+  /// nil at once without running `body`. A process that dies loses its lease with its connection, so another
+  /// takes it at its next try. (SQLite: one file has one server, so the lease is always granted.)
+  func withLease<T>(_ key: Int64, _ body: () throws -> T) throws -> T?
 }
 
 /// An error from either engine, described the way callers decide on it.

@@ -94,7 +94,7 @@ import Testing
     ]
     metrics.record(result)
     #expect(metrics.runFailures == 1)
-    #expect(metrics.exposition().contains("runwatch_reconcile_run_failures_total 1\n"))
+    #expect(metrics.exposition().contains("runwatch_reconcile_run_failures_total{node=\"\"} 1\n"))
   }
 
   /// Pages map the same storage fault to a 503 page with `Retry-After`; any other failure keeps the 500 page.

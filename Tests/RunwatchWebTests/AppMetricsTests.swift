@@ -2,9 +2,10 @@ import Foundation
 import HTTPServer
 import RunwatchCore
 import RunwatchStore
-import RunwatchWeb
 import TestStorage
 import Testing
+
+@testable import RunwatchWeb
 
 /// Issue #4 `/metrics`: Prometheus text with run gauges, reconciliations and HTTP traffic.
 @Suite struct AppMetricsTests {
@@ -61,11 +62,44 @@ import Testing
       by: worker)
     fixture.clock.advance(by: 30 * 24 * 3600)
     let result = try Reconciler(lifecycle: fixture.lifecycle, actor: .scheduledReconciler).reconcileAll()
+    fixture.app.reconcileMetrics.node = "node-a:8080"
     fixture.app.reconcileMetrics.record(result)
     let text = Self.scrape(fixture).bodyText
     #expect(text.contains("# TYPE runwatch_reconciliations_total counter\n"))
-    #expect(Self.value("runwatch_reconciliations_total{reason=\"run.stale_queued\"}", in: text) == "1")
-    #expect(Self.value("runwatch_reconciliations_total{reason=\"run.stale_running\"}", in: text) == "0")
+    #expect(
+      Self.value("runwatch_reconciliations_total{node=\"node-a:8080\",reason=\"run.stale_queued\"}", in: text)
+        == "1")
+    #expect(
+      Self.value(
+        "runwatch_reconciliations_total{node=\"node-a:8080\",reason=\"run.stale_running\"}", in: text)
+        == "0")
+    #expect(Self.value("runwatch_reconcile_ticks_yielded_total{node=\"node-a:8080\"}", in: text) == "0")
+  }
+
+  /// A heal bigger than the listed changes is counted in full, and a tick that yields to another instance
+  /// is counted as such.
+  @Test func countsEveryReconciliationNotOnlyTheListedOnesAndYieldedTicks() throws {
+    let metrics = ReconcileMetrics()
+    metrics.node = "node-b:8080"
+    // As a tick of 600 reconciliations returns it: 500 changes listed, all 600 counted by reason.
+    let listed = (0..<ReconcileResult.listedChangeLimit).map { id in
+      ReconcileChange(
+        applied: true, operationRunID: Int64(id), type: "policy.sync",
+        before: RunSnapshot(status: .queued, outcome: .pending, freshnessState: .likelyStale),
+        after: RunSnapshot(status: .completed, outcome: .failed, freshnessState: .reconciledFailed),
+        reasonCode: .staleQueued, reasonMessage: "", evidence: [:])
+    }
+    var result = ReconcileResult(
+      candidates: 600, reconciled: 600, changes: listed, unlistedChanges: 600 - listed.count)
+    result.reconciledByReason = [.staleQueued: 600]
+    metrics.record(result)
+    var yielded = ReconcileResult()
+    yielded.yieldedToAnotherInstance = true
+    metrics.record(yielded)
+    #expect(metrics.count(for: .staleQueued) == 600)
+    #expect(metrics.yieldedTicks == 1)
+    #expect(
+      metrics.exposition().contains("runwatch_reconcile_ticks_yielded_total{node=\"node-b:8080\"} 1\n"))
   }
 
   @Test func countsRequestsAndLatencyByRouteTemplate() throws {

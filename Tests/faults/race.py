@@ -6,6 +6,9 @@
                                         reports a queue failure (the reconcilers race both); prints a JSON
                                         summary of the answers (2xx won, 409 refused, anything else failed)
 
+URL may list several instances of one database, comma-separated (Tests/live/three-instances.sh): the two
+workers of a run then talk to different instances.
+
 Sixteen threads, one HTTP connection each. Only the standard library.
 """
 
@@ -20,9 +23,12 @@ local = threading.local()
 
 
 def call(base: urllib.parse.ParseResult, token: str, method: str, path: str, body=None):
-    connection = getattr(local, "connection", None)
+    connections = getattr(local, "connections", None)
+    if connections is None:
+        connections = local.connections = {}
+    connection = connections.get(base.netloc)
     if connection is None:
-        connection = local.connection = http.client.HTTPConnection(base.hostname, base.port, timeout=30)
+        connection = connections[base.netloc] = http.client.HTTPConnection(base.hostname, base.port, timeout=30)
     headers = {"Authorization": f"Bearer {token}"}
     data = None
     if body is not None:
@@ -33,15 +39,15 @@ def call(base: urllib.parse.ParseResult, token: str, method: str, path: str, bod
         response = connection.getresponse()
         payload = response.read()
     except (OSError, http.client.HTTPException):
-        local.connection = None
+        connections.pop(base.netloc, None)
         connection.close()
         return 0, b""
     return response.status, payload
 
 
-def create(base, token, count):
-    def one(_):
-        status, payload = call(base, token, "POST", "/runs", {
+def create(bases, token, count):
+    def one(index):
+        status, payload = call(bases[index % len(bases)], token, "POST", "/runs", {
             "type": "policy.sync", "tenant_id": 1, "initiator": "olivia@northwind.example",
             "context": {"race": True},
         })
@@ -54,7 +60,7 @@ def create(base, token, count):
             print(run_id)
 
 
-def race(base, token, ids):
+def race(bases, token, ids):
     tally = {}
     lock = threading.Lock()
 
@@ -64,6 +70,7 @@ def race(base, token, ids):
             tally[key] = tally.get(key, 0) + 1
 
     def worker_a(run_id):
+        base = bases[run_id % len(bases)]
         status, _ = call(base, token, "POST", f"/runs/{run_id}/start")
         count("start", status)
         if 200 <= status < 300:
@@ -71,7 +78,7 @@ def race(base, token, ids):
             count("complete", status)
 
     def worker_b(run_id):
-        status, _ = call(base, token, "POST", f"/runs/{run_id}/queue-failure", {
+        status, _ = call(bases[(run_id + 1) % len(bases)], token, "POST", f"/runs/{run_id}/queue-failure", {
             "kind": "max_attempts", "exception_class": "MaxAttemptsExceededException", "message": "race",
         })
         count("queue-failure", status)
@@ -88,12 +95,12 @@ def race(base, token, ids):
 
 def main() -> int:
     command, url, token = sys.argv[1], sys.argv[2], sys.argv[3]
-    base = urllib.parse.urlparse(url)
+    bases = [urllib.parse.urlparse(one) for one in url.split(",")]
     if command == "create":
-        create(base, token, int(sys.argv[4]))
+        create(bases, token, int(sys.argv[4]))
     elif command == "race":
         with open(sys.argv[4]) as handle:
-            race(base, token, [int(line) for line in handle if line.strip()])
+            race(bases, token, [int(line) for line in handle if line.strip()])
     else:
         raise SystemExit(f"race.py: unknown command {command}")
     return 0

@@ -7,8 +7,10 @@ import StorageEngine
 enum PostgresSchema {
   static let migrations: [Migration] = [initial]
 
-  /// Makes migrators of several instances starting at once take turns (any fixed key will do).
-  static let migrationLock = "SELECT pg_advisory_xact_lock(7236711004)"
+  /// Makes migrators of several instances starting at once take turns: a transaction-scoped advisory lock on
+  /// a fixed key and the schema migrated (so databases kept as schemas of one PostgreSQL database do not wait
+  /// for each other).
+  static let migrationLock = "SELECT pg_advisory_xact_lock(72367110, hashtext(current_schema()))"
 
   static let initial = Migration(
     "2026_12_06_001_initial",

@@ -87,6 +87,12 @@ public struct ReconcileResult: Sendable, Equatable, Codable {
   public var failed: Int = 0
   /// The first `listedFailureLimit` of those failures.
   public var failures: [ReconcileFailure] = []
+  /// Another instance on the same database held the reconcile lease, so this one looked at nothing and left
+  /// the healing to it (PostgreSQL only; see `Reconciler.leased`).
+  public var yieldedToAnotherInstance = false
+  /// Applied changes by reason, counted in full even past `listedChangeLimit` (metrics read these). Not part
+  /// of the JSON object, whose changes already say it for the ones listed.
+  public var reconciledByReason: [ReasonCode: Int] = [:]
 
   /// Most failures a result lists.
   public static let listedFailureLimit = 20
@@ -106,6 +112,7 @@ public struct ReconcileResult: Sendable, Equatable, Codable {
   enum CodingKeys: String, CodingKey {
     case candidates, reconciled, skipped, changes, failed, failures
     case unlistedChanges = "unlisted_changes"
+    case yieldedToAnotherInstance = "yielded_to_another_instance"
   }
 
   /// Decodes a result; `failed` and `failures` are absent when nothing failed.
@@ -118,10 +125,12 @@ public struct ReconcileResult: Sendable, Equatable, Codable {
     unlistedChanges = try container.decode(Int.self, forKey: .unlistedChanges)
     failed = try container.decodeIfPresent(Int.self, forKey: .failed) ?? 0
     failures = try container.decodeIfPresent([ReconcileFailure].self, forKey: .failures) ?? []
+    yieldedToAnotherInstance =
+      try container.decodeIfPresent(Bool.self, forKey: .yieldedToAnotherInstance) ?? false
   }
 
-  /// Encodes the result; `failed` and `failures` only appear when a run failed, so the usual object keeps
-  /// its five keys.
+  /// Encodes the result; `failed` and `failures` only appear when a run failed, and
+  /// `yielded_to_another_instance` only when true, so the usual object keeps its five keys.
   public func encode(to encoder: any Encoder) throws {
     var container = encoder.container(keyedBy: CodingKeys.self)
     try container.encode(candidates, forKey: .candidates)
@@ -133,6 +142,7 @@ public struct ReconcileResult: Sendable, Equatable, Codable {
       try container.encode(failed, forKey: .failed)
       try container.encode(failures, forKey: .failures)
     }
+    if yieldedToAnotherInstance { try container.encode(true, forKey: .yieldedToAnotherInstance) }
   }
 
   /// Counts a run that could not be handled, listing it while fewer than `listedFailureLimit` are listed.
@@ -145,6 +155,11 @@ public struct ReconcileResult: Sendable, Equatable, Codable {
 
   /// Lists `change`, or only counts it once `listedChangeLimit` changes are listed.
   mutating func record(_ change: ReconcileChange) {
+    if change.applied { reconciledByReason[change.reasonCode, default: 0] += 1 }
+    list(change)
+  }
+
+  private mutating func list(_ change: ReconcileChange) {
     if changes.count < Self.listedChangeLimit {
       changes.append(change)
     } else {
@@ -158,7 +173,8 @@ public struct ReconcileResult: Sendable, Equatable, Codable {
     reconciled += batch.reconciled
     skipped += batch.skipped
     unlistedChanges += batch.unlistedChanges
-    for change in batch.changes { record(change) }
+    for change in batch.changes { list(change) }
+    reconciledByReason.merge(batch.reconciledByReason, uniquingKeysWith: +)
     failed += batch.failed
     for failure in batch.failures where failures.count < Self.listedFailureLimit { failures.append(failure) }
   }

@@ -50,7 +50,22 @@ public final class Reconciler: Sendable {
   /// before reading anything; rethrows transient storage errors (changes already committed stay committed, the
   /// open transaction is rolled back whole).
   public func reconcile(_ options: ReconcileOptions = ReconcileOptions()) throws -> ReconcileResult {
-    try reconcileBatch(options, after: nil).result
+    if options.dryRun { return try reconcileBatch(options, after: nil).result }
+    return try leased { try reconcileBatch(options, after: nil).result }
+  }
+
+  /// The database-wide lease a reconciler holds while it writes (see `leased`).
+  static let leaseKey: Int64 = 72_367_111
+
+  /// Runs `body` holding the reconcile lease, or returns a result saying another instance holds it. Every
+  /// instance of a shared database runs its loop; the one whose tick takes the lease heals, the others
+  /// yield until their next tick. So two instances never prepare and write the same runs, and when the
+  /// healer dies its session ends, the lease with it, and a survivor takes over at its next tick.
+  private func leased(_ body: () throws -> ReconcileResult) throws -> ReconcileResult {
+    if let result = try database.pool.withLease(Self.leaseKey, body) { return result }
+    var yielded = ReconcileResult()
+    yielded.yieldedToAnotherInstance = true
+    return yielded
   }
 
   /// One batch of stale runs after `position` (see `CandidateQuery`): its result, where the walk stopped, and
@@ -246,6 +261,12 @@ public final class Reconciler: Sendable {
     _ options: ReconcileOptions = ReconcileOptions(), shouldContinue: () -> Bool = { true }
   ) throws -> ReconcileResult {
     if options.dryRun { return try reconcile(options) }
+    return try leased { try reconcileEverything(options, shouldContinue: shouldContinue) }
+  }
+
+  private func reconcileEverything(_ options: ReconcileOptions, shouldContinue: () -> Bool) throws
+    -> ReconcileResult
+  {
     var total = ReconcileResult()
     var position: StaleRunPosition?
     repeat {

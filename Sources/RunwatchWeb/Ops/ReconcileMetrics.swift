@@ -9,6 +9,8 @@ public final class ReconcileMetrics: Sendable {
   private struct State {
     var counts: [ReasonCode: UInt64] = [:]
     var runFailures: UInt64 = 0
+    var yieldedTicks: UInt64 = 0
+    var node = ""
     var expectedInterval: TimeInterval?
     var lastProgress: Date?
   }
@@ -18,10 +20,21 @@ public final class ReconcileMetrics: Sendable {
   /// Creates zeroed counters.
   public init() {}
 
+  /// This instance's name, a label on its reconcile figures: with several instances on one database, each
+  /// `/metrics` says what that instance reconciled (`serve --node-name`).
+  public var node: String {
+    get { state.withLock { $0.node } }
+    set { state.withLock { $0.node = newValue } }
+  }
+
+  /// Ticks that found another instance reconciling and left the healing to it.
+  public var yieldedTicks: UInt64 { state.withLock { $0.yieldedTicks } }
+
   /// Counts the applied changes and failed runs of one completed tick.
   public func record(_ result: ReconcileResult, at now: Date = Date()) {
     state.withLock { state in
-      for change in result.changes where change.applied { state.counts[change.reasonCode, default: 0] += 1 }
+      for (reason, count) in result.reconciledByReason { state.counts[reason, default: 0] += UInt64(count) }
+      if result.yieldedToAnotherInstance { state.yieldedTicks += 1 }
       state.runFailures += UInt64(result.failed)
       state.lastProgress = now
     }
@@ -61,16 +74,22 @@ public final class ReconcileMetrics: Sendable {
     var text = PrometheusText()
     text.family(
       "runwatch_reconciliations_total", type: "counter",
-      help: "Runs the scheduled reconciler completed as failed, by reason.")
+      help: "Runs this instance's scheduled reconciler completed as failed, by reason.")
+    let node = [("node", snapshot.node)]
     for reason in ReasonCode.allCases {
       text.sample(
-        "runwatch_reconciliations_total", labels: [("reason", reason.rawValue)],
+        "runwatch_reconciliations_total", labels: node + [("reason", reason.rawValue)],
         value: "\(snapshot.counts[reason] ?? 0)")
     }
     text.family(
       "runwatch_reconcile_run_failures_total", type: "counter",
-      help: "Runs the scheduled reconciler could not handle (left as they were, retried later).")
-    text.sample("runwatch_reconcile_run_failures_total", labels: [], value: "\(snapshot.runFailures)")
+      help: "Runs this instance's scheduled reconciler could not handle (left as they were, retried later).")
+    text.sample("runwatch_reconcile_run_failures_total", labels: node, value: "\(snapshot.runFailures)")
+    text.family(
+      "runwatch_reconcile_ticks_yielded_total", type: "counter",
+      help: "Ticks that left the healing to another instance holding the reconcile lease (shared PostgreSQL)."
+    )
+    text.sample("runwatch_reconcile_ticks_yielded_total", labels: node, value: "\(snapshot.yieldedTicks)")
     return text.output
   }
 }
