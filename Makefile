@@ -55,7 +55,8 @@ test:
 
 # The PostgreSQL side of the suite (Tests/live/test-postgres.sh): a throw-away cluster (initdb into a temp
 # directory, loopback on a free port, owned by `postgres` when run as root) started for the run and stopped by PID.
-# Today it covers the libpq wrapper (Tests/PostgresDBTests); the PostgreSQL engine lands in slices.
+# It runs the whole Swift suite on PostgreSQL (a schema per test), then three `serve` instances on one database
+# racing workers, with kill -9 of the healing instance (Tests/live/three-instances.sh).
 POSTGRES_APT_PACKAGES := libpq-dev postgresql python3
 postgres-deps:
 	$(call apt_install_missing,$(POSTGRES_APT_PACKAGES))

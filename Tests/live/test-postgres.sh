@@ -11,3 +11,6 @@ trap pg_stop EXIT
 pg_start
 echo "test-postgres: cluster on 127.0.0.1:$PG_PORT (pid $PG_PID, $PG_DIR)"
 RUNWATCH_TEST_ENGINE=postgres swift test
+# Three serve instances on one database: racing workers, kill -9 of the healer, the survivors finish.
+swift build --product runwatch
+RUNWATCH=$PWD/.build/debug/runwatch bash Tests/live/three-instances.sh
