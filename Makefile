@@ -123,7 +123,7 @@ schemathesis: deps
 # Benchmarks anyone can run (see docs/benchmarks.md): reconcile ticks over 1,000,000 runs, seeding 1,000,000 runs,
 # and wrk against a real server on that file (every page kind, signed in, and the worker API heartbeat).
 # BENCH_RUNS=100000 or BENCH_SECONDS=10 change its size. Results: .build/bench/results.md.
-bench: deps
+bench: deps postgres-deps
 	$(call apt_install_missing,curl wrk)
 	swift build -c release --product runwatch
 	swift build -c release --product runwatch-bench

@@ -2,6 +2,7 @@
 // Tests/live/bench-incident.sh.
 //
 //   swift run -c release runwatch-bench reconcile --active 100000 --stale 10000 [--completed 0] [--limit 100]
+//     [--db postgresql://…]   (an empty PostgreSQL database instead of a temp SQLite file)
 //   swift run -c release runwatch-bench incident --db FILE --runs 100000 --stale-in 20 [--policy FILE]
 //
 // Builds a temp database with `--active` queued/running runs of covered types, `--stale` of them past their
@@ -17,15 +18,20 @@ struct BenchOptions {
   var stale = 10_000
   var completed = 0
   var limit: Int?
+  var database: String?
 
   static let usage =
-    "usage: runwatch-bench reconcile --active N --stale M [--completed K] [--limit L]\n"
+    "usage: runwatch-bench reconcile --active N --stale M [--completed K] [--limit L] [--db URI]\n"
     + "       runwatch-bench incident --db FILE [--runs N] [--stale-in SECONDS] [--policy FILE]"
 
   init(arguments: [String]) throws {
     guard arguments.first == "reconcile" else { throw BenchError(Self.usage) }
     var rest = arguments.dropFirst()
     while let flag = rest.popFirst() {
+      if flag == "--db", let location = rest.popFirst() {
+        database = location
+        continue
+      }
       guard let text = rest.popFirst(), let value = Int(text), value >= 0 else {
         throw BenchError("\(flag) needs a non-negative integer\n\(Self.usage)")
       }
@@ -81,50 +87,48 @@ func seed(_ database: RunwatchDatabase, options: BenchOptions, now: Date) throws
       [userID, workspaceID, now])
     return (workspaceID, tenantIDs, userID)
   }
-  let insert = """
-    INSERT INTO operation_runs (workspace_id, tenant_id, initiator_user_id, type, status, outcome, created_at,
-      started_at, completed_at, stale_at)
-    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-    """
+  let columns = [
+    "workspace_id", "tenant_id", "initiator_user_id", "type", "status", "outcome", "created_at", "started_at",
+    "completed_at", "stale_at",
+  ]
   let total = options.completed + options.active
-  let chunk = 50_000
+  let chunk = 10_000
   for start in stride(from: 0, to: total, by: chunk) {
-    try database.pool.writeTransaction { connection in
-      for index in start..<min(start + chunk, total) {
-        let type = types[index % types.count]
-        guard let rules = policy.types[type] else { continue }
-        let tenantID = tenantIDs[index % tenantIDs.count]
-        let initiator: Int64? = index % 2 == 0 ? userID : nil
-        if index < options.completed {
-          let created = nowMS - 86_400_000 - Int64(index)
-          try connection.execute(
-            insert,
-            [
-              workspaceID, tenantID, initiator, type, "completed", "succeeded", created, created + 1_000,
-              created + 60_000, SQLValue.null,
-            ])
-          continue
-        }
-        let activeIndex = index - options.completed
-        // Exactly `stale` of the active runs are stale, spread evenly through the table.
-        let isStale =
-          options.stale > 0
-          && (activeIndex * options.stale) / options.active != ((activeIndex + 1) * options.stale)
-            / options.active
-        let running = activeIndex % 2 == 1
-        let threshold = Int64(running ? rules.runningStaleAfterSeconds : rules.queuedStaleAfterSeconds) * 1000
-        let created = isStale ? nowMS - threshold - 60_000 - Int64(activeIndex % 1000) : nowMS - 5_000
-        let started: Int64? = running ? created + 1_000 : nil
-        try connection.execute(
-          insert,
-          [
-            workspaceID, tenantID, initiator, type, running ? "running" : "queued", "pending", created,
-            started,
-            SQLValue.null, (started ?? created) + threshold,
-          ])
+    var rows: [[any SQLBindable]] = []
+    for index in start..<min(start + chunk, total) {
+      let type = types[index % types.count]
+      guard let rules = policy.types[type] else { continue }
+      let tenantID = tenantIDs[index % tenantIDs.count]
+      let initiator: Int64? = index % 2 == 0 ? userID : nil
+      if index < options.completed {
+        let created = nowMS - 86_400_000 - Int64(index)
+        rows.append([
+          workspaceID, tenantID, initiator, type, "completed", "succeeded", Date(epochMilliseconds: created),
+          Date(epochMilliseconds: created + 1_000), Date(epochMilliseconds: created + 60_000), SQLValue.null,
+        ])
+        continue
       }
+      let activeIndex = index - options.completed
+      // Exactly `stale` of the active runs are stale, spread evenly through the table.
+      let isStale =
+        options.stale > 0
+        && (activeIndex * options.stale) / options.active != ((activeIndex + 1) * options.stale)
+          / options.active
+      let running = activeIndex % 2 == 1
+      let threshold = Int64(running ? rules.runningStaleAfterSeconds : rules.queuedStaleAfterSeconds) * 1000
+      let created = isStale ? nowMS - threshold - 60_000 - Int64(activeIndex % 1000) : nowMS - 5_000
+      let started: Int64? = running ? created + 1_000 : nil
+      rows.append([
+        workspaceID, tenantID, initiator, type, running ? "running" : "queued", "pending",
+        Date(epochMilliseconds: created), started.map { Date(epochMilliseconds: $0) }, SQLValue.null,
+        Date(epochMilliseconds: (started ?? created) + threshold),
+      ])
+    }
+    try database.pool.writeTransaction { connection in
+      try connection.insertRows(into: "operation_runs", columns: columns, rows: rows)
     }
   }
+  try database.pool.write { connection in try connection.execute("ANALYZE") }
 }
 
 func main() throws {
@@ -138,8 +142,11 @@ func main() throws {
   try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
   defer { try? FileManager.default.removeItem(at: directory) }
   let clock = ManualTimeSource()
-  let database = try RunwatchDatabase(
-    path: directory.appendingPathComponent("bench.sqlite").path, policy: .builtIn)
+  let location =
+    options.database.map(StorageLocation.init)
+    ?? .sqlite(path: directory.appendingPathComponent("bench.sqlite").path)
+  let database = try RunwatchDatabase(location: location, policy: .builtIn)
+  if case .postgres = location { print("engine: PostgreSQL") } else { print("engine: SQLite") }
   let ((), seedMS) = try timed {
     try seed(database, options: options, now: clock.now())
     try database.rebuildRollups()

@@ -13,8 +13,8 @@ public struct BulkInsertReport: Sendable, Equatable {
   public var duration: Duration
 }
 
-/// Inserts large numbers of plausible runs straight into `operation_runs` for scale checks: one prepared
-/// statement reused for every row, one transaction per `batchSize` rows, no audit events or notifications (the
+/// Inserts large numbers of plausible runs straight into `operation_runs` for scale checks: 500 rows per
+/// statement (`insertRows`), one transaction per `batchSize` rows, no audit events or notifications (the
 /// rich set has those). Rows satisfy every constraint of the table, and active rows get the `stale_at` the
 /// lifecycle service would have written (`OperationRun.staleDeadline`), so the freshness filters and the
 /// reconciler treat them exactly like real ones.
@@ -25,7 +25,7 @@ public struct BulkRunGenerator: Sendable {
   public let batchSize: Int
 
   /// Creates a generator writing `batchSize` rows per transaction.
-  public init(database: RunwatchDatabase, batchSize: Int = 50_000) {
+  public init(database: RunwatchDatabase, batchSize: Int = 10_000) {
     self.database = database
     self.batchSize = max(1, batchSize)
   }
@@ -57,22 +57,20 @@ public struct BulkRunGenerator: Sendable {
 
   private func insert(count: Int, row: (Int) -> [any SQLBindable]) throws {
     guard count > 0 else { return }
-    let sql = """
-      INSERT INTO operation_runs (workspace_id, tenant_id, initiator_user_id, type, status, outcome,
-        summary_counts, failure_summary, context, created_at, started_at, last_heartbeat_at, completed_at,
-        stale_at, reconciliation_reason, reconciliation_source, reconciliation_evidence, reconciled_at)
-      VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-      """
+    let columns = [
+      "workspace_id", "tenant_id", "initiator_user_id", "type", "status", "outcome", "summary_counts",
+      "failure_summary", "context", "created_at", "started_at", "last_heartbeat_at", "completed_at", "stale_at",
+      "reconciliation_reason", "reconciliation_source", "reconciliation_evidence", "reconciled_at",
+    ]
     try database.pool.write { connection in
       var index = 0
       while index < count {
         let batchEnd = min(count, index + batchSize)
+        let rows = (index..<batchEnd).map(row)
         try connection.transaction {
-          while index < batchEnd {
-            try connection.execute(sql, row(index))
-            index += 1
-          }
+          try connection.insertRows(into: "operation_runs", columns: columns, rows: rows)
         }
+        index = batchEnd
       }
     }
   }

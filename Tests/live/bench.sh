@@ -105,5 +105,6 @@ say "| --- | ---: | ---: | ---: | ---: | ---: |"
 say "| POST /api/v1/runs/<id>/heartbeat | $(RW_TOKEN=$token RW_RUN_ID=$run wrk -t2 -c8 -d"${SECONDS_PER_RUN}s" \
   -s Tests/live/heartbeat.lua "$RW_URL" | tail -1)"
 rw_stop
+RUNWATCH=$RUNWATCH BENCH=$BENCH bash Tests/live/bench-engines.sh
 say ""
 say "Written to $OUT/results.md"
