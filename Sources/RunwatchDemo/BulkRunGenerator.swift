@@ -59,7 +59,8 @@ public struct BulkRunGenerator: Sendable {
     guard count > 0 else { return }
     let columns = [
       "workspace_id", "tenant_id", "initiator_user_id", "type", "status", "outcome", "summary_counts",
-      "failure_summary", "context", "created_at", "started_at", "last_heartbeat_at", "completed_at", "stale_at",
+      "failure_summary", "context", "created_at", "started_at", "last_heartbeat_at", "completed_at",
+      "stale_at",
       "reconciliation_reason", "reconciliation_source", "reconciliation_evidence", "reconciled_at",
     ]
     try database.pool.write { connection in

@@ -48,7 +48,8 @@ extension DatabaseConnection {
   /// PostgreSQL. At most `rowsPerStatement` rows and 30,000 values go in one statement, under both
   /// engines' parameter limits.
   public func insertRows(
-    into table: String, columns: [String], rows: [[any SQLBindable]], rowsPerStatement: Int = 500
+    into table: String, columns: [String], rows: [[any SQLBindable]], rowsPerStatement: Int = 500,
+    suffix: String = ""
   ) throws {
     guard !columns.isEmpty, !rows.isEmpty else { return }
     let perStatement = max(1, min(rowsPerStatement, 30_000 / columns.count))
@@ -57,7 +58,7 @@ extension DatabaseConnection {
     var start = 0
     while start < rows.count {
       let chunk = rows[start..<min(start + perStatement, rows.count)]
-      let sql = prefix + Array(repeating: tuple, count: chunk.count).joined(separator: ", ")
+      let sql = prefix + Array(repeating: tuple, count: chunk.count).joined(separator: ", ") + suffix
       try execute(sql, chunk.flatMap { $0 })
       start += chunk.count
     }

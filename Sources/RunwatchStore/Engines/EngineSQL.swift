@@ -25,6 +25,12 @@ protocol EngineSQL: Sendable {
   /// a second writer of the same row (another instance) wait and then read the first one's result; nothing
   /// on SQLite, whose single writer already serialises the whole transaction.
   var lockingRead: String { get }
+  /// The reconciler's terminal UPDATE for `rows` runs at once (see `LifecycleService.applyAll`), when the
+  /// engine gains by it: each statement is a network round trip to PostgreSQL, and a heal of 100,000 runs
+  /// one statement per run spent most of its time waiting for them. Nil on SQLite, where a statement is a
+  /// function call and one per run keeps each short. The statement takes, per run, the values
+  /// `TerminalBatchSQL.values` lists, and returns the ids of the runs it changed.
+  func terminalBatchUpdate(rows: Int) -> String?
   /// A query that returns a row when the table named `?` exists.
   var tableExists: String { get }
 }

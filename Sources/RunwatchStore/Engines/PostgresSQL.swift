@@ -21,5 +21,27 @@ struct PostgresSQL: EngineSQL {
     """
   }
   var lockingRead: String { " FOR UPDATE" }
+
+  func terminalBatchUpdate(rows: Int) -> String? {
+    // Every value is cast: a column of NULLs in VALUES would otherwise be typed text.
+    let row = """
+      (CAST(? AS bigint), CAST(? AS text), CAST(? AS text), CAST(? AS text), CAST(? AS timestamptz),
+       CAST(? AS text), CAST(? AS text), CAST(? AS text), CAST(? AS timestamptz), CAST(? AS timestamptz),
+       CAST(? AS timestamptz), CAST(? AS text))
+      """
+    return """
+      UPDATE operation_runs AS r
+      SET status = 'completed', outcome = v.outcome, failure_summary = v.failures, completed_at = v.completed_at,
+        stale_at = NULL, reconciliation_reason = v.reason, reconciliation_source = v.source,
+        reconciliation_evidence = v.evidence, reconciled_at = v.reconciled_at
+      FROM (VALUES \(Array(repeating: row, count: rows).joined(separator: ", ")))
+        AS v(id, expected, outcome, failures, completed_at, reason, source, evidence, reconciled_at, started,
+          heartbeat, linked)
+      WHERE r.id = v.id AND r.status = v.expected AND r.started_at IS NOT DISTINCT FROM v.started
+        AND r.last_heartbeat_at IS NOT DISTINCT FROM v.heartbeat
+        AND (v.linked IS NULL OR COALESCE(r.linked_record_status, '') = v.linked)
+      RETURNING r.id
+      """
+  }
   var tableExists: String { "SELECT 1 WHERE to_regclass(?) IS NOT NULL" }
 }

@@ -18,6 +18,7 @@ struct SQLiteSQL: EngineSQL {
     """
   }
   var lockingRead: String { "" }
+  func terminalBatchUpdate(rows: Int) -> String? { nil }
   var tableExists: String { "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = ?" }
 }
 

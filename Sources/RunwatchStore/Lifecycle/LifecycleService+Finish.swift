@@ -182,3 +182,64 @@ extension LifecycleService {
       code: reconciliation.reason.rawValue, message: ReasonCatalog.describe(reconciliation).explanation)
   }
 }
+
+extension LifecycleService {
+  /// The reconciler's terminal writes for many runs in a few statements, on an engine that gains by it
+  /// (`EngineSQL.terminalBatchUpdate`; nil on the others, which write run by run with `apply`): one guarded
+  /// UPDATE for all of them (the compare-and-set of `TerminalWriteGuard.assessedFields`, row by row), then one
+  /// INSERT of the audit events and one of the notifications of the runs it changed. Returns the ids of the
+  /// runs it changed; the others lost their compare-and-set and are untouched. Every write must keep the
+  /// stored counts (`countsText` nil), as the reconciler's do.
+  func applyAll(
+    _ writes: [TerminalWrite], tally: inout RunRollupTally, in connection: any DatabaseConnection
+  ) throws -> Set<Int64>? {
+    guard !writes.isEmpty, writes.allSatisfy({ $0.countsText == nil }),
+      let sql = connection.engineSQL.terminalBatchUpdate(rows: writes.count)
+    else { return nil }
+    var arguments: [any SQLBindable] = []
+    arguments.reserveCapacity(writes.count * 12)
+    for write in writes {
+      let run = write.before
+      let reconciliation = write.after.reconciliation
+      arguments += [
+        run.id, run.status.rawValue, write.after.outcome.rawValue, write.failuresText, write.at,
+        reconciliation?.reason.rawValue, reconciliation?.source, write.evidenceText,
+        reconciliation?.reconciledAt,
+        run.startedAt, run.lastHeartbeatAt, run.linkedRecord?.status,
+      ]
+    }
+    let won = Set(try connection.query(sql, arguments).compactMap { $0.int64(at: 0) })
+    let applied = writes.filter { won.contains($0.before.id) }
+    // Fault hooks fire once per run after each step, as on the run-by-run path.
+    for _ in applied { try faults.afterStep(.runUpdated) }
+    for write in applied {
+      tally.add(write.after, finishedAt: write.after.reconciliation?.reconciledAt ?? write.at)
+    }
+    try connection.insertRows(
+      into: "audit_events",
+      columns: [
+        "workspace_id", "run_id", "actor_kind", "actor_label", "source", "action", "created_at", "metadata",
+      ],
+      rows: applied.map { write in
+        [
+          write.after.workspaceID, write.after.id, write.actor.kind.rawValue, write.actor.label,
+          write.actor.source,
+          write.action.rawValue, write.at, write.auditMetadataText,
+        ]
+      })
+    for _ in applied { try faults.afterStep(.auditRecorded) }
+    let notified = applied.compactMap { write -> [any SQLBindable]? in
+      guard let notification = write.notification, let userID = write.after.initiatorUserID else {
+        return nil
+      }
+      return [
+        userID, write.after.id, notification.title, notification.message, write.after.canonicalPath, write.at,
+      ]
+    }
+    try connection.insertRows(
+      into: "notifications", columns: ["user_id", "run_id", "title", "message", "url", "created_at"],
+      rows: notified, suffix: " ON CONFLICT (run_id) DO NOTHING")
+    for _ in applied { try faults.afterStep(.notificationRecorded) }
+    return won
+  }
+}

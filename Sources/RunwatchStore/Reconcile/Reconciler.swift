@@ -122,14 +122,18 @@ public final class Reconciler: Sendable {
       let (assessed, writes) = try current.result()
       result.absorb(assessed)
       var unwritten = writes[...]
+      var batching = true
       while !unwritten.isEmpty {
         do {
           // Figures of one transaction count only once it has committed.
           let (committed, rest) = try database.pool.writeTransaction { connection in
-            try writeSome(unwritten, in: connection)
+            try writeSome(unwritten, batching: batching, in: connection)
           }
           result.absorb(committed)
           unwritten = rest
+        } catch is BatchWriteFailure {
+          // Some run broke the statement written for all of them: run by run now, which finds it.
+          batching = false
         } catch let failure as RunWriteFailure {
           // That transaction rolled back whole; the others in it are written again without the failed run.
           result.recordFailure(runID: failure.runID, error: failure.error)
@@ -194,9 +198,10 @@ public final class Reconciler: Sendable {
     var facts = LegitimacyFactsCache()
     var writes: [PreparedChange] = []
     writes.reserveCapacity(runIDs.count)
+    let rows = try connection.fetchRowsForReconciling(ids: runIDs)
     for runID in runIDs {
       do {
-        guard let run = try connection.fetchRunForReconciling(id: runID),
+        guard let row = rows[runID], case let run = try OperationRun(row: row),
           let plan = ReconcileAssessment.assess(
             run, policy: policy, now: lifecycle.clock.now(), facts: try facts.facts(for: run, in: connection)
           ).plan,
@@ -219,12 +224,37 @@ public final class Reconciler: Sendable {
   /// a compare-and-set on every field its assessment read: a run that changed since (a late heartbeat) is
   /// skipped. A run whose write fails on its own data throws `RunWriteFailure`, which rolls the transaction back
   /// whole (no savepoint per run: journaling each run's pages cost more than redoing a rare failed batch).
-  func writeSome(_ writes: ArraySlice<PreparedChange>, in connection: any DatabaseConnection) throws
-    -> (ReconcileResult, ArraySlice<PreparedChange>)
-  {
+  ///
+  /// With `batching`, on an engine where each statement is a round trip (PostgreSQL), the transaction's runs
+  /// are written by `LifecycleService.applyAll` in three statements; a run-level failure there throws
+  /// `BatchWriteFailure`, and the caller writes the same runs again one by one.
+  func writeSome(
+    _ writes: ArraySlice<PreparedChange>, batching: Bool = true, in connection: any DatabaseConnection
+  ) throws -> (ReconcileResult, ArraySlice<PreparedChange>) {
     let began = ContinuousClock.now
     var result = ReconcileResult()
     var tally = RunRollupTally()
+    if batching {
+      let head = writes.prefix(transactionRuns)
+      let won: Set<Int64>?
+      do {
+        won = try lifecycle.applyAll(head.map(\.write), tally: &tally, in: connection)
+      } catch let error where Self.isRunFailure(error) {
+        throw BatchWriteFailure(error: error)
+      }
+      if let won {
+        for prepared in head {
+          if won.contains(prepared.change.operationRunID) {
+            result.reconciled += 1
+            result.record(prepared.change)
+          } else {
+            result.skipped += 1
+          }
+        }
+        try tally.write(in: connection)
+        return (result, writes.dropFirst(head.count))
+      }
+    }
     var rest = writes
     var applied = 0
     while let prepared = rest.popFirst() {
@@ -245,6 +275,12 @@ public final class Reconciler: Sendable {
     }
     try tally.write(in: connection)
     return (result, rest)
+  }
+
+  /// A statement writing many runs at once failed on the data of one of them (which, it does not say); the
+  /// transaction it was in is rolled back and its runs are written again one by one.
+  struct BatchWriteFailure: Error {
+    let error: any Error
   }
 
   /// One run's write failed on its own data; the transaction it was in is rolled back.

@@ -22,14 +22,20 @@ enum RunRollups {
     try tally.write(in: connection)
   }
 
-  static func add(_ runs: Int64, to key: RunRollupTally.Key, in connection: any DatabaseConnection) throws {
-    try connection.execute(
-      """
-      INSERT INTO run_rollups (workspace_id, hour, tenant_id, type, outcome, reason, runs)
-      VALUES (?, ?, ?, ?, ?, ?, ?)
-      ON CONFLICT (workspace_id, hour, tenant_id, type, outcome, reason)
-      DO UPDATE SET runs = run_rollups.runs + excluded.runs
-      """, [key.workspaceID, key.hour, key.tenantID, key.type, key.outcome, key.reason, runs])
+  /// Adds each bucket's count in one statement (one round trip on PostgreSQL, however many buckets).
+  static func add(_ counts: [(key: RunRollupTally.Key, value: Int64)], in connection: any DatabaseConnection)
+    throws
+  {
+    try connection.insertRows(
+      into: "run_rollups",
+      columns: ["workspace_id", "hour", "tenant_id", "type", "outcome", "reason", "runs"],
+      rows: counts.map { key, runs in
+        [key.workspaceID, key.hour, key.tenantID, key.type, key.outcome, key.reason, runs]
+      },
+      suffix: """
+         ON CONFLICT (workspace_id, hour, tenant_id, type, outcome, reason)
+        DO UPDATE SET runs = run_rollups.runs + excluded.runs
+        """)
   }
 
   static func addCompleted(_ runs: Int64, in connection: any DatabaseConnection) throws {
@@ -105,9 +111,7 @@ struct RunRollupTally {
   /// so they queue instead of deadlocking.
   mutating func write(in connection: any DatabaseConnection) throws {
     guard total > 0 else { return }
-    for (key, runs) in counts.sorted(by: { $0.key < $1.key }) {
-      try RunRollups.add(runs, to: key, in: connection)
-    }
+    try RunRollups.add(counts.sorted(by: { $0.key < $1.key }), in: connection)
     try RunRollups.addCompleted(total, in: connection)
     counts = [:]
     total = 0

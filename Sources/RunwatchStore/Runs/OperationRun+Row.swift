@@ -107,16 +107,19 @@ public enum StoreError: Error, CustomStringConvertible, Sendable {
 }
 
 extension DatabaseConnection {
-  /// Reads one run by id.
-  /// The run `id` as the reconciler needs it (`OperationRun.reconcileColumns`): counts, failures and context
-  /// empty.
-  func fetchRunForReconciling(id: Int64) throws -> OperationRun? {
-    guard
-      let row = try queryOne("SELECT \(OperationRun.reconcileColumns) FROM operation_runs WHERE id = ?", [id])
-    else { return nil }
-    return try OperationRun(row: row)
+  /// The rows of `ids` as the reconciler needs them, by id, in one statement (one round trip on PostgreSQL
+  /// for a whole chunk). Rows are decoded by the caller, one by one, so one bad row fails only its run.
+  func fetchRowsForReconciling(ids: some Collection<Int64>) throws -> [Int64: Row] {
+    guard !ids.isEmpty else { return [:] }
+    let marks = Array(repeating: "?", count: ids.count).joined(separator: ", ")
+    let rows = try query(
+      "SELECT \(OperationRun.reconcileColumns) FROM operation_runs WHERE id IN (\(marks))", Array(ids))
+    var byID: [Int64: Row] = [:]
+    for row in rows { if let id = row.int64("id") { byID[id] = row } }
+    return byID
   }
 
+  /// Reads one run by id.
   func fetchRun(id: Int64) throws -> OperationRun? {
     guard
       let row = try queryOne("SELECT \(OperationRun.selectColumns) FROM operation_runs WHERE id = ?", [id])
