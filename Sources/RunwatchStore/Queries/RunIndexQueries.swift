@@ -32,24 +32,27 @@ extension RunwatchDatabase {
   /// Operation types present in `scope` that the policy does not cover, sorted, at most `limit`.
   ///
   /// Walks the distinct types of the workspace with one index seek per type (a loose index scan over
-  /// `runs_by_workspace_type`) instead of reading every run. For a viewer limited to some tenants a type is
-  /// kept only when one of its runs is visible, so the filter never names a type the viewer has no run of.
+  /// `runs_by_workspace_type`, written as a recursive query so it is one statement: one round trip on
+  /// PostgreSQL, where a statement per type cost more than the rest of the page) instead of reading every
+  /// run. For a viewer limited to some tenants a type is kept only when one of its runs is visible, so the
+  /// filter never names a type the viewer has no run of.
   public func uncoveredTypes(scope: RunScope, limit: Int = 50) throws -> [String] {
     let covered = Set(policy.types.keys)
     return try pool.read { connection in
       var found: [String] = []
-      var last: String? = nil
       // Bounded twice: by the number of distinct types and by `limit` plus the covered types.
-      for _ in 0..<(limit + covered.count + 1) {
-        var condition = SQLCondition()
-        condition.add("workspace_id = ?", [scope.workspaceID])
-        if let last { condition.add("type > ?", [last]) }
-        guard
-          let type = try connection.queryOne(
-            "SELECT MIN(type) AS type FROM operation_runs \(condition.whereClause)", condition.arguments)?
-            .string("type")
-        else { break }
-        last = type
+      let types = try connection.query(
+        """
+        WITH RECURSIVE distinct_types(type) AS (
+          SELECT MIN(type) FROM operation_runs WHERE workspace_id = ?1
+          UNION ALL
+          SELECT (SELECT MIN(o.type) FROM operation_runs o WHERE o.workspace_id = ?1 AND o.type > d.type)
+          FROM distinct_types d WHERE d.type IS NOT NULL
+        )
+        SELECT type FROM distinct_types WHERE type IS NOT NULL LIMIT ?2
+        """, [scope.workspaceID, limit + covered.count + 1]
+      ).compactMap { $0.string("type") }
+      for type in types {
         // Uncovered types need only `operations.view`, so hidden types never apply to them.
         if covered.contains(type) { continue }
         if try Self.hasVisibleRun(ofType: type, scope: scope, in: connection) {
