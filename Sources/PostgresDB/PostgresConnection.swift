@@ -31,6 +31,8 @@ public final class PostgresConnection: DatabaseConnection {
       PQfinish(connection)
       throw PostgresError(sqlState: nil, message: message)
     }
+    // Notices ("relation already exists, skipping") are not errors, and libpq would print each on stderr.
+    PQsetNoticeProcessor(connection, { _, _ in }, nil)
     handle = connection
   }
 
