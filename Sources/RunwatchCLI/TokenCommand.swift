@@ -17,23 +17,29 @@ struct TokenCommand: ParsableCommand {
     @OptionGroup var options: GlobalOptions
     @Option(help: "Workspace slug.") var workspace: String
     @Option(help: "Token name (for example ci-worker).") var name: String
+    @Flag(
+      help:
+        "Let the token list and read runs only: every report (create, start, heartbeat, complete, queue failure) gets 403."
+    )
+    var readOnly = false
 
     func run() throws {
       let identity = try options.openIdentity()
       let owner = try identity.database.requireWorkspace(slug: workspace)
-      let issued = try identity.createAPIToken(workspaceID: owner.id, name: name)
+      let issued = try identity.createAPIToken(workspaceID: owner.id, name: name, readOnly: readOnly)
       CommandIO.current.message(
-        "Created token \(issued.token.name) (id \(issued.token.id)) for \(owner.slug). Store it now: it is not shown again."
+        "Created \(readOnly ? "read-only " : "")token \(issued.token.name) (id \(issued.token.id)) for \(owner.slug). Store it now: it is not shown again."
       )
       CommandIO.current.output(issued.secret)
     }
   }
 
-  /// Lists a workspace's tokens, one tab-separated line each: id, name, created, last used, revoked.
+  /// Lists a workspace's tokens, one tab-separated line each: id, name, access (`report` or `read-only`),
+  /// created, last used, revoked.
   struct List: ParsableCommand {
     static let configuration = CommandConfiguration(
       abstract:
-        "List tokens: id, name, created, last used, revoked (tab-separated, header on stderr; or --json; never the secret)."
+        "List tokens: id, name, access, created, last used, revoked (tab-separated, header on stderr; or --json; never the secret)."
     )
 
     @OptionGroup var options: GlobalOptions
@@ -43,15 +49,17 @@ struct TokenCommand: ParsableCommand {
     func run() throws {
       let database = try options.openDatabase()
       let owner = try database.requireWorkspace(slug: workspace)
-      var list = ListOutput(columns: ["id", "name", "created", "last_used", "revoked"])
+      var list = ListOutput(columns: ["id", "name", "access", "created", "last_used", "revoked"])
       for token in try database.apiTokens(workspaceID: owner.id) {
         list.add(
           cells: [
-            String(token.id), token.name, ListOutput.timestamp(token.createdAt),
+            String(token.id), token.name, token.isReadOnly ? "read-only" : "report",
+            ListOutput.timestamp(token.createdAt),
             ListOutput.timestamp(token.lastUsedAt), ListOutput.timestamp(token.revokedAt),
           ],
           object: [
             "id": .number(Double(token.id)), "name": .string(token.name),
+            "read_only": .bool(token.isReadOnly),
             "created_at": .string(RFC3339.string(from: token.createdAt)),
             "last_used_at": token.lastUsedAt.map { .string(RFC3339.string(from: $0)) } ?? .null,
             "revoked_at": token.revokedAt.map { .string(RFC3339.string(from: $0)) } ?? .null,

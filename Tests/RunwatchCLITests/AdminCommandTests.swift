@@ -148,11 +148,12 @@ import Testing
     let listed = cli.succeed(["token", "list", "--workspace", "acme"])
     #expect(listed.count == 1)
     let fields = listed[0].split(separator: "\t").map(String.init)
-    #expect(fields.count == 5)
+    #expect(fields.count == 6)
     #expect(fields[0] == String(tokenID))
     #expect(fields[1] == "ci-worker")
-    #expect(fields[3] != "-", "last used is recorded")
-    #expect(fields[4] == "-")
+    #expect(fields[2] == "report")
+    #expect(fields[4] != "-", "last used is recorded")
+    #expect(fields[5] == "-")
     #expect(!listed.joined().contains(secret))
 
     cli.succeed(["token", "revoke", "--id", String(tokenID)])
@@ -165,6 +166,25 @@ import Testing
     let stored = Data(try TestStorage.storedBytes(of: try cli.database()))
     #expect(!stored.isEmpty)
     #expect(stored.range(of: Data(secret.utf8)) == nil)
+  }
+
+  @Test func aReadOnlyTokenIsListedAsSuchAndReadsButCannotReport() throws {
+    let cli = try CLIHarness()
+    cli.succeed(["workspace", "add", "--slug", "acme", "--name", "Acme"])
+    let created = cli.run(["token", "create", "--workspace", "acme", "--name", "dashboard", "--read-only"])
+    #expect(created.error == nil)
+    #expect(created.stderr.joined().contains("Created read-only token dashboard"))
+    let secret = try #require(created.stdout.first)
+    let listed = cli.succeed(["token", "list", "--workspace", "acme"])
+    #expect(listed.first?.split(separator: "\t").map(String.init)[2] == "read-only")
+    let json = cli.succeed(["token", "list", "--workspace", "acme", "--json"]).joined()
+    #expect(json.contains("\"read_only\":true") || json.contains("\"read_only\" : true"))
+
+    let identity = IdentityService(database: try cli.database(), clock: ManualTimeSource(Date()))
+    let principal = try #require(try identity.principal(bearerToken: secret))
+    let access = try #require(principal.workspaces.values.first)
+    #expect(access.has(.operationsView))
+    #expect(!access.has(.runsReport))
   }
 
   @Test func tokenCommandsFailClearlyForUnknownWorkspaceOrId() throws {

@@ -30,6 +30,7 @@ import Testing
     let acmeToken: String
     let globexToken: String
     let revokedToken: String
+    let readOnlyToken: String
     static let missingRunID: Int64 = 987_654
 
     init() throws {
@@ -77,6 +78,9 @@ import Testing
       let revoked = try fixture.identity.createAPIToken(workspaceID: fixture.acme.id, name: "old-worker")
       try fixture.identity.revokeAPIToken(id: revoked.token.id)
       revokedToken = revoked.secret
+      readOnlyToken = try fixture.identity.createAPIToken(
+        workspaceID: fixture.acme.id, name: "acme-dashboard", readOnly: true
+      ).secret
 
       for who in Who.allCases {
         let browser = Browser(app: app, remoteAddress: "192.0.2.\(10 + browsers.count)")
@@ -241,9 +245,16 @@ import Testing
         "\(label) session cookie")
       let foreign = world.api(method, target, token: world.globexToken, body: body)
       #expect(foreign.status == (target == "/api/v1/runs" ? .ok : .notFound), "\(label) other workspace")
+      // A read-only token of the run's own workspace reads, and is refused every report before anything is
+      // looked up.
+      let reader = world.api(method, target, token: world.readOnlyToken, body: body)
+      #expect(reader.status == (method == .get ? .ok : .forbidden), "\(label) read-only token")
+      if method == .post { #expect(reader.bodyText.contains("\"read_only_token\""), "\(label)") }
     }
+    #expect(try world.fixture.database.run(id: run)?.status == .queued, "read-only calls changed nothing")
     let create = "{\"type\":\"policy.sync\",\"tenant_id\":\(world.fixture.contoso.id)}"
     #expect(world.api(.post, "/api/v1/runs", token: nil, body: create).status == .unauthorized)
+    #expect(world.api(.post, "/api/v1/runs", token: world.readOnlyToken, body: create).status == .forbidden)
     #expect(world.api(.post, "/api/v1/runs", token: world.globexToken, body: create).status.code == 422)
     #expect(world.api(.post, "/api/v1/runs", token: world.acmeToken, body: create).status == .created)
     // The entitled token walks the restore run through its lifecycle.

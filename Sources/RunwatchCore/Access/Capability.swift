@@ -24,6 +24,9 @@ public struct Capability: RawRepresentable, Hashable, Comparable, Sendable, Expr
   public static let auditView: Capability = "audit.view"
   /// See restore runs (`restore.execute`), which reveal what was restored where.
   public static let restoreView: Capability = "restore.view"
+  /// Report on runs through the worker API: create, start, heartbeat, complete, queue failure. Held by worker
+  /// tokens only, and not by read-only ones.
+  public static let runsReport: Capability = "runs.report"
 }
 
 /// A member's role in one workspace. What each role may do is defined only in `CapabilityRegistry`.

@@ -28,10 +28,12 @@ public enum CapabilityRegistry {
     }
   }
 
-  /// What a worker token may do: see every run of its own workspace (it reports on them), whatever its type,
-  /// but not the audit log, which is for people.
-  public static func tokenCapabilities(policy: LifecyclePolicy) -> Set<Capability> {
-    allCapabilities(policy: policy).subtracting([.auditView])
+  /// What a worker token may do: see every run of its own workspace, whatever its type, but not the audit
+  /// log, which is for people; and, unless it is read-only, report on runs (`runs.report`: create, start,
+  /// heartbeat, complete, queue failure). Only tokens hold `runs.report`: people act through pages.
+  public static func tokenCapabilities(readOnly: Bool = false, policy: LifecyclePolicy) -> Set<Capability> {
+    let reading = allCapabilities(policy: policy).subtracting([.auditView])
+    return readOnly ? reading : reading.union([.runsReport])
   }
 
   /// A member's access in one workspace, from the stored facts (role and granted tenant ids).
@@ -44,9 +46,13 @@ public enum CapabilityRegistry {
   }
 
   /// A worker token's access: its own workspace, every tenant.
-  public static func tokenAccess(workspaceID: Int64, policy: LifecyclePolicy) -> WorkspaceAccess {
+  public static func tokenAccess(workspaceID: Int64, readOnly: Bool = false, policy: LifecyclePolicy)
+    -> WorkspaceAccess
+  {
     WorkspaceAccess(
-      workspaceID: workspaceID, role: nil, capabilities: tokenCapabilities(policy: policy), tenants: .all)
+      workspaceID: workspaceID, role: nil,
+      capabilities: tokenCapabilities(readOnly: readOnly, policy: policy),
+      tenants: .all)
   }
 
   /// The covered types whose view capability is missing from `capabilities`: lists hide them so they only

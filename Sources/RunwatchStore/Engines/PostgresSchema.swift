@@ -5,7 +5,14 @@ import StorageEngine
 /// `timestamptz`, ids `bigint` identities, text sorts and compares byte by byte (`COLLATE "C"`) as SQLite's
 /// does, so lists come out in the same order on both engines.
 enum PostgresSchema {
-  static let migrations: [Migration] = [initial]
+  static let migrations: [Migration] = [initial, readOnlyTokens]
+
+  /// Tokens that may read runs but not report on them (see `SQLiteSchema.readOnlyTokens`).
+  static let readOnlyTokens = Migration(
+    "2026_12_06_002_read_only_tokens",
+    sql: """
+      ALTER TABLE api_tokens ADD COLUMN read_only bigint NOT NULL DEFAULT 0 CHECK (read_only IN (0, 1));
+      """)
 
   /// Makes migrators of several instances starting at once take turns: a transaction-scoped advisory lock on
   /// a fixed key and the schema migrated (so databases kept as schemas of one PostgreSQL database do not wait

@@ -18,6 +18,8 @@ public struct APIToken: Sendable, Equatable, Identifiable {
   public var lastUsedAt: Date?
   /// When it was revoked; revoked tokens never authenticate again.
   public var revokedAt: Date?
+  /// Whether it may only read runs (`token create --read-only`): every report is refused with 403.
+  public var isReadOnly: Bool = false
 
   /// Whether the token was revoked.
   public var isRevoked: Bool { revokedAt != nil }
@@ -36,7 +38,10 @@ extension RunwatchDatabase {
   public static let apiTokenPrefix = "rwt_"
 
   /// Creates a token for `workspaceID` named `name` and returns its secret (256 random bits).
-  public func createAPIToken(workspaceID: Int64, name: String, at time: Date) throws -> IssuedAPIToken {
+  /// A read-only token may list and read runs but reports nothing.
+  public func createAPIToken(workspaceID: Int64, name: String, readOnly: Bool = false, at time: Date) throws
+    -> IssuedAPIToken
+  {
     let name = name.trimmingCharacters(in: .whitespacesAndNewlines)
     guard !name.isEmpty else { throw IdentityError.invalid("a token needs a name") }
     let secret = Self.apiTokenPrefix + (try Secrets.randomToken())
@@ -44,12 +49,11 @@ extension RunwatchDatabase {
     return try pool.writeTransaction { connection in
       _ = try Self.workspaceSlug(id: workspaceID, in: connection)
       let id = try connection.insert(
-        "INSERT INTO api_tokens (workspace_id, name, token_hash, created_at) VALUES (?, ?, ?, ?)",
-        [workspaceID, name, hash, time])
+        "INSERT INTO api_tokens (workspace_id, name, token_hash, created_at, read_only) VALUES (?, ?, ?, ?, ?)",
+        [workspaceID, name, hash, time, readOnly])
       let token = APIToken(
-        id: id, workspaceID: workspaceID, name: name, createdAt: time,
-        lastUsedAt: nil,
-        revokedAt: nil)
+        id: id, workspaceID: workspaceID, name: name, createdAt: time, lastUsedAt: nil, revokedAt: nil,
+        isReadOnly: readOnly)
       return IssuedAPIToken(secret: secret, token: token)
     }
   }
@@ -59,7 +63,7 @@ extension RunwatchDatabase {
     try pool.read { connection in
       try connection.query(
         """
-        SELECT id, workspace_id, name, created_at, last_used_at, revoked_at FROM api_tokens
+        SELECT id, workspace_id, name, created_at, last_used_at, revoked_at, read_only FROM api_tokens
         WHERE workspace_id = ? ORDER BY id
         """, [workspaceID]
       ).map(Self.apiToken(row:))
@@ -70,7 +74,7 @@ extension RunwatchDatabase {
   public func apiToken(id: Int64) throws -> APIToken? {
     try pool.read { connection in
       try connection.queryOne(
-        "SELECT id, workspace_id, name, created_at, last_used_at, revoked_at FROM api_tokens WHERE id = ?",
+        "SELECT id, workspace_id, name, created_at, last_used_at, revoked_at, read_only FROM api_tokens WHERE id = ?",
         [id]
       ).map(Self.apiToken(row:))
     }
@@ -105,7 +109,7 @@ extension RunwatchDatabase {
     let found = try pool.read { connection in
       try connection.queryOne(
         """
-        SELECT id, workspace_id, name, created_at, last_used_at, revoked_at FROM api_tokens
+        SELECT id, workspace_id, name, created_at, last_used_at, revoked_at, read_only FROM api_tokens
         WHERE token_hash = ? AND revoked_at IS NULL
         """, [hash]
       ).map(Self.apiToken(row:))
@@ -126,6 +130,7 @@ extension RunwatchDatabase {
     else { throw StoreError.corruptRow(table: "api_tokens") }
     return APIToken(
       id: id, workspaceID: workspaceID, name: row.string("name") ?? "", createdAt: createdAt,
-      lastUsedAt: row.date("last_used_at"), revokedAt: row.date("revoked_at"))
+      lastUsedAt: row.date("last_used_at"), revokedAt: row.date("revoked_at"),
+      isReadOnly: row.int64("read_only") == 1)
   }
 }

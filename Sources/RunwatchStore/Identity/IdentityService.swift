@@ -182,8 +182,10 @@ public final class IdentityService: Sendable {
   }
 
   /// Creates a worker token for a workspace; the returned secret is shown once and never stored.
-  public func createAPIToken(workspaceID: Int64, name: String) throws -> IssuedAPIToken {
-    try database.createAPIToken(workspaceID: workspaceID, name: name, at: clock.now())
+  public func createAPIToken(workspaceID: Int64, name: String, readOnly: Bool = false) throws
+    -> IssuedAPIToken
+  {
+    try database.createAPIToken(workspaceID: workspaceID, name: name, readOnly: readOnly, at: clock.now())
   }
 
   /// Revokes a worker token; this service stops accepting it at once (other processes within the token

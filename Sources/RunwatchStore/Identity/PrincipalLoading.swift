@@ -32,7 +32,8 @@ extension RunwatchDatabase {
     Principal(
       identity: .token(id: token.id, name: token.name),
       workspaces: [
-        token.workspaceID: CapabilityRegistry.tokenAccess(workspaceID: token.workspaceID, policy: policy)
+        token.workspaceID: CapabilityRegistry.tokenAccess(
+          workspaceID: token.workspaceID, readOnly: token.isReadOnly, policy: policy)
       ])
   }
 }

@@ -54,6 +54,15 @@ public struct APIError: Error, Sendable, Equatable {
       message: "This token lacks the \(capability.rawValue) capability.")
   }
 
+  /// 403: a read-only token tried to report on a run.
+  public static func readOnlyToken() -> APIError {
+    APIError(
+      status: .forbidden, code: "read_only_token",
+      message:
+        "This token is read-only: it can list and read runs but not report on them. Workers need a token created without --read-only."
+    )
+  }
+
   /// 404: unknown run, or one in another workspace (the same body either way).
   public static func runNotFound() -> APIError {
     APIError(status: .notFound, code: "not_found", message: "No such run.")

@@ -73,6 +73,14 @@ struct APIHandlers: Sendable {
     .json(value.jsonBytes, status: status)
   }
 
+  /// Refuses a principal that may not report on runs (a read-only token) with 403 `read_only_token`.
+  func requireReporting(_ principal: Principal) throws(APIError) {
+    guard !principal.workspaces.isEmpty, principal.workspaces.values.allSatisfy({ $0.has(.runsReport) })
+    else {
+      throw .readOnlyToken()
+    }
+  }
+
   /// The single workspace a token reaches.
   func workspaceID(of principal: Principal) throws(APIError) -> Int64 {
     guard principal.workspaces.count == 1, let id = principal.workspaces.keys.first else {

@@ -10,6 +10,10 @@ public struct APIRouteSpec: Sendable, Equatable {
   /// Every status the handler can answer.
   public var statuses: Set<Int>
 
+  /// Whether the endpoint reports on runs (every POST): it needs the `runs.report` capability, which
+  /// read-only tokens lack (403 `read_only_token`, before the body is read).
+  public var reports: Bool { method == .post }
+
   /// The router pattern: the OpenAPI path under the prefix, `{id}` as an allow-listed positive id.
   public var routerPattern: String {
     APIRoutes.prefix + path.replacingOccurrences(of: "{id}", with: ":id(id)")
@@ -29,7 +33,7 @@ extension APIRoutes {
 
   /// Every endpoint, in registration order.
   public static let routes: [APIRouteSpec] = [
-    APIRouteSpec(method: .post, path: "/runs", statuses: bodyStatuses.union([201])),
+    APIRouteSpec(method: .post, path: "/runs", statuses: bodyStatuses.union([201, 403])),
     APIRouteSpec(method: .get, path: "/runs", statuses: [200, 401, 403, 422, 500, 503]),
     APIRouteSpec(method: .get, path: "/runs/{id}", statuses: runStatuses.union([200])),
     APIRouteSpec(

@@ -23,8 +23,12 @@ public enum APIRoutes {
     ]
     for spec in routes {
       guard let handler = table["\(spec.method.rawValue) \(spec.path)"] else { continue }
+      let reports = spec.reports
       router.on(spec.method, spec.routerPattern) { request in
-        handlers.authenticated(request) { principal in try handler(handlers, request, principal) }
+        handlers.authenticated(request) { principal in
+          if reports { try handlers.requireReporting(principal) }
+          return try handler(handlers, request, principal)
+        }
       }
     }
 

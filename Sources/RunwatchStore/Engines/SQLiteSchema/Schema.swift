@@ -4,7 +4,7 @@ import StorageEngine
 enum SQLiteSchema {
   /// Every migration, in order.
   static let migrations: [Migration] = [
-    initial, identity, pageIndexes, rollups, dropReconciledByTime, oneTerminalEventPerRun,
+    initial, identity, pageIndexes, rollups, dropReconciledByTime, oneTerminalEventPerRun, readOnlyTokens,
   ]
 
   /// Timestamps are INTEGER Unix epoch milliseconds throughout.
