@@ -59,9 +59,17 @@ public struct GlobalOptions: ParsableArguments {
     }
   }
 
-  /// Opens the database (migrating it) with the policy in force.
+  /// The policy to open the database in force with: `--policy` / `RUNWATCH_POLICY` when given; otherwise the
+  /// demo policy for a database seeded under it (`serve --demo`, `make demo`), so a command never silently
+  /// recomputes a demo's deadlines under the built-in policy; otherwise the built-in policy.
+  public func policyForDatabase() throws -> LifecyclePolicy {
+    if policyPath == nil, try RunwatchDatabase.remembersDemoPolicy(at: databaseLocation) { return .demo }
+    return try loadPolicy()
+  }
+
+  /// Opens the database (migrating it) with the policy in force for it (`policyForDatabase`).
   public func openDatabase() throws -> RunwatchDatabase {
-    try RunwatchDatabase(location: databaseLocation, policy: loadPolicy())
+    try RunwatchDatabase(location: databaseLocation, policy: policyForDatabase())
   }
 }
 

@@ -58,7 +58,7 @@ struct ReconcileCommand: ParsableCommand {
     do {
       let database =
         dryRun
-        ? try RunwatchDatabase(readingOnly: options.databaseLocation, policy: options.loadPolicy())
+        ? try RunwatchDatabase(readingOnly: options.databaseLocation, policy: options.policyForDatabase())
         : try options.openDatabase()
       let reconciler = Reconciler(
         lifecycle: LifecycleService(database: database, clock: clock), actor: .cliReconciler)

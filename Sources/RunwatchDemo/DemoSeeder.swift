@@ -47,6 +47,10 @@ public enum DemoSeeder {
     let identity = IdentityService(
       database: database, clock: clock, hasher: PasswordHasher(cost: options.passwordCost))
 
+    // A database seeded under the demo policy remembers it, so every command opening it later uses that policy
+    // (`RunwatchDatabase.remembersDemoPolicy`) instead of recomputing its deadlines under another.
+    if policy.fingerprint == LifecyclePolicy.demo.fingerprint { try database.rememberDemoPolicy() }
+
     options.progress("Creating workspaces, tenants and demo users…")
     let (directory, tokens) = try makeDirectory(identity: identity, database: database, clock: clock)
 

@@ -62,3 +62,36 @@ struct DemoCommandTests {
     #expect(try String(contentsOfFile: cli.path, encoding: .utf8) == "my notes")
   }
 }
+
+/// A database seeded under the demo policy (what `serve --demo` and `make demo` do) keeps it: commands run
+/// on it without `--policy` use the demo policy, never silently the built-in one.
+@Suite struct DemoPolicyMemoryTests {
+  @Test func reconcileOnADemoDatabaseUsesTheDemoPolicyUnlessTold() throws {
+    let cli = try CLIHarness()
+    let database = try RunwatchDatabase(location: cli.location, policy: .demo)
+    _ = try DemoSeeder.seed(
+      into: database,
+      options: DemoSeedOptions(
+        runs: DemoSeeder.minimumRuns(policy: .demo), seed: 7, passwordCost: .minimum))
+    #expect(try RunwatchDatabase.remembersDemoPolicy(at: cli.location))
+
+    // The demo policy never fails a restore automatically; the built-in one would propose it.
+    let demo = try ReconcileCommand.parse(["--db", cli.path, "--dry-run", "--json", "--limit", "500"])
+      .output()
+    #expect(demo.contains("\"candidates\""), "\(demo)")
+    #expect(!demo.contains("\"restore.execute\""), "\(demo)")
+    let builtInFile = cli.directory.appendingPathComponent("builtin.yaml").path
+    try LifecyclePolicy.builtIn.yamlText.write(toFile: builtInFile, atomically: true, encoding: .utf8)
+    let told = try ReconcileCommand.parse([
+      "--db", cli.path, "--dry-run", "--json", "--limit", "500", "--policy", builtInFile,
+    ]).output()
+    #expect(told.contains("\"restore.execute\""), "an explicit --policy is used as given: \(told)")
+  }
+
+  @Test func anOrdinaryOrMissingDatabaseIsNotADemo() throws {
+    let cli = try CLIHarness()
+    #expect(try !RunwatchDatabase.remembersDemoPolicy(at: cli.location))
+    cli.succeed(["workspace", "add", "--slug", "acme", "--name", "Acme"])
+    #expect(try !RunwatchDatabase.remembersDemoPolicy(at: cli.location))
+  }
+}
