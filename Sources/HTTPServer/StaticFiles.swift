@@ -48,9 +48,16 @@ public struct StaticFiles: Sendable {
 
   /// Answers a `GET`/`HEAD` for a file under the prefix: 200, 304 or 404.
   public func respond(to request: HTTPRequest) -> HTTPResponse {
-    guard let path = request.pathParameters["file"], let asset = assets[path] else {
+    guard let path = request.pathParameters["file"], let response = respond(to: request, file: path) else {
       return .text("404 Not Found\n", status: .notFound)
     }
+    return response
+  }
+
+  /// Answers a `GET`/`HEAD` for the file at `path` (relative to the directory): 200 or 304, or nil when
+  /// there is no such file. For one file served at a URL of its own (the API document).
+  public func respond(to request: HTTPRequest, file path: String) -> HTTPResponse? {
+    guard let asset = assets[path] else { return nil }
     let etag = "\"" + asset.fingerprint + "\""
     var headers = HTTPHeaders()
     headers.set("ETag", etag)

@@ -97,3 +97,36 @@ import Yams
       ])
   }
 }
+
+/// The document is served by the server itself, without a token, as it ships in `Public/`.
+@Suite struct APIOpenAPIServedTests {
+  static func app(withAssets: Bool = true) throws -> RunwatchApp {
+    try RunwatchApp.standard(
+      environment: try AppFixture(withAssets: withAssets).environment, options: SessionOptions())
+  }
+
+  @Test func theServerServesItsDocumentWithoutATokenAndRevalidatesIt() throws {
+    let app = try Self.app()
+    let response = app.router.respond(to: HTTPRequest(method: .get, target: "/api/v1/openapi.yaml"))
+    #expect(response.status == .ok, "\(String(decoding: response.body, as: UTF8.self))")
+    #expect(response.headers["Content-Type"] == "application/yaml")
+    let shipped = try Data(contentsOf: APIOpenAPITests.documentURL)
+    #expect(Data(response.body) == shipped)
+    let etag = try #require(response.headers["ETag"])
+    let again = HTTPRequest(
+      method: .get, target: "/api/v1/openapi.yaml", headers: HTTPHeaders([("If-None-Match", etag)]))
+    #expect(app.router.respond(to: again).status == .notModified)
+    // A token is not needed, and a bad one does not matter.
+    let withBadToken = HTTPRequest(
+      method: .get, target: "/api/v1/openapi.yaml",
+      headers: HTTPHeaders([("Authorization", "Bearer rwt_nope")]))
+    #expect(app.router.respond(to: withBadToken).status == .ok)
+  }
+
+  @Test func aServerWithoutTheDocumentSaysSoInJSON() throws {
+    let app = try Self.app(withAssets: false)
+    let response = app.router.respond(to: HTTPRequest(method: .get, target: "/api/v1/openapi.yaml"))
+    #expect(response.status == .notFound)
+    #expect(String(decoding: response.body, as: UTF8.self).contains("\"not_found\""))
+  }
+}

@@ -73,6 +73,18 @@ struct APIHandlers: Sendable {
     .json(value.jsonBytes, status: status)
   }
 
+  /// `GET /api/v1/openapi.yaml`: the document shipped in the assets directory (no token needed), with its
+  /// ETag; 404 in the API's JSON when this server's assets lack it.
+  func openAPIDocument(_ request: HTTPRequest) -> HTTPResponse {
+    guard let response = environment.assets?.respond(to: request, file: "openapi.yaml") else {
+      return APIRoutes.render(
+        APIError(
+          status: .notFound, code: "not_found",
+          message: "This server has no API document: its assets directory lacks openapi.yaml."))
+    }
+    return response
+  }
+
   /// Refuses a principal that may not report on runs (a read-only token) with 403 `read_only_token`.
   func requireReporting(_ principal: Principal) throws(APIError) {
     guard !principal.workspaces.isEmpty, principal.workspaces.values.allSatisfy({ $0.has(.runsReport) })

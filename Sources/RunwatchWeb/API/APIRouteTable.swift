@@ -9,10 +9,12 @@ public struct APIRouteSpec: Sendable, Equatable {
   public var path: String
   /// Every status the handler can answer.
   public var statuses: Set<Int>
+  /// Whether a bearer token is required (all but the API document).
+  public var requiresToken = true
 
   /// Whether the endpoint reports on runs (every POST): it needs the `runs.report` capability, which
   /// read-only tokens lack (403 `read_only_token`, before the body is read).
-  public var reports: Bool { method == .post }
+  public var reports: Bool { method == .post && requiresToken }
 
   /// The router pattern: the OpenAPI path under the prefix, `{id}` as an allow-listed positive id.
   public var routerPattern: String {
@@ -33,6 +35,7 @@ extension APIRoutes {
 
   /// Every endpoint, in registration order.
   public static let routes: [APIRouteSpec] = [
+    APIRouteSpec(method: .get, path: "/openapi.yaml", statuses: [200, 304, 404], requiresToken: false),
     APIRouteSpec(method: .post, path: "/runs", statuses: bodyStatuses.union([201, 403])),
     APIRouteSpec(method: .get, path: "/runs", statuses: [200, 401, 403, 422, 500, 503]),
     APIRouteSpec(method: .get, path: "/runs/{id}", statuses: runStatuses.union([200])),

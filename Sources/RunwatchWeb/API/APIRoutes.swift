@@ -21,7 +21,10 @@ public enum APIRoutes {
       "POST /runs/{id}/complete": { try $0.complete($1, $2) },
       "POST /runs/{id}/queue-failure": { try $0.queueFailure($1, $2) },
     ]
-    for spec in routes {
+    for spec in routes where !spec.requiresToken {
+      router.on(spec.method, spec.routerPattern) { request in handlers.openAPIDocument(request) }
+    }
+    for spec in routes where spec.requiresToken {
       guard let handler = table["\(spec.method.rawValue) \(spec.path)"] else { continue }
       let reports = spec.reports
       router.on(spec.method, spec.routerPattern) { request in
