@@ -43,6 +43,8 @@ let package = Package(
     .target(name: "SQLiteDB", dependencies: ["StorageEngine", "CSQLite"]),
     .target(name: "HTTPServer", dependencies: ["CMicroHTTPD"]),
     .target(name: "SecretKit", dependencies: ["CSodium"]),
+    // The pseudo-terminal `run exec` gives a command's output (POSIX calls Swift's Glibc module hides).
+    .target(name: "CPseudoTerminal"),
     .target(name: "PostgresDB", dependencies: ["StorageEngine", "CLibPQ"]),
 
     // Pure domain: no I/O, clock injected.
@@ -79,7 +81,7 @@ let package = Package(
     .target(
       name: "RunwatchCLI",
       dependencies: [
-        "RunwatchWeb", "RunwatchDemo", "RunwatchStore", "RunwatchCore",
+        "RunwatchWeb", "RunwatchDemo", "RunwatchStore", "RunwatchCore", "CPseudoTerminal",
         .product(name: "ArgumentParser", package: "swift-argument-parser"),
         .product(name: "Logging", package: "swift-log"),
       ]),

@@ -12,9 +12,13 @@ struct HTTPRunReporter: RunReporter {
   /// The bearer secret.
   let token: String
 
-  func create(type: String, tenantID: Int64, initiator: String?, context: JSONValue) throws -> CreatedRun {
+  func location(of runID: Int64) -> String {
+    server.appendingPathComponent("operations/\(runID)").absoluteString
+  }
+
+  func create(type: String, tenantID: Int64?, initiator: String?, context: JSONValue) throws -> CreatedRun {
     let body: JSONValue = [
-      "type": .string(type), "tenant_id": .number(Double(tenantID)),
+      "type": .string(type), "tenant_id": tenantID.map { .number(Double($0)) } ?? .null,
       "initiator": initiator.map(JSONValue.string) ?? .null, "context": context,
     ]
     let (status, json) = try post("/runs", body)
@@ -78,8 +82,10 @@ struct HTTPRunReporter: RunReporter {
     done.wait()
     let (data, status, error) = reply.get()
     guard let status else {
-      throw CLIError(
-        "cannot reach \(server.absoluteString): \(error.map { "\($0.localizedDescription)" } ?? "no answer")")
+      throw ReporterUnreachable(
+        description:
+          "cannot reach \(server.absoluteString): \(error.map { "\($0.localizedDescription)" } ?? "no answer")"
+      )
     }
     let json = data.flatMap { JSONValue(jsonText: String(decoding: $0, as: UTF8.self)) } ?? .null
     return (status, json)

@@ -18,12 +18,21 @@ struct RunCommand: ParsableCommand {
         or failed (the last lines of stderr become the failure message). SIGINT and SIGTERM are forwarded to \
         the command; `run exec` exits with the command's status. With --server/--token it reports through the \
         worker API; otherwise straight to the database (--db). If the run may not start (HTTP 409: already \
-        finished, tenant archived) the command is not run.
+        finished, tenant archived) the command is not run. If Runwatch cannot be reached at all, the command \
+        runs anyway (--if-unreachable run, the default) or not at all (fail). The command's stdout is a \
+        pseudo-terminal, so it is passed on line by line, and the command is killed if `run exec` dies.
         """)
 
     @OptionGroup var options: GlobalOptions
     @Option(help: "Operation type, e.g. policy.sync.") var type: String
-    @Option(help: "Tenant id the run works on.") var tenant: Int64
+    @Option(help: "Tenant id the run works on (leave out for a workspace-level run).") var tenant: Int64?
+    @Option(help: "Workspace slug, for a run without --tenant reported to --db (the API uses the token's).")
+    var workspace: String?
+    @Option(
+      help: ArgumentHelp(
+        "When Runwatch cannot be reached: run the command anyway with a warning (run, the default) or do not run it (fail).",
+        valueName: "run|fail"))
+    var ifUnreachable: UnreachablePolicy = .run
     @Option(help: "E-mail of the user the run is for (gets the terminal notification).") var initiator:
       String?
     @Option(help: "Runwatch server base URL (report through the API instead of --db).") var server: String?
@@ -59,13 +68,20 @@ struct RunCommand: ParsableCommand {
       if let server, let url = URL(string: server), let token = resolvedToken {
         reporter = HTTPRunReporter(server: url, token: token)
       } else {
-        reporter = LocalRunReporter(
-          lifecycle: LifecycleService(database: try options.openDatabase(), clock: SystemTimeSource()))
+        do {
+          reporter = LocalRunReporter(
+            lifecycle: LifecycleService(database: try options.openDatabase(), clock: SystemTimeSource()),
+            workspaceSlug: workspace)
+        } catch  where RunwatchDatabase.isTransientFault(error) {
+          // The database is down or out of reach: the same as a server that does not answer.
+          reporter = UnreachableReporter(reason: "cannot open the database: \(error)")
+        }
       }
-      let status = try RunExecutor(
+      var executor = RunExecutor(
         reporter: reporter, type: type, tenantID: tenant, initiator: initiator, command: command,
-        heartbeatInterval: heartbeatInterval, io: CommandIO.current
-      ).run()
+        heartbeatInterval: heartbeatInterval, io: CommandIO.current)
+      executor.ifUnreachable = ifUnreachable
+      let status = try executor.run()
       if status != 0 { throw ExitCode(status) }
     }
   }

@@ -1,3 +1,5 @@
+import ArgumentParser
+import CPseudoTerminal
 import Foundation
 import RunwatchCore
 import Synchronization
@@ -12,11 +14,14 @@ import Synchronization
 struct RunExecutor {
   let reporter: any RunReporter
   let type: String
-  let tenantID: Int64
+  /// Nil for a workspace-level run.
+  let tenantID: Int64?
   let initiator: String?
   let command: [String]
   /// Seconds between heartbeats; `nil` picks `Self.interval(heartbeatWindow:)` from the run's type.
   let heartbeatInterval: TimeInterval?
+  /// What to do when Runwatch cannot be reached: run the command anyway (the default) or fail.
+  var ifUnreachable: UnreachablePolicy = .run
   let io: CommandIO
   /// Stderr lines kept for the failure message.
   static let keptErrorLines = 20
@@ -36,27 +41,86 @@ struct RunExecutor {
   /// Runs the command and returns its exit status (128 + signal when it was killed by one).
   func run() throws -> Int32 {
     let context: JSONValue = ["command": .array(command.map(JSONValue.string)), "source": "run exec"]
-    let created = try reporter.create(type: type, tenantID: tenantID, initiator: initiator, context: context)
-    let runID = created.id
-    let interval = heartbeatInterval ?? Self.interval(heartbeatWindow: created.heartbeatTimeoutSeconds)
-    io.message("runwatch: run \(runID) created")
-    if case .refused(let why) = try reporter.start(runID: runID) {
-      throw CLIError("run \(runID) was not started, so the command did not run: \(why)")
+    let runID: Int64
+    let interval: TimeInterval
+    do {
+      let created = try reporter.create(
+        type: type, tenantID: tenantID, initiator: initiator, context: context)
+      runID = created.id
+      interval = heartbeatInterval ?? Self.interval(heartbeatWindow: created.heartbeatTimeoutSeconds)
+      io.message("runwatch: run \(runID) created: \(reporter.location(of: runID))")
+      if case .refused(let why) = try reporter.start(runID: runID) {
+        throw CLIError("run \(runID) was not started, so the command did not run: \(why)")
+      }
+    } catch let unreachable as ReporterUnreachable {
+      guard ifUnreachable == .run else {
+        throw CLIError("\(unreachable.description); the command did not run (--if-unreachable fail)")
+      }
+      io.message(
+        "runwatch: warning: \(unreachable.description); running the command without a run (--if-unreachable run)"
+      )
+      let state = ExecState()
+      let (process, readers) = try launch(state: state, quiet: Self.quietPeriod)
+      return finish(process, readers: readers).status
     }
 
+    let state = ExecState()
+    let launched: (process: Process, readers: DispatchGroup)
+    do {
+      launched = try launch(state: state, quiet: min(Self.quietPeriod, interval))
+    } catch {
+      _ = try? reporter.complete(
+        runID: runID, outcome: .failed, counts: [:],
+        failures: [RunFailure(code: "run_exec.launch_failed", message: "could not launch \(command[0])")])
+      throw CLIError("could not launch \(command[0]): \(error.localizedDescription)")
+    }
+    startHeartbeats(runID: runID, process: launched.process, state: state, interval: interval)
+    let (status, how) = finish(launched.process, readers: launched.readers, stopping: state)
+
+    let counts = state.counts()
+    let outcome: RunOutcome = status == 0 ? .succeeded : .failed
+    var failures: [RunFailure] = []
+    if status != 0 {
+      let tail = state.errorLines().joined(separator: "\n")
+      failures = [
+        RunFailure(code: "run_exec.command_failed", message: tail.isEmpty ? how : "\(how): \(tail)")
+      ]
+    }
+    do {
+      switch try reporter.complete(runID: runID, outcome: outcome, counts: counts, failures: failures) {
+      case .accepted: io.message("runwatch: run \(runID) completed as \(outcome.rawValue)")
+      case .refused(let why): io.message("runwatch: run \(runID) was already finished; report kept: \(why)")
+      }
+    } catch let unreachable as ReporterUnreachable where ifUnreachable == .run {
+      io.message(
+        "runwatch: warning: could not report the end of run \(runID): \(unreachable.description); the reconciler will finish it"
+      )
+    }
+    return status
+  }
+
+  /// Launches the command: stdout through a pseudo-terminal (so the command's C library flushes each line
+  /// instead of a block, and a job killed mid-way has shown every line it printed), progress lines parsed into
+  /// `state` and the rest passed on; stderr passed on with its tail kept for the failure message. The command
+  /// runs under `setpriv --pdeathsig KILL`, so it dies with `run exec` even when `run exec` is killed outright.
+  private func launch(state: ExecState, quiet: TimeInterval) throws -> (Process, DispatchGroup) {
     let process = Process()
-    process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-    process.arguments = command
-    let outPipe = Pipe()
+    if FileManager.default.isExecutableFile(atPath: Self.setpriv) {
+      process.executableURL = URL(fileURLWithPath: Self.setpriv)
+      process.arguments = ["--pdeathsig", "KILL", "--"] + command
+    } else {
+      process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+      process.arguments = command
+    }
+    let terminal = try PseudoTerminal.open()
     let errPipe = Pipe()
-    process.standardOutput = outPipe
+    process.standardOutput = FileHandle(fileDescriptor: terminal.secondary, closeOnDealloc: false)
     process.standardError = errPipe
     process.standardInput = FileHandle.standardInput
 
-    let state = ExecState()
-    let quiet = min(Self.quietPeriod, interval)
     let readers = DispatchGroup()
-    Self.readLines(outPipe.fileHandleForReading, group: readers) { [io] line in
+    Self.readLines(FileHandle(fileDescriptor: terminal.primary, closeOnDealloc: true), group: readers) {
+      [io] line in
       if let counts = ProgressLine.counts(in: line) {
         state.merge(counts, nudgeAfterQuiet: quiet)
       } else {
@@ -67,53 +131,44 @@ struct RunExecutor {
       state.keepErrorLine(line, limit: Self.keptErrorLines)
       io.message(line)
     }
-
     // A parent may have started us with these signals blocked (the mask survives exec); the command inherits
     // this thread's mask, and forwarding needs them delivered, so unblock them here.
     SignalForwarding.unblock([SIGINT, SIGTERM])
     do {
       try process.run()
     } catch {
-      try? outPipe.fileHandleForWriting.close()
+      close(terminal.secondary)
       try? errPipe.fileHandleForWriting.close()
-      _ = try reporter.complete(
-        runID: runID, outcome: .failed, counts: [:],
-        failures: [RunFailure(code: "run_exec.launch_failed", message: "could not launch \(command[0])")])
-      throw CLIError("could not launch \(command[0]): \(error.localizedDescription)")
+      throw error
     }
+    // The command has its copy; ours must go, or the reader would never see the end of its output.
+    close(terminal.secondary)
+    return (process, readers)
+  }
+
+  /// Waits for the command with SIGINT and SIGTERM forwarded to it, stops the heartbeats, drains its output,
+  /// and returns its status (128 + signal when a signal ended it) and how it ended, in words.
+  private func finish(_ process: Process, readers: DispatchGroup, stopping state: ExecState? = nil) -> (
+    status: Int32, how: String
+  ) {
     // Only now: an ignored disposition set before the launch would be inherited by the command, which could
     // then never be stopped with SIGTERM.
     let forwarding = SignalForwarding(signals: [SIGINT, SIGTERM])
     forwarding.forward(to: process.processIdentifier)
-    startHeartbeats(runID: runID, process: process, state: state, interval: interval)
-
     process.waitUntilExit()
     forwarding.cancel()
-    state.stopHeartbeats()
-    // A command's own children may keep the pipes open after it exits; do not wait for them for long.
+    state?.stopHeartbeats()
+    // A command's own children may keep the output open after it exits; do not wait for them for long.
     _ = readers.wait(timeout: .now() + 2)
-
-    let status: Int32 =
-      process.terminationReason == .uncaughtSignal
-      ? 128 + process.terminationStatus : process.terminationStatus
-    let counts = state.counts()
-    let outcome: RunOutcome = status == 0 ? .succeeded : .failed
-    var failures: [RunFailure] = []
-    if status != 0 {
-      let how =
-        process.terminationReason == .uncaughtSignal
-        ? "killed by signal \(process.terminationStatus)" : "exited with status \(status)"
-      let tail = state.errorLines().joined(separator: "\n")
-      failures = [
-        RunFailure(code: "run_exec.command_failed", message: tail.isEmpty ? how : "\(how): \(tail)")
-      ]
-    }
-    switch try reporter.complete(runID: runID, outcome: outcome, counts: counts, failures: failures) {
-    case .accepted: io.message("runwatch: run \(runID) completed as \(outcome.rawValue)")
-    case .refused(let why): io.message("runwatch: run \(runID) was already finished; report kept: \(why)")
-    }
-    return status
+    let killed = process.terminationReason == .uncaughtSignal
+    let status: Int32 = killed ? 128 + process.terminationStatus : process.terminationStatus
+    return (
+      status, killed ? "killed by signal \(process.terminationStatus)" : "exited with status \(status)"
+    )
   }
+
+  /// util-linux's `setpriv` (in every Debian), which sets the parent-death signal and then runs the command.
+  static let setpriv = "/usr/bin/setpriv"
 
   /// Heartbeats every `interval`, and early when a progress line follows a quiet period, until stopped. A
   /// refusal means the run was finished elsewhere (reconciled): the command is stopped with SIGTERM. Transport
@@ -143,10 +198,14 @@ struct RunExecutor {
     group.enter()
     Thread.detachNewThread {
       var pending = Data()
+      var buffer = [UInt8](repeating: 0, count: 65_536)
       while true {
-        let chunk = handle.availableData
-        if chunk.isEmpty { break }
-        pending.append(chunk)
+        // Read(2) directly: a pseudo-terminal answers EIO, not end of file, once the command has closed its
+        // side, and FileHandle turns that into a crash.
+        let count = buffer.withUnsafeMutableBytes { read(handle.fileDescriptor, $0.baseAddress, $0.count) }
+        if count < 0, errno == EINTR { continue }
+        if count <= 0 { break }
+        pending.append(contentsOf: buffer[0..<count])
         while let newline = pending.firstIndex(of: 10) {
           line(String(decoding: pending[pending.startIndex..<newline], as: UTF8.self))
           pending.removeSubrange(pending.startIndex...newline)
@@ -250,5 +309,29 @@ struct SignalForwarding {
   func cancel() {
     for number in signals { signal(number, SIG_DFL) }
     signalTarget.store(0, ordering: .relaxed)
+  }
+}
+
+/// `run exec --if-unreachable`: what to do when Runwatch cannot be reached at all.
+enum UnreachablePolicy: String, CaseIterable, Sendable, ExpressibleByArgument {
+  /// Run the command anyway, with a warning: monitoring never stops the job.
+  case run
+  /// Do not run the command; exit 1.
+  case fail
+}
+
+/// A pseudo-terminal pair: the command writes to `secondary` (a terminal, so its output is line-buffered),
+/// `run exec` reads `primary`. Output processing is off, so lines arrive as written (no CR added).
+struct PseudoTerminal {
+  let primary: Int32
+  let secondary: Int32
+
+  static func open() throws -> PseudoTerminal {
+    var primary: Int32 = -1
+    var secondary: Int32 = -1
+    guard runwatch_open_pseudo_terminal(&primary, &secondary) == 0 else {
+      throw CLIError("cannot open a pseudo-terminal: \(String(cString: strerror(errno)))")
+    }
+    return PseudoTerminal(primary: primary, secondary: secondary)
   }
 }

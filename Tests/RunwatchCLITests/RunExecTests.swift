@@ -128,6 +128,103 @@ import Testing
     #expect(refused.errorMessage.contains("HTTP 401"))
   }
 
+  /// `sed` writing to a pipe holds its output in a block until it exits; to a terminal, it writes each line.
+  /// `run exec` gives the command a pseudo-terminal, so the first line arrives while the command still runs.
+  @Test func theCommandsOutputArrivesLineByLineWhileItRuns() throws {
+    let started = Date()
+    let arrivals = Mutex<[String: TimeInterval]>([:])
+    let io = CommandIO(
+      output: { line in arrivals.withLock { $0[line] = Date().timeIntervalSince(started) } },
+      message: { _ in }, readInput: { "" })
+    var command = try RunwatchCommand.parseAsRoot(
+      ["run", "exec", "--db", harness.path, "--type", "policy.sync", "--tenant", String(tenant.id), "--"]
+        + ["/bin/sh", "-c", "(echo first; sleep 2; echo second) | sed -n p"])
+    try CommandIO.$current.withValue(io) { try command.run() }
+    let times = arrivals.withLock { $0 }
+    let first = try #require(times["first"])
+    let second = try #require(times["second"])
+    #expect(first < 1.5, "the first line waited for the command to end: \(first) s")
+    #expect(second >= 2)
+    #expect(try onlyRun().outcome == .succeeded)
+  }
+
+  /// `kill -9` of `run exec` takes the command with it (its parent-death signal), instead of orphaning it.
+  @Test func killingRunExecKillsTheCommand() throws {
+    let binary = try #require(Self.runwatchBinary(), "build the runwatch product first")
+    let pidFile = harness.directory.appendingPathComponent("child.pid").path
+    let process = Process()
+    process.executableURL = binary
+    process.arguments = [
+      "run", "exec", "--db", harness.path, "--type", "policy.sync", "--tenant", String(tenant.id), "--",
+      "/bin/sh", "-c", "echo $$ > \(pidFile); exec sleep 60",
+    ]
+    process.standardOutput = FileHandle.nullDevice
+    process.standardError = FileHandle.nullDevice
+    try process.run()
+    var child: pid_t = 0
+    let deadline = Date().addingTimeInterval(20)
+    while Date() < deadline {
+      if let text = try? String(contentsOfFile: pidFile, encoding: .utf8),
+        let pid = pid_t(text.trimmingCharacters(in: .whitespacesAndNewlines))
+      {
+        child = pid
+        break
+      }
+      usleep(20_000)
+    }
+    #expect(child > 0, "the command started")
+    #expect(Self.isAlive(child), "the command is running")
+    kill(process.processIdentifier, SIGKILL)
+    process.waitUntilExit()
+    let gone = Date().addingTimeInterval(1)
+    while Date() < gone, Self.isAlive(child) { usleep(20_000) }
+    #expect(!Self.isAlive(child), "the command outlived run exec")
+    if Self.isAlive(child) { kill(child, SIGKILL) }
+  }
+
+  /// Runwatch out of reach does not stop the job: it runs, with a warning, and `run exec` exits with its
+  /// status; `--if-unreachable fail` keeps the old refusal.
+  @Test func anUnreachableServerRunsTheCommandAnywayUnlessToldToFail() throws {
+    let marker = harness.directory.appendingPathComponent("ran").path
+    let away = ["--server", "http://127.0.0.1:1", "--token", "rwt_unused"]
+    let ran = exec(away, shell: "touch \(marker); exit 3")
+    #expect(ran.exitCode == 3, "\(ran.errorMessage)")
+    #expect(FileManager.default.fileExists(atPath: marker))
+    #expect(ran.stderr.contains { $0.contains("warning") && $0.contains("cannot reach http://127.0.0.1:1") })
+    try FileManager.default.removeItem(atPath: marker)
+
+    let refused = exec(away + ["--if-unreachable", "fail"], shell: "touch \(marker)")
+    #expect(refused.exitCode == 1)
+    #expect(refused.errorMessage.contains("cannot reach") && refused.errorMessage.contains("did not run"))
+    #expect(!FileManager.default.fileExists(atPath: marker))
+  }
+
+  @Test func theRunsAddressIsPrintedAndATenantIsOptional() throws {
+    let outcome = exec(shell: "true")
+    let run = try onlyRun()
+    #expect(outcome.stderr.contains("runwatch: run \(run.id) created: /operations/\(run.id)"))
+
+    let workspaceLevel = try RunwatchCommand.parseAsRoot(
+      ["run", "exec", "--db", harness.path, "--type", "policy.sync", "--workspace", "acme", "--", "true"])
+    var command = workspaceLevel
+    try CommandIO.$current.withValue(CommandIO(output: { _ in }, message: { _ in }, readInput: { "" })) {
+      try command.run()
+    }
+    let runs = try database.listRuns(
+      scope: RunScope(workspaceID: workspace.id), filter: RunFilter(), limit: 10, now: Date()
+    ).runs
+    #expect(runs.count == 2)
+    #expect(runs.first?.tenantID == nil && runs.first?.outcome == .succeeded)
+
+    var neither = try RunwatchCommand.parseAsRoot(
+      ["run", "exec", "--db", harness.path, "--type", "policy.sync", "--", "true"])
+    #expect(throws: CLIError.self) {
+      try CommandIO.$current.withValue(CommandIO(output: { _ in }, message: { _ in }, readInput: { "" })) {
+        try neither.run()
+      }
+    }
+  }
+
   @Test func killedRunExecLeavesTheRunRunningUntilTheReconcilerHealsIt() throws {
     let binary = try #require(Self.runwatchBinary(), "build the runwatch product first")
     let process = Process()
@@ -339,6 +436,16 @@ import Testing
     #expect(ProgressLine.counts(in: "RUNWATCH progressive=1") == nil)
     #expect(ProgressLine.counts(in: "runwatch progress a=1") == nil)
     #expect(ProgressLine.counts(in: "RUNWATCH progress") == [:])
+  }
+
+  /// Whether `pid` is a live process: not gone, and not a zombie waiting for a parent that may never reap it
+  /// (an orphan's new parent in a container need not).
+  static func isAlive(_ pid: pid_t) -> Bool {
+    guard kill(pid, 0) == 0, let stat = try? String(contentsOfFile: "/proc/\(pid)/stat", encoding: .utf8),
+      let close = stat.lastIndex(of: ")")
+    else { return false }
+    let state = stat[stat.index(after: close)...].trimmingCharacters(in: .whitespaces).first
+    return state != "Z" && state != "X"
   }
 
   static func runwatchBinary() -> URL? {
