@@ -29,8 +29,14 @@ struct HTTPRunReporter: RunReporter {
       id: Int64(id), heartbeatTimeoutSeconds: json["heartbeat_timeout_seconds"]?.numberValue.map { Int($0) })
   }
 
-  func start(runID: Int64) throws -> ReportAnswer {
-    try answer(post("/runs/\(runID)/start", .emptyObject), doing: "start")
+  func start(runID: Int64, worker: WorkerIdentity) throws -> ReportAnswer {
+    let body: JSONValue = [
+      "worker": [
+        "host": .string(worker.host), "pid": worker.pid.map { .number(Double($0)) } ?? .null,
+        "name": worker.name.map(JSONValue.string) ?? .null,
+      ]
+    ]
+    return try answer(post("/runs/\(runID)/start", body), doing: "start")
   }
 
   func heartbeat(runID: Int64, counts: [String: Int64]) throws -> ReportAnswer {

@@ -49,7 +49,7 @@ struct RunExecutor {
       runID = created.id
       interval = heartbeatInterval ?? Self.interval(heartbeatWindow: created.heartbeatTimeoutSeconds)
       io.message("runwatch: run \(runID) created: \(reporter.location(of: runID))")
-      if case .refused(let why) = try reporter.start(runID: runID) {
+      if case .refused(let why) = try reporter.start(runID: runID, worker: worker) {
         throw CLIError("run \(runID) was not started, so the command did not run: \(why)")
       }
     } catch let unreachable as ReporterUnreachable {
@@ -165,6 +165,15 @@ struct RunExecutor {
     return (
       status, killed ? "killed by signal \(process.terminationStatus)" : "exited with status \(status)"
     )
+  }
+
+  /// Who starts the run: this host, this `run exec` process and the command it wraps (shown on the run's
+  /// page, where to look when it stops reporting).
+  var worker: WorkerIdentity {
+    let name = "run exec: " + command.joined(separator: " ")
+    return WorkerIdentity(
+      host: ProcessInfo.processInfo.hostName, pid: Int64(getpid()),
+      name: String(name.unicodeScalars.filter { $0.properties.generalCategory != .control }.prefix(200)))
   }
 
   /// util-linux's `setpriv` (in every Debian), which sets the parent-death signal and then runs the command.

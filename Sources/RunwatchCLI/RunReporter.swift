@@ -22,8 +22,8 @@ struct CreatedRun: Sendable, Equatable {
 protocol RunReporter: Sendable {
   /// Creates a queued run.
   func create(type: String, tenantID: Int64?, initiator: String?, context: JSONValue) throws -> CreatedRun
-  /// Starts it; refused when it must not be executed.
-  func start(runID: Int64) throws -> ReportAnswer
+  /// Starts it as `worker`; refused when it must not be executed.
+  func start(runID: Int64, worker: WorkerIdentity) throws -> ReportAnswer
   /// Progress; refused once the run is terminal.
   func heartbeat(runID: Int64, counts: [String: Int64]) throws -> ReportAnswer
   /// The final word.
@@ -46,7 +46,9 @@ struct UnreachableReporter: RunReporter {
   func create(type: String, tenantID: Int64?, initiator: String?, context: JSONValue) throws -> CreatedRun {
     throw ReporterUnreachable(description: reason)
   }
-  func start(runID: Int64) throws -> ReportAnswer { throw ReporterUnreachable(description: reason) }
+  func start(runID: Int64, worker: WorkerIdentity) throws -> ReportAnswer {
+    throw ReporterUnreachable(description: reason)
+  }
   func heartbeat(runID: Int64, counts: [String: Int64]) throws -> ReportAnswer {
     throw ReporterUnreachable(description: reason)
   }
@@ -102,8 +104,8 @@ struct LocalRunReporter: RunReporter {
       id: run.id, heartbeatTimeoutSeconds: lifecycle.policy.types[type]?.heartbeatTimeoutSeconds)
   }
 
-  func start(runID: Int64) throws -> ReportAnswer {
-    Self.answer(try lifecycle.start(runID: runID, by: Self.actor))
+  func start(runID: Int64, worker: WorkerIdentity) throws -> ReportAnswer {
+    Self.answer(try lifecycle.start(runID: runID, worker: worker, by: Self.actor))
   }
 
   func heartbeat(runID: Int64, counts: [String: Int64]) throws -> ReportAnswer {

@@ -23,20 +23,23 @@ extension RunwatchDatabase {
   }
 
   /// Whether the database at `location` was seeded under the demo policy. Reads without migrating or
-  /// creating anything: a missing SQLite file, or a database without Runwatch's tables, is simply not a demo.
+  /// creating anything (a read-only file in a read-only directory included): a missing SQLite file, or a
+  /// database without Runwatch's tables, is simply not a demo.
   public static func remembersDemoPolicy(at location: StorageLocation) throws -> Bool {
-    let connection: any DatabaseConnection
+    let pool: any Database
     switch location {
     case .sqlite(let path):
       guard FileManager.default.fileExists(atPath: path) else { return false }
-      connection = try SQLiteDB.Connection(path: path, readOnly: true)
+      pool = SQLiteDatabase(pool: try SQLiteDB.DatabasePool(readingOnly: path, maximumIdleReaders: 0))
     case .postgres(let url):
-      connection = try PostgresConnection(url: url)
+      pool = PostgresPool(url: url, maximumConnections: 1)
     }
-    guard try connection.queryOne(connection.engineSQL.tableExists, ["runwatch_meta"]) != nil else {
-      return false
+    return try pool.read { connection in
+      guard try connection.queryOne(connection.engineSQL.tableExists, ["runwatch_meta"]) != nil else {
+        return false
+      }
+      return try connection.queryOne("SELECT value FROM runwatch_meta WHERE key = ?", [demoPolicyKey])?
+        .string("value") == "demo"
     }
-    return try connection.queryOne("SELECT value FROM runwatch_meta WHERE key = ?", [demoPolicyKey])?
-      .string("value") == "demo"
   }
 }

@@ -13,7 +13,8 @@ public enum RunDetailPage {
       <p class="breadcrumb"><a href="/operations">Operations</a> / Run #\(run.id)</p>
       <h1>\(label) <span class="run-id">#\(run.id)</span></h1>
       <p class="run-header__meta">Tenant: <strong>\(view.tenantName ?? "Workspace-level")</strong> · \
-      Started by <strong>\(view.initiatorName ?? "System")</strong> · Type <code>\(run.type)</code></p>
+      Started by <strong>\(view.initiatorName ?? "System")</strong> · Type <code>\(run.type)</code>\
+      \(HTML.unwrap(run.worker) { " · Worker <strong data-worker>\($0.summary)</strong>" })</p>
       <p class="badges">\(Badge.status(run.status)) \(Badge.outcome(run.outcome)) \(Badge.freshness(view.freshness))</p>
       <div data-auto-refresh></div>
       </header>

@@ -203,6 +203,10 @@ import Testing
     let outcome = exec(shell: "true")
     let run = try onlyRun()
     #expect(outcome.stderr.contains("runwatch: run \(run.id) created: /operations/\(run.id)"))
+    // The run says which host and process ran it.
+    #expect(run.worker?.host == ProcessInfo.processInfo.hostName)
+    #expect(run.worker?.pid == Int64(getpid()))
+    #expect(run.worker?.name == "run exec: /bin/sh -c true")
 
     let workspaceLevel = try RunwatchCommand.parseAsRoot(
       ["run", "exec", "--db", harness.path, "--type", "policy.sync", "--workspace", "acme", "--", "true"])

@@ -93,7 +93,7 @@ import Yams
         "id", "workspace", "tenant_id", "type", "status", "outcome", "freshness", "initiator",
         "summary_counts",
         "failure_summary", "context", "created_at", "started_at", "last_heartbeat_at", "completed_at",
-        "stale_at", "heartbeat_timeout_seconds", "reconciliation", "late_reports", "url",
+        "stale_at", "heartbeat_timeout_seconds", "reconciliation", "late_reports", "url", "worker",
       ])
   }
 }

@@ -56,6 +56,32 @@ public struct LinkedRecord: Sendable, Equatable {
   }
 }
 
+/// The worker process that started a run, as it described itself on start: where to look when a run stops
+/// reporting. Told by the worker, so shown as told (escaped), never trusted for anything.
+public struct WorkerIdentity: Sendable, Equatable {
+  /// Host name of the machine it runs on.
+  public var host: String
+  /// Its process id there.
+  public var pid: Int64?
+  /// What it calls itself (`laravel-queue:default`, `run exec: ./sync.sh`, a Celery worker's name).
+  public var name: String?
+
+  /// Creates an identity.
+  public init(host: String, pid: Int64? = nil, name: String? = nil) {
+    self.host = host
+    self.pid = pid
+    self.name = name
+  }
+
+  /// One line for people: `web-1, process 4242 (laravel-queue:default)`.
+  public var summary: String {
+    var text = host
+    if let pid { text += ", process \(pid)" }
+    if let name, !name.isEmpty { text += " (\(name))" }
+    return text
+  }
+}
+
 /// One background operation run, as stored.
 public struct OperationRun: Sendable, Equatable, Identifiable {
   /// Row id; also the canonical URL `/operations/<id>`.
@@ -90,6 +116,8 @@ public struct OperationRun: Sendable, Equatable, Identifiable {
   public var reconciliation: Reconciliation?
   /// Linked domain record, if any.
   public var linkedRecord: LinkedRecord?
+  /// The worker that started it, when it said (`worker` on start).
+  public var worker: WorkerIdentity?
 
   /// Creates a run value.
   public init(
@@ -97,7 +125,7 @@ public struct OperationRun: Sendable, Equatable, Identifiable {
     status: RunStatus = .queued, outcome: RunOutcome = .pending, summaryCounts: [String: Int64] = [:],
     failures: [RunFailure] = [], context: JSONValue = .emptyObject, createdAt: Date, startedAt: Date? = nil,
     lastHeartbeatAt: Date? = nil, completedAt: Date? = nil, reconciliation: Reconciliation? = nil,
-    linkedRecord: LinkedRecord? = nil
+    linkedRecord: LinkedRecord? = nil, worker: WorkerIdentity? = nil
   ) {
     self.id = id
     self.workspaceID = workspaceID
@@ -115,6 +143,7 @@ public struct OperationRun: Sendable, Equatable, Identifiable {
     self.completedAt = completedAt
     self.reconciliation = reconciliation
     self.linkedRecord = linkedRecord
+    self.worker = worker
   }
 
   /// The canonical page for this run; notifications link here.

@@ -5,7 +5,16 @@ import StorageEngine
 /// `timestamptz`, ids `bigint` identities, text sorts and compares byte by byte (`COLLATE "C"`) as SQLite's
 /// does, so lists come out in the same order on both engines.
 enum PostgresSchema {
-  static let migrations: [Migration] = [initial, readOnlyTokens]
+  static let migrations: [Migration] = [initial, readOnlyTokens, runWorker]
+
+  /// The worker that started a run (see `SQLiteSchema.runWorker`).
+  static let runWorker = Migration(
+    "2026_12_06_003_run_worker",
+    sql: """
+      ALTER TABLE operation_runs ADD COLUMN worker_host text COLLATE "C";
+      ALTER TABLE operation_runs ADD COLUMN worker_pid bigint;
+      ALTER TABLE operation_runs ADD COLUMN worker_name text COLLATE "C";
+      """)
 
   /// Tokens that may read runs but not report on them (see `SQLiteSchema.readOnlyTokens`).
   static let readOnlyTokens = Migration(

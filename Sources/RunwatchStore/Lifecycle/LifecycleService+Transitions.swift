@@ -34,7 +34,10 @@ extension LifecycleService {
     return run
   }
 
-  func start(runID: Int64, by actor: Actor, in connection: any DatabaseConnection) throws -> TransitionResult
+  func start(
+    runID: Int64, worker: WorkerIdentity? = nil, by actor: Actor, in connection: any DatabaseConnection
+  )
+    throws -> TransitionResult
   {
     guard let run = try connection.fetchRunForUpdate(id: runID) else {
       return .refused(Refusal(reason: .notFound))
@@ -57,12 +60,17 @@ extension LifecycleService {
     started.status = .running
     started.startedAt = now
     started.lastHeartbeatAt = now
+    started.worker = worker
     guard
       try connection.execute(
         """
-        UPDATE operation_runs SET status = 'running', started_at = ?, last_heartbeat_at = ?, stale_at = ?
+        UPDATE operation_runs SET status = 'running', started_at = ?, last_heartbeat_at = ?, stale_at = ?,
+          worker_host = ?, worker_pid = ?, worker_name = ?
         WHERE id = ? AND status = 'queued'
-        """, [now, now, started.staleDeadline(policy: policy), runID]) == 1
+        """,
+        [
+          now, now, started.staleDeadline(policy: policy), worker?.host, worker?.pid, worker?.name, runID,
+        ]) == 1
     else { return .refused(Refusal(reason: .statusChanged, run: run)) }
     return .applied(started)
   }

@@ -33,10 +33,12 @@ public final class LifecycleService: Sendable {
     try database.pool.writeTransaction { connection in try create(new, by: actor, in: connection) }
   }
 
-  /// Marks a queued run as running. Refused when the run is terminal (recorded as a late report), already
-  /// running, or its tenant is archived.
-  public func start(runID: Int64, by actor: Actor) throws -> TransitionResult {
-    try database.pool.writeTransaction { connection in try start(runID: runID, by: actor, in: connection) }
+  /// Marks a queued run as running, recording the worker that says it starts it. Refused when the run is
+  /// terminal (recorded as a late report), already running, or its tenant is archived.
+  public func start(runID: Int64, worker: WorkerIdentity? = nil, by actor: Actor) throws -> TransitionResult {
+    try database.pool.writeTransaction { connection in
+      try start(runID: runID, worker: worker, by: actor, in: connection)
+    }
   }
 
   /// Records progress counts on a running run (numeric counts only; merged into the stored counts).

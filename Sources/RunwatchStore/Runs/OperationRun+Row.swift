@@ -8,7 +8,7 @@ extension OperationRun {
     id, workspace_id, tenant_id, initiator_user_id, type, status, outcome, summary_counts, failure_summary,
     context, created_at, started_at, last_heartbeat_at, completed_at, reconciliation_reason,
     reconciliation_source, reconciliation_evidence, reconciled_at, linked_record_kind, linked_record_id,
-    linked_record_status
+    linked_record_status, worker_host, worker_pid, worker_name
     """
 
   /// Columns the reconciler reads: everything but the counts, failures and context, which a reconciliation
@@ -47,7 +47,10 @@ extension OperationRun {
       failures: Self.decodeFailures(row.string("failure_summary")),
       context: row.string("context").flatMap(JSONValue.init(jsonText:)) ?? .emptyObject,
       createdAt: createdAt, startedAt: row.date("started_at"), lastHeartbeatAt: row.date("last_heartbeat_at"),
-      completedAt: row.date("completed_at"), reconciliation: reconciliation, linkedRecord: linked)
+      completedAt: row.date("completed_at"), reconciliation: reconciliation, linkedRecord: linked,
+      worker: row.string("worker_host").map {
+        WorkerIdentity(host: $0, pid: row.int64("worker_pid"), name: row.string("worker_name"))
+      })
   }
 
   /// Stored counts (`{"processed":10}`), or `[:]` when the text is not an object of whole numbers. Read with

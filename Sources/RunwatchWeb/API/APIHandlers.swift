@@ -176,8 +176,9 @@ struct APIHandlers: Sendable {
 
   func start(_ request: HTTPRequest, _ principal: Principal) throws -> HTTPResponse {
     let runID = try authorizedRunID(request, principal)
-    _ = try APIBody(request: request)
-    return try transitioned(lifecycle.start(runID: runID, by: principal.actor(source: "api")))
+    let start = try StartRequest(body: try APIBody(request: request))
+    return try transitioned(
+      lifecycle.start(runID: runID, worker: start.worker, by: principal.actor(source: "api")))
   }
 
   /// The hot path of a busy fleet: the token comes from the identity service's short cache, and the access

@@ -28,6 +28,50 @@ public struct CreateRunRequest: Sendable, Equatable {
   }
 }
 
+/// `POST /runs/{id}/start`: optionally, the worker that starts the run (`worker: {host, pid, name}`), shown on
+/// the run's page so an operator knows where to look when it stops reporting.
+public struct StartRequest: Sendable, Equatable {
+  /// The worker, when it said.
+  public var worker: WorkerIdentity?
+
+  /// Reads and allow-lists `worker`: `host` 1–253 printable characters, `pid` a positive integer up to
+  /// 2^31 − 1, `name` up to 200 printable characters; unknown members are ignored.
+  public init(body: APIBody) throws(APIError) {
+    guard let value = body.members["worker"], value != .null else {
+      worker = nil
+      return
+    }
+    guard case .object(let members) = value else {
+      throw .invalidField("worker", "must be an object or null")
+    }
+    guard let host = members["host"]?.stringValue, (1...253).contains(host.count), Self.isPrintable(host)
+    else {
+      throw .invalidField("worker.host", "must be 1–253 printable characters")
+    }
+    var pid: Int64?
+    if let number = members["pid"], number != .null {
+      guard let value = number.numberValue, value.rounded() == value, value >= 1, value <= 2_147_483_647
+      else {
+        throw .invalidField("worker.pid", "must be a positive integer or null")
+      }
+      pid = Int64(value)
+    }
+    var name: String?
+    if let text = members["name"], text != .null {
+      guard let value = text.stringValue, value.count <= 200, Self.isPrintable(value) else {
+        throw .invalidField("worker.name", "must be at most 200 printable characters or null")
+      }
+      name = value
+    }
+    worker = WorkerIdentity(host: host, pid: pid, name: name)
+  }
+
+  /// No control characters (NUL, newlines, escapes): the values end up on a page and in logs.
+  static func isPrintable(_ text: String) -> Bool {
+    text.unicodeScalars.allSatisfy { $0.properties.generalCategory != .control }
+  }
+}
+
 /// `POST /runs/{id}/heartbeat`: progress counts, merged into the stored ones.
 public struct HeartbeatRequest: Sendable, Equatable {
   /// Counts to merge.

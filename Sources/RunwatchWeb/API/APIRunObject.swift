@@ -58,7 +58,15 @@ public enum APIRunObject {
       ("tenant_id", run.tenantID.map { .number(Double($0)) } ?? .null),
       ("type", .string(run.type)),
       ("url", .string(run.canonicalPath)),
+      ("worker", run.worker.map(worker) ?? .null),
       ("workspace", .string(workspaceSlug)),
+    ]
+  }
+
+  static func worker(_ identity: WorkerIdentity) -> JSONValue {
+    [
+      "host": .string(identity.host), "pid": identity.pid.map { .number(Double($0)) } ?? .null,
+      "name": identity.name.map(JSONValue.string) ?? .null,
     ]
   }
 
