@@ -88,8 +88,9 @@ import Testing
         "id", "workspace", "tenant_id", "type", "status", "outcome", "freshness", "initiator",
         "summary_counts",
         "failure_summary", "context", "created_at", "started_at", "last_heartbeat_at", "completed_at",
-        "stale_at", "heartbeat_timeout_seconds", "reconciliation", "late_reports", "url",
+        "stale_at", "heartbeat_timeout_seconds", "reconciliation", "late_reports", "url", "worker",
       ])
+    #expect(json["worker"] == .null, "no worker said who it was")
     #expect(json["stale_at"] == .null, "a terminal run has no deadline")
     #expect(json["heartbeat_timeout_seconds"] == .null, "policy.sync has no heartbeat window built in")
     #expect(json["created_at"] == "2027-01-15T08:00:00Z")
