@@ -11,7 +11,8 @@ FORMAT_CONFIG := --configuration .swift-format
 RUNWATCH := .build/release/runwatch
 DEMO_DB := ./runwatch-demo.db
 
-.PHONY: deps build demo test test-faults test-postgres postgres-deps format lint browser-deps browser-test screenshots
+.PHONY: deps build demo test test-faults test-postgres postgres-deps format lint browser-deps browser-test screenshots \
+	install test-install
 
 # Installs only the Debian packages in $(1) that are missing; `apt-get update` runs only when something is.
 define apt_install_missing
@@ -50,8 +51,24 @@ test:
 	swift test
 	$(MAKE) test-postgres
 	$(MAKE) test-faults
+	$(MAKE) test-install
 	$(MAKE) browser-test
 	SCHEMATHESIS_SEED=2026 $(MAKE) schemathesis
+
+# Installs the binary and its assets: $(PREFIX)/bin/runwatch and $(PREFIX)/share/runwatch/Public (where the
+# binary looks for them). `sudo make install`, then docs/runwatch.service for systemd. DESTDIR stages a package.
+PREFIX ?= /usr/local
+CONFIGURATION ?= release
+install: deps
+	swift build -c $(CONFIGURATION) --product runwatch
+	install -d "$(DESTDIR)$(PREFIX)/bin" "$(DESTDIR)$(PREFIX)/share/runwatch/Public"
+	install -m 755 "$$(swift build -c $(CONFIGURATION) --show-bin-path)/runwatch" "$(DESTDIR)$(PREFIX)/bin/runwatch"
+	cp -RL Public/. "$(DESTDIR)$(PREFIX)/share/runwatch/Public/"
+
+# `make install` into a temporary DESTDIR (debug build), then the installed binary serves its assets.
+test-install: deps
+	$(call apt_install_missing,curl)
+	Tests/live/install.sh
 
 # The PostgreSQL side of the suite (Tests/live/test-postgres.sh): a throw-away cluster (initdb into a temp
 # directory, loopback on a free port, owned by `postgres` when run as root) started for the run and stopped by PID.

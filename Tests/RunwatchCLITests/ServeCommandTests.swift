@@ -119,6 +119,15 @@ import Testing
     #expect(
       PublicDirectory.locate(
         explicit: nil, environment: [:], currentDirectory: elsewhere, executablePath: nil) == nil)
+    // Installed by `make install`: <prefix>/bin/runwatch → <prefix>/share/runwatch/Public.
+    let prefix = URL(fileURLWithPath: elsewhere).appendingPathComponent("usr")
+    let installed = prefix.appendingPathComponent("share/runwatch/Public")
+    try FileManager.default.createDirectory(at: installed, withIntermediateDirectories: true)
+    try Data("body {}".utf8).write(to: installed.appendingPathComponent("app.css"))
+    #expect(
+      PublicDirectory.locate(
+        explicit: nil, environment: [:], currentDirectory: elsewhere,
+        executablePath: prefix.appendingPathComponent("bin/runwatch").path) == installed.path)
   }
 
   @Test func startServesAndStopsInProcess() async throws {

@@ -3,13 +3,14 @@ import Foundation
 /// Finds the `Public/` directory of static assets for `serve`.
 public enum PublicDirectory {
   /// The first existing directory holding `app.css` among: `explicit` (`--public`), `$RUNWATCH_PUBLIC`,
-  /// `./Public`, then `Public` beside the executable's ancestors (`.build/<config>/runwatch` → `../../Public`,
-  /// also through the toolchain's `.build/<triple>/<config>` symlink target). Nil when none is found; an
-  /// explicit path that does not hold the assets is also nil, so a typo is reported rather than ignored.
+  /// `./Public`, where `make install` puts them (`<prefix>/bin/runwatch` → `<prefix>/share/runwatch/Public`),
+  /// then `Public` beside the executable's ancestors (`.build/<config>/runwatch` → `../../Public`, also
+  /// through the toolchain's `.build/<triple>/<config>` symlink target). Nil when none is found; an explicit
+  /// path that does not hold the assets is also nil, so a typo is reported rather than ignored.
   public static func locate(
     explicit: String?, environment: [String: String] = ProcessInfo.processInfo.environment,
     currentDirectory: String = FileManager.default.currentDirectoryPath,
-    executablePath: String? = CommandLine.arguments.first
+    executablePath: String? = Bundle.main.executablePath ?? CommandLine.arguments.first
   ) -> String? {
     if let explicit { return holdsAssets(explicit) ? explicit : nil }
     var candidates: [String] = []
@@ -20,6 +21,11 @@ public enum PublicDirectory {
     if let executablePath {
       let executable = URL(
         fileURLWithPath: executablePath, relativeTo: URL(fileURLWithPath: currentDirectory))
+      for start in [executable, executable.resolvingSymlinksInPath()] {
+        candidates.append(
+          start.deletingLastPathComponent().deletingLastPathComponent()
+            .appendingPathComponent("share/runwatch/Public").path)
+      }
       for start in [executable, executable.resolvingSymlinksInPath()] {
         var directory = start.deletingLastPathComponent()
         for _ in 0..<4 {
