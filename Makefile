@@ -12,7 +12,7 @@ RUNWATCH := .build/release/runwatch
 DEMO_DB := ./runwatch-demo.db
 
 .PHONY: deps build demo test test-faults test-postgres postgres-deps format lint browser-deps browser-test screenshots \
-	install test-install
+	install test-install test-python
 
 # Installs only the Debian packages in $(1) that are missing; `apt-get update` runs only when something is.
 define apt_install_missing
@@ -52,6 +52,7 @@ test:
 	$(MAKE) test-postgres
 	$(MAKE) test-faults
 	$(MAKE) test-install
+	$(MAKE) test-python
 	$(MAKE) browser-test
 	SCHEMATHESIS_SEED=2026 $(MAKE) schemathesis
 
@@ -64,6 +65,12 @@ install: deps
 	install -d "$(DESTDIR)$(PREFIX)/bin" "$(DESTDIR)$(PREFIX)/share/runwatch/Public"
 	install -m 755 "$$(swift build -c $(CONFIGURATION) --show-bin-path)/runwatch" "$(DESTDIR)$(PREFIX)/bin/runwatch"
 	cp -RL Public/. "$(DESTDIR)$(PREFIX)/share/runwatch/Public/"
+
+# The Python client (clients/python, standard library only) against a real `runwatch serve`.
+test-python: deps
+	$(call apt_install_missing,python3)
+	swift build --product runwatch
+	RUNWATCH=$(CURDIR)/.build/debug/runwatch python3 -m unittest discover -s clients/python/tests -v
 
 # `make install` into a temporary DESTDIR (debug build), then the installed binary serves its assets.
 test-install: deps
