@@ -38,15 +38,14 @@ public final class PostgresPool: Database, @unchecked Sendable {
   /// Runs `body` in a read-only `REPEATABLE READ` transaction: every query in it sees one snapshot. A `read`
   /// nested inside another on the same thread joins the outer one.
   public func read<T>(_ body: (any DatabaseConnection) throws -> T) throws -> T {
-    if let current = PostgresReaderOfThisThread.current, current.pool === self {
-      return try body(current.connection)
+    if let current = ReadOfThisThread.connection(of: self, as: PostgresConnection.self) {
+      return try body(current)
     }
     return try withConnection { connection in
-      let outer = PostgresReaderOfThisThread.current
-      PostgresReaderOfThisThread.current = PostgresReaderOfThisThread(pool: self, connection: connection)
-      defer { PostgresReaderOfThisThread.current = outer }
-      return try connection.transaction(begin: "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY") {
-        try body(connection)
+      try ReadOfThisThread.joining(pool: self, connection: connection) {
+        try connection.transaction(begin: "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY") {
+          try body(connection)
+        }
       }
     }
   }
@@ -122,37 +121,5 @@ public final class PostgresPool: Database, @unchecked Sendable {
     if reusable { idle.append(connection) } else { open -= 1 }
     condition.signal()
     condition.unlock()
-  }
-}
-
-/// The read transaction a thread has open on a pool, so a nested `read` joins it instead of taking a second
-/// connection (which could wait for ever on a pool that is already at its limit).
-final class PostgresReaderOfThisThread {
-  unowned let pool: PostgresPool
-  let connection: PostgresConnection
-
-  init(pool: PostgresPool, connection: PostgresConnection) {
-    self.pool = pool
-    self.connection = connection
-  }
-
-  private static let key: pthread_key_t = {
-    var key = pthread_key_t()
-    precondition(pthread_key_create(&key, nil) == 0, "pthread_key_create failed")
-    return key
-  }()
-
-  static var current: PostgresReaderOfThisThread? {
-    get {
-      pthread_getspecific(key).map {
-        Unmanaged<PostgresReaderOfThisThread>.fromOpaque($0).takeUnretainedValue()
-      }
-    }
-    set {
-      if let old = pthread_getspecific(key) {
-        Unmanaged<PostgresReaderOfThisThread>.fromOpaque(old).release()
-      }
-      pthread_setspecific(key, newValue.map { Unmanaged.passRetained($0).toOpaque() })
-    }
   }
 }

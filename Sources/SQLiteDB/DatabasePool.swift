@@ -119,15 +119,14 @@ public final class DatabasePool: @unchecked Sendable {
   /// snapshot. So a page that asks several queries inside one outer `read` (see `RunwatchDatabase.snapshot`)
   /// opens one transaction and sees one state of the database, however its queries are split into functions.
   public func read<T>(_ body: (Connection) throws -> T) throws -> T {
-    if let current = ReaderOfThisThread.current, current.pool === self {
-      return try body(current.connection)
+    if let current = ReadOfThisThread.connection(of: self, as: Connection.self) {
+      return try body(current)
     }
     let connection = try checkOutReader()
     defer { checkIn(connection) }
-    let outer = ReaderOfThisThread.current
-    ReaderOfThisThread.current = ReaderOfThisThread(pool: self, connection: connection)
-    defer { ReaderOfThisThread.current = outer }
-    return try connection.transaction(.deferred) { try body(connection) }
+    return try ReadOfThisThread.joining(pool: self, connection: connection) {
+      try connection.transaction(.deferred) { try body(connection) }
+    }
   }
 
   private func checkOutReader() throws -> Connection {
@@ -173,36 +172,5 @@ final class FairLock: @unchecked Sendable {
     serving &+= 1
     condition.broadcast()
     condition.unlock()
-  }
-}
-
-/// The reader connection (and its pool) whose transaction the current thread is inside, kept in POSIX
-/// thread-specific storage: requests run on libmicrohttpd's threads, not in tasks, so a task local would not do.
-final class ReaderOfThisThread {
-  unowned let pool: DatabasePool
-  let connection: Connection
-
-  init(pool: DatabasePool, connection: Connection) {
-    self.pool = pool
-    self.connection = connection
-  }
-
-  private static let key: pthread_key_t = {
-    var key = pthread_key_t()
-    // The value is retained while set; a thread that exits with one set (it never does: `read` clears it on
-    // the way out) would leak it, so no destructor is needed.
-    precondition(pthread_key_create(&key, nil) == 0, "pthread_key_create failed")
-    return key
-  }()
-
-  /// The reader this thread is inside, if any.
-  static var current: ReaderOfThisThread? {
-    get {
-      pthread_getspecific(key).map { Unmanaged<ReaderOfThisThread>.fromOpaque($0).takeUnretainedValue() }
-    }
-    set {
-      if let old = pthread_getspecific(key) { Unmanaged<ReaderOfThisThread>.fromOpaque(old).release() }
-      pthread_setspecific(key, newValue.map { Unmanaged.passRetained($0).toOpaque() })
-    }
   }
 }
