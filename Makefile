@@ -12,7 +12,7 @@ RUNWATCH := .build/release/runwatch
 DEMO_DB := ./runwatch-demo.db
 
 .PHONY: deps build demo test test-faults test-postgres postgres-deps format lint browser-deps browser-test screenshots \
-	install test-install test-python
+	install test-install test-python test-celery
 
 # Installs only the Debian packages in $(1) that are missing; `apt-get update` runs only when something is.
 define apt_install_missing
@@ -53,6 +53,7 @@ test:
 	$(MAKE) test-faults
 	$(MAKE) test-install
 	$(MAKE) test-python
+	$(MAKE) test-celery
 	$(MAKE) browser-test
 	SCHEMATHESIS_SEED=2026 $(MAKE) schemathesis
 
@@ -71,6 +72,22 @@ test-python: deps
 	$(call apt_install_missing,python3)
 	swift build --product runwatch
 	RUNWATCH=$(CURDIR)/.build/debug/runwatch python3 -m unittest discover -s clients/python/tests -v
+
+# runwatch.celery against real Celery workers on a real Redis (clients/python/tests/celery_worker): Debian's
+# redis-server on a free loopback port, the pinned Celery of requirements.txt in .build/celery-venv.
+CELERY_VENV := .build/celery-venv
+CELERY_REQUIREMENTS := clients/python/tests/celery_worker/requirements.txt
+$(CELERY_VENV)/.installed: $(CELERY_REQUIREMENTS)
+	test -x $(CELERY_VENV)/bin/python || python3 -m venv $(CELERY_VENV)
+	$(CELERY_VENV)/bin/pip install -q -r $(CELERY_REQUIREMENTS)
+	touch $@
+
+test-celery: deps
+	$(call apt_install_missing,python3 python3-venv redis-server)
+	$(MAKE) $(CELERY_VENV)/.installed
+	swift build --product runwatch
+	cd clients/python/tests/celery_worker && RUNWATCH=$(CURDIR)/.build/debug/runwatch REDIS_SERVER=$$(command -v redis-server || echo /usr/bin/redis-server) \
+	  $(CURDIR)/$(CELERY_VENV)/bin/python -m unittest -v test_celery_worker
 
 # `make install` into a temporary DESTDIR (debug build), then the installed binary serves its assets.
 test-install: deps
