@@ -12,7 +12,7 @@ RUNWATCH := .build/release/runwatch
 DEMO_DB := ./runwatch-demo.db
 
 .PHONY: deps build demo test test-faults test-postgres postgres-deps format lint browser-deps browser-test screenshots \
-	install test-install test-python test-celery
+	install test-install test-python test-celery test-docs
 
 # Installs only the Debian packages in $(1) that are missing; `apt-get update` runs only when something is.
 define apt_install_missing
@@ -54,6 +54,7 @@ test:
 	$(MAKE) test-install
 	$(MAKE) test-python
 	$(MAKE) test-celery
+	$(MAKE) test-docs
 	$(MAKE) browser-test
 	SCHEMATHESIS_SEED=2026 $(MAKE) schemathesis
 
@@ -88,6 +89,13 @@ test-celery: deps
 	swift build --product runwatch
 	cd clients/python/tests/celery_worker && RUNWATCH=$(CURDIR)/.build/debug/runwatch REDIS_SERVER=$$(command -v redis-server || echo /usr/bin/redis-server) \
 	  $(CURDIR)/$(CELERY_VENV)/bin/python -m unittest -v test_celery_worker
+
+# The runnable shell and Python blocks of README.md, docs/*.md and clients/python/README.md, executed as written
+# against a real `runwatch serve --demo` (Tests/docs/run-doc-blocks.py; a block must be marked run or skip).
+test-docs: deps
+	$(call apt_install_missing,python3 curl jq)
+	swift build --product runwatch
+	python3 Tests/docs/run-doc-blocks.py .build/debug/runwatch
 
 # `make install` into a temporary DESTDIR (debug build), then the installed binary serves its assets.
 test-install: deps
