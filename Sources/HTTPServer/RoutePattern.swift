@@ -21,8 +21,12 @@ public struct PathParameterKind: Sendable {
   /// A short name: 1–128 characters of `A-Z a-z 0-9 . _ ~ -`, not `.` or `..`.
   public static let slug = PathParameterKind(name: "slug") { isSlug($0) }
 
+  /// An identifier someone else chose (a linked record's id): 1–200 characters after percent-decoding, no
+  /// control characters, not `.` or `..`. Handlers narrow it further.
+  public static let segment = PathParameterKind(name: "segment") { isSegment($0) }
+
   /// The kinds usable by name inside a pattern string.
-  static let builtIn: [String: PathParameterKind] = ["id": .id, "slug": .slug]
+  static let builtIn: [String: PathParameterKind] = ["id": .id, "slug": .slug, "segment": .segment]
 
   /// Parses the `id` allow-list: 1–18 ASCII digits, value > 0.
   static func positiveID(_ text: String) -> Int64? {
@@ -32,6 +36,12 @@ public struct PathParameterKind: Sendable {
     else { return nil }
     guard let value = Int64(text), value > 0 else { return nil }
     return value
+  }
+
+  /// The `segment` allow-list.
+  static func isSegment(_ text: String) -> Bool {
+    guard (1...200).contains(text.count), text != ".", text != ".." else { return false }
+    return text.unicodeScalars.allSatisfy { $0.properties.generalCategory != .control }
   }
 
   /// The `slug` allow-list.

@@ -13,8 +13,8 @@ public enum RunDetailPage {
       <p class="breadcrumb"><a href="/operations">Operations</a> / Run #\(run.id)</p>
       <h1>\(label) <span class="run-id">#\(run.id)</span></h1>
       <p class="run-header__meta">Tenant: <strong>\(view.tenantName ?? "Workspace-level")</strong> · \
-      Started by <strong>\(view.initiatorName ?? "System")</strong> · Type <code>\(run.type)</code>\
-      \(HTML.unwrap(run.worker) { " · Worker <strong data-worker>\($0.summary)</strong>" })</p>
+      Requested by <strong>\(view.initiatorName ?? "System")</strong> · Type <code>\(run.type)</code>\
+      \(HTML.unwrap(run.worker) { " · Started by <span data-worker>\(workerWords($0))</span>" })</p>
       <p class="badges">\(Badge.status(run.status)) \(Badge.outcome(run.outcome)) \(Badge.freshness(view.freshness))</p>
       <div data-auto-refresh></div>
       </header>
@@ -136,6 +136,13 @@ public enum RunDetailPage {
       \(list)
       </section>
       """
+  }
+
+  /// `worker <code>api-7</code> on host <code>web-3</code>, pid 4121`: the worker's own words, escaped.
+  static func workerWords(_ worker: WorkerIdentity) -> HTML {
+    let who: HTML
+    if let name = worker.name, !name.isEmpty { who = "worker <code>\(name)</code>" } else { who = "a worker" }
+    return "\(who) on host <code>\(worker.host)</code>\(HTML.unwrap(worker.pid) { ", pid \($0)" })"
   }
 
   /// `processed_items` → `Processed items`.

@@ -62,6 +62,7 @@ public struct AuditEventItem: Sendable, Equatable {
   public static func label(for action: String) -> String {
     switch action {
     case "run.created": "Run created"
+    case "run.started": "Started by its worker"
     case "run.completed": "Completed by its worker"
     case "run.reconciled": "Reconciled"
     case "run.queue_failure_bridged": "Queue failure recorded"

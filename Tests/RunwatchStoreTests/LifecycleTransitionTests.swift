@@ -109,7 +109,9 @@ import Testing
     #expect(notifications.count == 1)
     #expect(notifications.first?.url == "/operations/\(run.id)")
     #expect(
-      try fixture.database.auditEvents(runID: run.id).map(\.action) == ["run.created", "run.completed"])
+      try fixture.database.auditEvents(runID: run.id).map(\.action) == [
+        "run.created", "run.started", "run.completed",
+      ])
   }
 
   @Test func completeWithPendingOutcomeIsInvalid() throws {

@@ -63,7 +63,7 @@ import Yams
         assets: nil))
     let registered = router.routeTemplates.map { "\($0.method.rawValue) \($0.template)" }
     let expected = APIRoutes.routes.map {
-      "\($0.method.rawValue) \(APIRoutes.prefix)\($0.path.replacingOccurrences(of: "{id}", with: ":id"))"
+      "\($0.method.rawValue) \(APIRoutes.prefix)\($0.path.replacingOccurrences(of: "{", with: ":").replacingOccurrences(of: "}", with: ""))"
     }
     #expect(registered == expected)
   }
@@ -94,6 +94,7 @@ import Yams
         "summary_counts",
         "failure_summary", "context", "created_at", "started_at", "last_heartbeat_at", "completed_at",
         "stale_at", "heartbeat_timeout_seconds", "reconciliation", "late_reports", "url", "worker",
+        "linked_record",
       ])
   }
 }

@@ -97,6 +97,9 @@ final class APIServerFixture {
 enum APIRouteTableMatch {
   static func spec(method: String, path: String) -> APIRouteSpec? {
     let bare = path.split(separator: "?", maxSplits: 1).first.map(String.init) ?? path
+    if bare.hasPrefix("/linked-records/") {
+      return APIRoutes.routes.first { $0.method.rawValue == method && $0.path.hasPrefix("/linked-records/") }
+    }
     let templated = bare.split(separator: "/", omittingEmptySubsequences: false).map {
       $0.allSatisfy(\.isNumber) && !$0.isEmpty ? "{id}" : String($0)
     }.joined(separator: "/")

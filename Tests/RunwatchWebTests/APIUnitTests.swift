@@ -89,7 +89,9 @@ import Testing
         "summary_counts",
         "failure_summary", "context", "created_at", "started_at", "last_heartbeat_at", "completed_at",
         "stale_at", "heartbeat_timeout_seconds", "reconciliation", "late_reports", "url", "worker",
+        "linked_record",
       ])
+    #expect(json["linked_record"] == .null, "a run without a linked record")
     #expect(json["worker"] == .null, "no worker said who it was")
     #expect(json["stale_at"] == .null, "a terminal run has no deadline")
     #expect(json["heartbeat_timeout_seconds"] == .null, "policy.sync has no heartbeat window built in")

@@ -20,7 +20,7 @@ import Testing
     #expect(html.contains("data-run-id=\"\(run.id)\" data-freshness=\"reconciled_failed\""))
     #expect(html.contains("data-reason-code=\"run.stale_queued\""))
     #expect(html.contains("Tenant: <strong>Contoso</strong>"))
-    #expect(html.contains("Started by <strong>Owner User</strong>"))
+    #expect(html.contains("Requested by <strong>Owner User</strong>"))
     #expect(html.contains("<h2 id=\"late-title\">Late reports</h2>"))
     #expect(html.contains("from <code>token:fleet-1</code>"))
     #expect(html.contains("(expected about 2 min)"))

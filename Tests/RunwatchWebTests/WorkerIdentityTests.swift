@@ -24,6 +24,12 @@ import Testing
       started.json["worker"] == ["host": "web-1<script>", "pid": 4242, "name": "laravel-queue:default"])
     #expect(try fixture.send("GET", "/runs/\(id)").json["worker"]?["pid"] == 4242)
 
+    let startEvent = try #require(
+      try fixture.database.auditEvents(runID: Int64(id)!).first { $0.action == "run.started" })
+    #expect(
+      startEvent.metadata["worker"] == [
+        "host": "web-1<script>", "pid": 4242, "name": "laravel-queue:default",
+      ])
     let stored = try #require(try fixture.database.run(id: Int64(id)!))
     #expect(stored.worker == WorkerIdentity(host: "web-1<script>", pid: 4242, name: "laravel-queue:default"))
     let view = RunDetailView(
@@ -32,7 +38,9 @@ import Testing
     let html = RunDetailPage.render(view, chrome: TemplateSamples.chrome()).rendered
     #expect(
       html.contains(
-        "Worker <strong data-worker>web-1&lt;script&gt;, process 4242 (laravel-queue:default)</strong>"))
+        "Started by <span data-worker>worker <code>laravel-queue:default</code> on host <code>web-1&lt;script&gt;</code>, pid 4242</span>"
+      ))
+    #expect(html.contains("Requested by <strong>System</strong>"))
     #expect(!html.contains("web-1<script>"))
   }
 

@@ -6,6 +6,8 @@ import StorageEngine
 public enum AuditAction: String, Sendable, CaseIterable {
   /// A run was created.
   case runCreated = "run.created"
+  /// A worker started a run (metadata `worker`: who it said it was, or null).
+  case runStarted = "run.started"
   /// A worker completed a run.
   case runCompleted = "run.completed"
   /// The reconciler completed a stale or out-of-sync run.

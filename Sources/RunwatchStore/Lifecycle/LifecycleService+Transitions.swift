@@ -72,6 +72,15 @@ extension LifecycleService {
           now, now, started.staleDeadline(policy: policy), worker?.host, worker?.pid, worker?.name, runID,
         ]) == 1
     else { return .refused(Refusal(reason: .statusChanged, run: run)) }
+    let identity: JSONValue =
+      worker.map {
+        [
+          "host": .string($0.host), "pid": $0.pid.map { .number(Double($0)) } ?? .null,
+          "name": $0.name.map(JSONValue.string) ?? .null,
+        ]
+      } ?? .null
+    try AuditLog.record(
+      .runStarted, run: started, actor: actor, at: now, metadata: ["worker": identity], in: connection)
     return .applied(started)
   }
 

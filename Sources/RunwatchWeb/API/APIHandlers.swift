@@ -139,7 +139,7 @@ struct APIHandlers: Sendable {
     let run = try lifecycle.create(
       NewRun(
         workspaceID: workspaceID, tenantID: create.tenantID, initiatorUserID: initiatorID, type: create.type,
-        context: create.context),
+        context: create.context, linkedRecord: create.linkedRecord),
       by: principal.actor(source: "api"))
     var response = json(try loader().json(run), status: .created)
     response.headers.set("Location", "\(APIRoutes.prefix)/runs/\(run.id)")
@@ -219,6 +219,23 @@ struct APIHandlers: Sendable {
         runID: runID, outcome: report.outcome, summaryCounts: report.summaryCounts,
         failures: report.failures,
         by: principal.actor(source: "api")))
+  }
+
+  /// `PUT /linked-records/{kind}/{record_id}`: records the record's status on the token's workspace's active runs
+  /// linked to it (none is not an error); the next reconcile pass completes them when the status is terminal.
+  func updateLinkedRecord(_ request: HTTPRequest, _ principal: Principal) throws -> HTTPResponse {
+    guard let kind = request.pathParameter("kind", as: String.self),
+      let recordID = request.pathParameter("record_id", as: String.self)
+    else { throw APIError.routeNotFound() }
+    let update = try LinkedRecordRequest(kind: kind, recordID: recordID, body: try APIBody(request: request))
+    let workspaceID = try workspaceID(of: principal)
+    let touched = try database.updateLinkedRecord(
+      kind: update.kind, externalID: update.recordID, status: update.status, inWorkspace: workspaceID)
+    return json([
+      "kind": .string(update.kind), "id": .string(update.recordID),
+      "status": .string(update.status.trimmingCharacters(in: .whitespaces).lowercased()),
+      "runs_updated": .number(Double(touched)),
+    ])
   }
 
   func queueFailure(_ request: HTTPRequest, _ principal: Principal) throws -> HTTPResponse {

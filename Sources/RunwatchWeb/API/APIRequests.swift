@@ -1,3 +1,4 @@
+import Foundation
 import RunwatchCore
 import RunwatchStore
 
@@ -12,6 +13,9 @@ public struct CreateRunRequest: Sendable, Equatable {
   public var initiatorEmail: String?
   /// Free-form context object.
   public var context: JSONValue
+  /// The domain record whose status decides the run when it turns terminal (`linked_record: {kind, id,
+  /// status}`; status defaults to `pending`), or nil.
+  public var linkedRecord: LinkedRecord?
 
   /// Reads and allow-lists the fields of `body`.
   public init(body: APIBody) throws(APIError) {
@@ -20,6 +24,24 @@ public struct CreateRunRequest: Sendable, Equatable {
     tenantID = try body.identifier("tenant_id")
     initiatorEmail = try body.string("initiator", maximumLength: 254)
     context = try body.object("context")
+    linkedRecord = try Self.linkedRecord(body.members["linked_record"])
+  }
+
+  static func linkedRecord(_ value: JSONValue?) throws(APIError) -> LinkedRecord? {
+    guard let value, value != .null else { return nil }
+    guard case .object(let members) = value else {
+      throw .invalidField("linked_record", "must be an object {kind, id, status} or null")
+    }
+    let record = APIBody(members: members)
+    do {
+      let kind = try LinkedRecordRequest.kind(record.requiredString("kind", maximumLength: 100))
+      let id = try LinkedRecordRequest.recordID(record.requiredString("id", maximumLength: 200))
+      let status =
+        try record.string("status", maximumLength: 100).map(LinkedRecordRequest.status) ?? "pending"
+      return LinkedRecord(kind: kind, externalID: id, status: status)
+    } catch {
+      throw .invalidField("linked_record." + (error.field ?? "kind"), error.message)
+    }
   }
 
   /// Characters allowed in a type name.
@@ -114,6 +136,50 @@ public struct QueueFailureRequest: Sendable, Equatable {
       kind: QueueFailureReport.Kind(rawValue: kindName) ?? .exception,
       exceptionClass: try body.string("exception_class", maximumLength: 255),
       message: try body.message("message"))
+  }
+}
+
+/// `PUT /linked-records/{kind}/{record_id}`: a domain record's status, recorded on the active runs linked to it.
+public struct LinkedRecordRequest: Sendable, Equatable {
+  /// The record's kind (path).
+  public var kind: String
+  /// The record's id in the system that owns it (path, percent-decoded).
+  public var recordID: String
+  /// Its status now (`status` in the body): terminal ones (see `LinkedRecordOutcome`) complete the runs.
+  public var status: String
+
+  /// Reads the path's `kind` and `record_id` (already 1–200 characters without control characters) and the
+  /// body's `status`.
+  public init(kind: String, recordID: String, body: APIBody) throws(APIError) {
+    self.kind = try Self.kind(kind)
+    self.recordID = try Self.recordID(recordID)
+    self.status = try Self.status(body.requiredString("status", maximumLength: 100))
+  }
+
+  /// A kind: 1–100 characters of letters, digits and `. _ - :` (like a run type).
+  static func kind(_ text: String) throws(APIError) -> String {
+    guard (1...100).contains(text.count), text.allSatisfy(CreateRunRequest.isTypeCharacter) else {
+      throw .invalidField("kind", "must be 1–100 characters of letters, digits and . _ - :")
+    }
+    return text
+  }
+
+  /// A record id: 1–200 printable characters.
+  static func recordID(_ text: String) throws(APIError) -> String {
+    guard (1...200).contains(text.count), StartRequest.isPrintable(text) else {
+      throw .invalidField("id", "must be 1–200 printable characters")
+    }
+    return text
+  }
+
+  /// A status: 1–100 characters of letters, digits, spaces and `. _ - :`, at least one letter or digit.
+  static func status(_ text: String) throws(APIError) -> String {
+    guard text.allSatisfy({ $0 == " " || CreateRunRequest.isTypeCharacter($0) }),
+      text.contains(where: { $0.isASCII && ($0.isLetter || $0.isNumber) })
+    else {
+      throw .invalidField("status", "must be 1–100 characters of letters, digits, spaces and . _ - :")
+    }
+    return text
   }
 }
 

@@ -12,13 +12,17 @@ public struct APIRouteSpec: Sendable, Equatable {
   /// Whether a bearer token is required (all but the API document).
   public var requiresToken = true
 
-  /// Whether the endpoint reports on runs (every POST): it needs the `runs.report` capability, which
+  /// Whether the endpoint reports (every POST and PUT): it needs the `runs.report` capability, which
   /// read-only tokens lack (403 `read_only_token`, before the body is read).
-  public var reports: Bool { method == .post && requiresToken }
+  public var reports: Bool { method != .get && requiresToken }
 
-  /// The router pattern: the OpenAPI path under the prefix, `{id}` as an allow-listed positive id.
+  /// The router pattern: the OpenAPI path under the prefix, `{id}` as an allow-listed positive id, `{kind}` and
+  /// `{record_id}` as segments (1–200 characters, narrowed by the handler).
   public var routerPattern: String {
-    APIRoutes.prefix + path.replacingOccurrences(of: "{id}", with: ":id(id)")
+    APIRoutes.prefix
+      + path.replacingOccurrences(of: "{id}", with: ":id(id)")
+      .replacingOccurrences(of: "{kind}", with: ":kind(segment)")
+      .replacingOccurrences(of: "{record_id}", with: ":record_id(segment)")
   }
 }
 
@@ -49,5 +53,7 @@ extension APIRoutes {
     APIRouteSpec(
       method: .post, path: "/runs/{id}/queue-failure",
       statuses: bodyStatuses.union(runStatuses).union([200, 409])),
+    APIRouteSpec(
+      method: .put, path: "/linked-records/{kind}/{record_id}", statuses: bodyStatuses.union([200, 403, 404])),
   ]
 }

@@ -20,6 +20,7 @@ public enum APIRoutes {
       "POST /runs/{id}/heartbeat": { try $0.heartbeat($1, $2) },
       "POST /runs/{id}/complete": { try $0.complete($1, $2) },
       "POST /runs/{id}/queue-failure": { try $0.queueFailure($1, $2) },
+      "PUT /linked-records/{kind}/{record_id}": { try $0.updateLinkedRecord($1, $2) },
     ]
     for spec in routes where !spec.requiresToken {
       router.on(spec.method, spec.routerPattern) { request in handlers.openAPIDocument(request) }

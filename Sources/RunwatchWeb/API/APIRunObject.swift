@@ -49,6 +49,7 @@ public enum APIRunObject {
       ("initiator", initiatorEmail.map(JSONValue.string) ?? .null),
       ("last_heartbeat_at", timestamp(run.lastHeartbeatAt)),
       ("late_reports", .array(lateReports.map(lateReport))),
+      ("linked_record", run.linkedRecord.map(linkedRecord) ?? .null),
       ("outcome", .string(run.outcome.rawValue)),
       ("reconciliation", run.reconciliation.map(reconciliation) ?? .null),
       ("stale_at", timestamp(run.staleDeadline(policy: policy))),
@@ -61,6 +62,10 @@ public enum APIRunObject {
       ("worker", run.worker.map(worker) ?? .null),
       ("workspace", .string(workspaceSlug)),
     ]
+  }
+
+  static func linkedRecord(_ record: LinkedRecord) -> JSONValue {
+    ["kind": .string(record.kind), "id": .string(record.externalID), "status": .string(record.status)]
   }
 
   static func worker(_ identity: WorkerIdentity) -> JSONValue {
