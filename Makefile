@@ -12,7 +12,7 @@ RUNWATCH := .build/release/runwatch
 DEMO_DB := ./runwatch-demo.db
 
 .PHONY: deps build demo test test-faults test-postgres postgres-deps format lint browser-deps browser-test screenshots \
-	install test-install test-python test-celery test-docs
+	install test-install test-python test-celery test-docs test-laravel
 
 # Installs only the Debian packages in $(1) that are missing; `apt-get update` runs only when something is.
 define apt_install_missing
@@ -54,6 +54,7 @@ test:
 	$(MAKE) test-install
 	$(MAKE) test-python
 	$(MAKE) test-celery
+	$(MAKE) test-laravel
 	$(MAKE) test-docs
 	$(MAKE) browser-test
 	SCHEMATHESIS_SEED=2026 $(MAKE) schemathesis
@@ -89,6 +90,16 @@ test-celery: deps
 	swift build --product runwatch
 	cd clients/python/tests/celery_worker && RUNWATCH=$(CURDIR)/.build/debug/runwatch REDIS_SERVER=$$(command -v redis-server || echo /usr/bin/redis-server) \
 	  $(CURDIR)/$(CELERY_VENV)/bin/python -m unittest -v test_celery_worker
+
+# The PHP client and Runwatch\Laravel against real illuminate/queue workers (Tests/laravel/run-suite.php): Debian's
+# Laravel 8.83 components, Worker::daemon processes on the database driver (SQLite), a runwatch serve on a free
+# loopback port; every process it starts is stopped by PID. config and phpdotenv serve the service provider's check.
+LARAVEL_APT_PACKAGES := php-cli php-curl php-sqlite3 php-illuminate-queue php-illuminate-database php-illuminate-events \
+	php-illuminate-bus php-illuminate-config php-vlucas-phpdotenv
+test-laravel: deps
+	$(call apt_install_missing,$(LARAVEL_APT_PACKAGES))
+	swift build --product runwatch
+	RUNWATCH=$(CURDIR)/.build/debug/runwatch php Tests/laravel/run-suite.php
 
 # The runnable shell and Python blocks of README.md, docs/*.md and clients/python/README.md, executed as written
 # against a real `runwatch serve --demo` (Tests/docs/run-doc-blocks.py; a block must be marked run or skip).

@@ -292,6 +292,25 @@ try {
         },
     ];
 
+    $scenarios['service provider (config/runwatch.php)'] = [
+        'verify' => static function () use ($client, $url): string {
+            putenv('RUNWATCH_HEARTBEAT_INTERVAL=0.25');
+            try {
+                $seen = json_decode(run_checked([PHP_BINARY, __DIR__ . '/provider-app.php']), true, flags: JSON_THROW_ON_ERROR);
+            } finally {
+                putenv('RUNWATCH_HEARTBEAT_INTERVAL');
+            }
+            same($url, $seen['url'], 'the client\'s url (RUNWATCH_URL through config/runwatch.php)');
+            same(true, $seen['same_client'], 'Runwatch::client() is the container\'s Client singleton');
+            same(10, (int) $seen['timeout'], 'runwatch.timeout (the default of config/runwatch.php)');
+            same(0.25, $seen['heartbeat_interval'], 'heartbeat interval (RUNWATCH_HEARTBEAT_INTERVAL)');
+            same(['warning: a warning goes to the application log'], $seen['log'], 'the application log receives the warnings');
+            $run = $client->getRun((int) $seen['run']);
+            same(['queued', BuildReport::class], [$run['status'], $run['context']['laravel_job'] ?? null], 'the run created at dispatch');
+            return "register() + boot() configured Runwatch from config/runwatch.php; the job's run {$run['id']} was created {$run['status']}";
+        },
+    ];
+
     $scenarios['timing rule: runwatch policy validate'] = [
         'verify' => static function () use ($runwatchBinary, $work, $policy): string {
             file_put_contents($broken = "{$work}/broken-policy.yaml", BROKEN_POLICY);
