@@ -234,6 +234,28 @@ try {
         },
     ];
 
+    $scenarios['redelivered after kill -9: max attempts'] = [
+        'verify' => static function () use ($queue, $client, $finished, $processes, $work): string {
+            $job = new Crunch('redelivered', 30, timeout: 20, type: 'catalog.import');
+            $queue->connection('redelivery')->push($job);
+            $runId = $job->runwatchRunId;
+            $first = $processes->start('worker-redelivery-1', [PHP_BINARY, __DIR__ . '/worker.php', $work, 'redelivery', 'default', 'redelivery-1']);
+            wait_until('progress from the first worker', static fn () => ($client->getRun($runId)['summary_counts']['processed'] ?? 0) >= 2, 20);
+            $processes->kill($first);
+            $second = $processes->start('worker-redelivery-2', [PHP_BINARY, __DIR__ . '/worker.php', $work, 'redelivery', 'default', 'redelivery-2']);
+            $run = $finished($runId, 20);
+            same('failed', $run['outcome'], 'outcome');
+            same('run.queue_failure_bridge', $run['reconciliation']['reason_code'] ?? null, 'reason_code');
+            $failure = $run['reconciliation']['evidence']['queue_failure'] ?? [];
+            same('max_attempts', $failure['kind'] ?? null, 'queue_failure.kind (the same exception class as a timeout, raised before the job ran)');
+            same('Illuminate\Queue\MaxAttemptsExceededException', $failure['exception_class'] ?? null, 'queue_failure.exception_class');
+            same($first, $run['worker']['pid'] ?? null, 'worker.pid (the killed first worker started it)');
+            same(null, $processes->exited($second), 'the second worker is alive');
+            return "run {$runId}: its worker killed, the queue handed the job (tries 1) to worker {$second} after retry_after 3 s, which failed it "
+                . "before running it: {$run['reconciliation']['reason_code']}, kind {$failure['kind']}, {$failure['exception_class']}";
+        },
+    ];
+
     $scenarios['start refused: cancelled'] = [
         'dispatch' => static function () use ($queue, $client): array {
             $job = new BuildReport('cancelled', 3);
@@ -370,13 +392,13 @@ try {
 
     $scenarios['linked record'] = [
         'verify' => static function () use ($queue, $tenant, $client, $finished, $markers, $jobsLeft): string {
-            $restoreId = 'r-' . bin2hex(random_bytes(3));
+            $restoreId = 'nightly/r-' . bin2hex(random_bytes(3)) . ' (tenant 1)';  // percent-encoded in the path
             $job = new ExecuteRestore('restore', $restoreId, $tenant);
             $queue->connection('restores')->push($job);
             $dispatched = ['run' => $job->runwatchRunId, 'restore' => $restoreId];
             $runId = $dispatched['run'];
             $linked = $client->getRun($runId)['linked_record'] ?? null;
-            same(['id' => $dispatched['restore'], 'kind' => 'restore'], ksorted(array_intersect_key((array) $linked, ['kind' => 1, 'id' => 1])), 'linked_record');
+            same(['id' => $dispatched['restore'], 'kind' => 'restore', 'status' => 'queued'], ksorted($linked), 'linked_record');
             wait_until('the restore to report progress', static fn () => ($client->getRun($runId)['summary_counts']['items_restored'] ?? 0) >= 2, 20);
             $answer = $client->updateLinkedRecord('restore', $dispatched['restore'], 'failed');
             check(($answer['runs_updated'] ?? 0) >= 1, 'runs_updated: ' . json_encode($answer));
@@ -387,7 +409,7 @@ try {
             wait_until('the job to stop at its next heartbeat', static fn () => $jobsLeft('restores') === 0 || null, 10);
             same([['start', 1]], marker_events($markers, 'restore'), 'body events (stopped, not finished)');
             check(in_array('heartbeat', late_report_kinds($client->getRun($runId)), true), 'the refused heartbeat is a late report');
-            $nobody = $client->updateLinkedRecord('restore', 'r-nobody-links-this', 'failed');
+            $nobody = $client->updateLinkedRecord('restore', 'nightly/r-nobody-links-this', 'failed');
             same(0, $nobody['runs_updated'] ?? null, 'runs_updated for a record nobody links');
             return "run {$runId} linked to restore {$dispatched['restore']}: runs_updated {$answer['runs_updated']}, completed by the reconciler as "
                 . "{$run['reconciliation']['reason_code']}/{$run['outcome']}; the job stopped at its next heartbeat (deleted, not failed); a record nobody links: runs_updated 0";

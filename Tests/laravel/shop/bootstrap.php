@@ -23,14 +23,17 @@ use Runwatch\Laravel\Runwatch;
  * The queue connections of the shop, each on its own SQLite file (SQLite serialises writers; one file per group
  * of workers keeps them from locking each other out):
  *
- * - `database`: retry_after 30 s, above every job's $timeout + a margin — the timing rule holds;
- * - `database-short`: retry_after 3 s, below the $timeout of SlowImport — the timing rule broken on purpose.
+ * - `database` (and `doomed`, `timeouts`, `restores`): retry_after 30 s, above every job's $timeout + a margin —
+ *   the timing rule holds;
+ * - `short-*`: retry_after 3 s, below the $timeout of SlowImport — the timing rule broken on purpose;
+ * - `redelivery`: retry_after 3 s, so a job whose worker died is soon handed to another one.
  */
 const SHOP_CONNECTIONS = [
     'database' => ['file' => 'queue-main.sqlite', 'retry_after' => 30],
     'doomed' => ['file' => 'queue-doomed.sqlite', 'retry_after' => 30],
     'timeouts' => ['file' => 'queue-timeouts.sqlite', 'retry_after' => 30],
     'restores' => ['file' => 'queue-restores.sqlite', 'retry_after' => 30],
+    'redelivery' => ['file' => 'queue-redelivery.sqlite', 'retry_after' => 3],
     'short-untracked' => ['file' => 'queue-short-untracked.sqlite', 'retry_after' => 3],
     'short-tracked' => ['file' => 'queue-short-tracked.sqlite', 'retry_after' => 3],
 ];

@@ -105,10 +105,10 @@ final class Crunch implements ShouldQueue
     public $tries = 1;
     public $timeout;
 
-    public function __construct(public string $marker, public float $seconds, int $timeout)
+    public function __construct(public string $marker, public float $seconds, int $timeout, string $type = 'report.build')
     {
         $this->timeout = $timeout;
-        $this->createRunwatchRun('report.build');
+        $this->createRunwatchRun($type);
     }
 
     public function handle(): void
@@ -162,7 +162,7 @@ final class ExecuteRestore implements ShouldQueue
 
     public function __construct(public string $marker, public string $restoreId, int $tenantId)
     {
-        $this->createRunwatchRun('restore.execute', tenantId: $tenantId, linkedRecord: ['kind' => 'restore', 'id' => $restoreId]);
+        $this->createRunwatchRun('restore.execute', tenantId: $tenantId, linkedRecord: ['kind' => 'restore', 'id' => $restoreId, 'status' => 'queued']);
     }
 
     public function handle(): void

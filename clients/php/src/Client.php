@@ -53,8 +53,8 @@ final class Client
      * @param int|null    $tenantId     A tenant of the token's workspace; null for a workspace-level run.
      * @param string|null $initiator    A member's e-mail; null for a system run.
      * @param array       $context      Values shown on the run page.
-     * @param array|null  $linkedRecord ['kind' => 'restore', 'id' => 'r-42']: the domain record this run drives;
-     *                                  see updateLinkedRecord().
+     * @param array|null  $linkedRecord ['kind' => 'restore', 'id' => 'r-42'] (+ 'status', default pending): the
+     *                                  domain record whose status says how this run ended; see updateLinkedRecord().
      * @return array The run object (status `queued`).
      */
     public function createRun(
@@ -67,6 +67,9 @@ final class Client
         $body = ['type' => $type, 'tenant_id' => $tenantId, 'initiator' => $initiator, 'context' => self::object($context)];
         if ($linkedRecord !== null) {
             $body['linked_record'] = ['kind' => (string) ($linkedRecord['kind'] ?? ''), 'id' => (string) ($linkedRecord['id'] ?? '')];
+            if (isset($linkedRecord['status'])) {
+                $body['linked_record']['status'] = (string) $linkedRecord['status'];
+            }
         }
         return $this->call('POST', '/runs', $body);
     }

@@ -28,7 +28,7 @@ final class Runwatch
 
     private static float $heartbeatInterval = 1.0;
 
-    /** @var array<int, array{since: float, timeout: ?int, tracked: bool}> Runs whose job body this process is executing. */
+    /** @var array<int, bool> Runs whose job body this process is executing => whether it reports on them. */
     private static array $executing = [];
 
     /**
@@ -78,11 +78,12 @@ final class Runwatch
      * The `queue-failure` kind for the exception Laravel hands to a tracked job's failed():
      *
      * - `Illuminate\Queue\TimeoutExceededException` (Laravel 9 and later: the worker's timeout) → `timeout`;
-     * - `Illuminate\Queue\MaxAttemptsExceededException` while this process is executing the run's job body, at
-     *   least its `$timeout` after the body began → `timeout`. Laravel 8's worker fails a job that ran past its
-     *   timeout from its SIGALRM handler with a MaxAttemptsExceededException ("… attempted too many times or run
-     *   too long"): the only place Laravel 8 fails a job with that exception *during* execution, since the real
-     *   max-attempts check runs before the job is fired and an exception thrown by the job is passed as itself;
+     * - `Illuminate\Queue\MaxAttemptsExceededException` while this process is executing the run's job body →
+     *   `timeout`. Laravel 8's worker has no TimeoutExceededException: when a job runs past its timeout, the
+     *   worker's SIGALRM handler interrupts the body, fails the job with a MaxAttemptsExceededException ("… has
+     *   been attempted too many times or run too long") and kills the process. That handler is the only place
+     *   Laravel 8 fails a job with this exception while its body runs: the real max-attempts check happens before
+     *   the job is fired, and an exception the job throws reaches failed() as itself, after the body ended;
      * - any other MaxAttemptsExceededException (checked before the job is fired: earlier attempts died or timed
      *   out without failing it) → `max_attempts`;
      * - anything else → `exception`.
@@ -96,24 +97,15 @@ final class Runwatch
             return 'timeout';
         }
         if (is_a($exception, 'Illuminate\Queue\MaxAttemptsExceededException')) {
-            $attempt = $runId === null ? null : (self::$executing[$runId] ?? null);
-            if ($attempt !== null) {
-                $ranFor = hrtime(true) / 1e9 - $attempt['since'];
-                // The alarm is set (whole seconds) just before the job is fired, so the body has run for almost
-                // the full timeout when it goes off; a job without its own $timeout uses the worker's --timeout.
-                if ($attempt['timeout'] === null || $ranFor >= $attempt['timeout'] - 1) {
-                    return 'timeout';
-                }
-            }
-            return 'max_attempts';
+            return $runId !== null && self::isExecuting($runId) ? 'timeout' : 'max_attempts';
         }
         return 'exception';
     }
 
-    /** @internal RunwatchMiddleware: this process begins executing the run's job body. */
-    public static function enter(int $runId, ?int $timeout, bool $tracked): void
+    /** @internal RunwatchMiddleware: this process begins executing the run's job body (reporting on it or not). */
+    public static function enter(int $runId, bool $tracked): void
     {
-        self::$executing[$runId] = ['since' => hrtime(true) / 1e9, 'timeout' => $timeout, 'tracked' => $tracked];
+        self::$executing[$runId] = $tracked;
     }
 
     /** @internal RunwatchMiddleware: the job body returned or threw. */
@@ -125,7 +117,7 @@ final class Runwatch
     /** Whether this process is executing the job body of the run, and reports on it (its start was accepted). */
     public static function isTracking(int $runId): bool
     {
-        return (self::$executing[$runId]['tracked'] ?? false) === true;
+        return (self::$executing[$runId] ?? false) === true;
     }
 
     /** Whether this process is executing the job body of the run (reported or not). */

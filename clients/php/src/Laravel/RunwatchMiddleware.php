@@ -50,7 +50,7 @@ final class RunwatchMiddleware
             return null;
         }
 
-        Runwatch::enter($runId, $queueJob === null ? null : $this->intOrNull($queueJob->timeout()), $tracked);
+        Runwatch::enter($runId, $tracked);
         try {
             $result = $next($command);
         } catch (RunFinishedException $finished) {
