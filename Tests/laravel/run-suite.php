@@ -314,6 +314,48 @@ try {
         },
     ];
 
+    $scenarios['client: answers and refusals'] = [
+        'verify' => static function () use ($client, $url, $tenant, $logger): string {
+            $refusal = static function (callable $call): Throwable {
+                try {
+                    $call();
+                } catch (Throwable $thrown) {
+                    return $thrown;
+                }
+                throw new SuiteFailure('no exception');
+            };
+            $run = $client->createRun('report.build', $tenant, null, ['step' => 'client']);
+            same(['queued', ['step' => 'client']], [$run['status'], $run['context']], 'created');
+            $notStarted = $refusal(static fn () => $client->heartbeat($run['id'], ['processed' => 1]));
+            same([\Runwatch\RunConflictException::class, 'not_started', 409, 'queued'], [get_class($notStarted), $notStarted->getCode(), $notStarted->status, $notStarted->run['status'] ?? null], 'heartbeat before start');
+            $started = $client->start($run['id'], ['host' => 'suite', 'pid' => 1, 'name' => 'a worker named by hand']);
+            same(['host' => 'suite', 'name' => 'a worker named by hand', 'pid' => 1], ksorted($started['worker']), 'the worker as given');
+            $again = $refusal(static fn () => $client->start($run['id']));
+            same([\Runwatch\StartRefusedException::class, 'already_started'], [get_class($again), $again->getCode()], 'second start');
+            $invalid = $refusal(static fn () => $client->heartbeat($run['id'], ['processed' => -1]));
+            same([\Runwatch\RunwatchException::class, 422, 'invalid_field', 'summary_counts.processed'], [get_class($invalid), $invalid->status, $invalid->getCode(), $invalid->field], '422');
+            $failed = $client->queueFailure($run['id'], 'max_attempts', 'Shop\\Suite\\Gave_up', 'three times');
+            same(['failed', 'max_attempts'], [$failed['outcome'], $failed['reconciliation']['evidence']['queue_failure']['kind'] ?? null], 'queue-failure');
+            $late = $refusal(static fn () => $client->complete($run['id'], 'succeeded'));
+            same([\Runwatch\RunFinishedException::class, 'already_terminal'], [get_class($late), $late->getCode()], 'completion after the end');
+            $page = $client->listRuns(['type' => 'report.build', 'outcome' => 'failed', 'tenant' => $tenant, 'freshness' => null]);
+            same([$run['id']], array_column($page['runs'], 'id'), 'listRuns filters');
+            $first = $client->listRuns(['type' => 'report.build', 'limit' => 1]);
+            $second = $client->listRuns(['type' => 'report.build', 'limit' => 1, 'after' => $first['next']]);
+            check(is_string($first['next']) && $second['runs'][0]['id'] < $first['runs'][0]['id'], 'listRuns pages newest first through next/after');
+            $missing = $refusal(static fn () => $client->getRun(999_999_999));
+            same([404, 'not_found'], [$missing->status, $missing->getCode()], 'unknown run');
+            $denied = $refusal(static fn () => (new Client($url, 'rwt_wrong'))->getRun($run['id']));
+            same([401, 'unauthorized'], [$denied->status, $denied->getCode()], 'wrong token');
+            $unencodable = $refusal(static fn () => $client->createRun('report.build', context: ['ratio' => INF]));
+            same(InvalidArgumentException::class, get_class($unencodable), 'a context JSON cannot hold');
+            $before = count($logger->lines);
+            $job = new BuildReport('never-pushed', 1, $tenant, ['ratio' => NAN]);
+            same([null, 1], [$job->runwatchRunId, count($logger->lines) - $before], 'an unencodable context: untracked, one error logged');
+            return "run {$run['id']}: not_started, already_started, 422 on summary_counts.processed, queue-failure, already_terminal, 404, 401 and an unencodable body each as documented";
+        },
+    ];
+
     $scenarios['service provider (config/runwatch.php)'] = [
         'verify' => static function () use ($client, $url): string {
             putenv('RUNWATCH_HEARTBEAT_INTERVAL=0.25');

@@ -173,6 +173,7 @@ final class Client
 
     /**
      * @param class-string<RunConflictException>|null $conflict The exception for a 409 (start: StartRefused).
+     * @throws \InvalidArgumentException when the body cannot be encoded as JSON (INF, NAN, a resource): nothing was sent.
      */
     private function call(string $method, string $path, ?array $body = null, ?string $conflict = null): array
     {
@@ -194,7 +195,11 @@ final class Client
             CURLOPT_PROTOCOLS => CURLPROTO_HTTP | CURLPROTO_HTTPS,
         ];
         if ($body !== null) {
-            $options[CURLOPT_POSTFIELDS] = json_encode($body, JSON_THROW_ON_ERROR | JSON_UNESCAPED_SLASHES | JSON_UNESCAPED_UNICODE | JSON_INVALID_UTF8_SUBSTITUTE);
+            try {
+                $options[CURLOPT_POSTFIELDS] = json_encode($body, JSON_THROW_ON_ERROR | JSON_UNESCAPED_SLASHES | JSON_UNESCAPED_UNICODE | JSON_INVALID_UTF8_SUBSTITUTE);
+            } catch (\JsonException $error) {
+                throw new \InvalidArgumentException("the request body cannot be sent as JSON: {$error->getMessage()}", 0, $error);
+            }
             $headers[] = 'Content-Type: application/json';
         }
         $retryAfter = null;

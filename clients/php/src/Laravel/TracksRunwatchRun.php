@@ -77,6 +77,8 @@ trait TracksRunwatchRun
             Runwatch::warning('dispatching untracked: ' . $unreachable->getMessage(), ['job' => static::class]);
         } catch (RunwatchException $refused) {
             Runwatch::error('dispatching untracked: Runwatch refused the run: ' . $refused->getMessage(), ['job' => static::class]);
+        } catch (\InvalidArgumentException $unencodable) {
+            Runwatch::error('dispatching untracked: ' . $unencodable->getMessage(), ['job' => static::class]);
         }
         return $this->runwatchRunId;
     }
