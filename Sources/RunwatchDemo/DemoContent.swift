@@ -164,6 +164,13 @@ enum DemoContent {
   }
 
   /// Exception classes and messages a queue reports when a job dies.
+  /// Notes a manager leaves when marking a stuck run failed by hand.
+  static let resolveNotes = [
+    "The worker host restore-7 was replaced during the maintenance window; the restore never resumed. Customer informed, restore to be re-run tonight.",
+    "Checked with the on-call engineer: the job was killed by the OOM killer at 02:14. Partial restore rolled back by hand.",
+    "Tenant asked us to stop this restore: the backup it used was the wrong one.\nA new restore was started from Monday's backup.",
+  ]
+
   static func queueFailure(kind: QueueFailureReport.Kind, rng: inout SplitMix64) -> QueueFailureReport {
     switch kind {
     case .timeout:

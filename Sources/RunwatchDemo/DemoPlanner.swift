@@ -75,6 +75,10 @@ struct DemoPlanner {
     switch scenario {
     case .uncoveredActive, .uncoveredFinished: return DemoCatalog.uncoveredType
     case .adapter: return policy.covers("restore.execute") ? "restore.execute" : pickCoveredType()
+    case .resolvedByOperator:
+      // What operators resolve by hand: runs nothing else will finish (a type the loop leaves alone).
+      let unhealed = policy.types.filter { !$0.value.scheduledReconciliation }.keys.sorted()
+      return unhealed.isEmpty ? pickCoveredType() : pickCoveredType(from: unhealed)
     case .queueFailure:
       // The direct bridge only exists for types whose terminal truth may arrive from the job itself.
       let direct = policy.types.filter { $0.value.terminalTruthPath == .directAndScheduled }.keys.sorted()
@@ -273,6 +277,16 @@ struct DemoPlanner {
       heartbeats(plan, total: total, fromAgo: startAgo, toAgo: startAgo - recordAfter * 0.8, endFraction: 0.5)
       add(.recordStatus(plan, recordStatus), at: startAgo - recordAfter)
       add(.reconcile, at: startAgo - recordAfter - min(5, 0.2 * timing.running))
+    case .resolvedByOperator:
+      let createdAgo = rng.double(in: window.historicalStartRange)
+      let startAgo = createdAgo - timing.queueWait(&rng)
+      add(.create(plan), at: createdAgo)
+      add(.start(plan), at: startAgo)
+      heartbeats(
+        plan, total: total, fromAgo: startAgo, toAgo: startAgo - 0.3 * timing.running, endFraction: 0.4)
+      add(
+        .resolve(plan, note: rng.pick(DemoContent.resolveNotes)),
+        at: startAgo - timing.running - rng.double(in: 60...max(61, min(3_600, 0.5 * window.maxWindow))))
     case .archivedTenantStart:
       let createdAgo = window.archiveAgo + timing.queued * rng.double(in: 0.1...0.4)
       add(.create(plan), at: createdAgo)

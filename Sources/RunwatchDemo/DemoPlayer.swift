@@ -76,6 +76,18 @@ struct DemoPlayer {
       else {
         throw DemoSeedError.unexpectedRefusal(step: "record status \(plan)", reason: "no active linked run")
       }
+    case .resolve(let plan, let note):
+      let manager = DemoCatalog.credentials.first { credential in
+        credential.roles.contains {
+          $0.0 == directory.workspaces[plans[plan].workspaceIndex].slug && $0.1 <= .manager
+        }
+      }
+      let email = manager?.email ?? "system"
+      try expectApplied(
+        lifecycle.resolve(
+          runID: try runID(plan), note: note, operatorName: manager?.name ?? "An operator",
+          by: Actor(kind: .user, label: "user:\(email)", source: "web")),
+        "resolve \(plan)")
     case .lateHeartbeat(let plan, let counts):
       try expectRefused(
         lifecycle.heartbeat(runID: try runID(plan), summaryCounts: counts, by: worker(plan)),

@@ -25,6 +25,9 @@ enum DemoScenario: Hashable, Sendable {
   case queueFailure(QueueFailureReport.Kind)
   /// A linked restore record reached `recordStatus` first; reconciled as `run.adapter_out_of_sync`.
   case adapter(recordStatus: String)
+  /// A run of a type the reconciler leaves alone (restores, in the demo policy) went silent; a manager marked it
+  /// failed by hand with a note: `run.resolved_by_operator`.
+  case resolvedByOperator
   /// Queued for a tenant that was archived before a worker picked it up: start refused, later reconciled.
   case archivedTenantStart
   /// An active run of the uncovered type: freshness `unknown`, never reconciled.
@@ -44,7 +47,8 @@ enum DemoScenario: Hashable, Sendable {
   /// must happen before any run that should still be fresh or merely likely stale at the end was created).
   var isHistorical: Bool {
     switch self {
-    case .reconciledQueued, .reconciledRunning, .lateReport, .queueFailure, .adapter, .archivedTenantStart:
+    case .reconciledQueued, .reconciledRunning, .lateReport, .queueFailure, .adapter, .archivedTenantStart,
+      .resolvedByOperator:
       true
     default: false
     }
@@ -63,7 +67,7 @@ enum DemoScenario: Hashable, Sendable {
       .lateReport, .lateReport,
       .queueFailure(.timeout), .queueFailure(.maxAttempts), .queueFailure(.exception),
       .adapter(recordStatus: "failed"), .adapter(recordStatus: "succeeded"),
-      .archivedTenantStart,
+      .archivedTenantStart, .resolvedByOperator,
       .uncoveredActive(running: false), .uncoveredActive(running: true), .uncoveredFinished,
     ]
 

@@ -30,6 +30,7 @@ struct DemoEvent {
     case complete(Int, RunOutcome, [String: Int64], [RunFailure])
     case bridge(Int, QueueFailureReport)
     case recordStatus(Int, String)
+    case resolve(Int, note: String)
     case lateHeartbeat(Int, [String: Int64])
     case lateComplete(Int, RunOutcome, [String: Int64])
     case reconcile

@@ -26,12 +26,27 @@ public struct LifecycleExplanation: Sendable, Equatable {
   public var deadline: StaleDeadlineKind?
   /// What is being explained.
   public var situation: Situation
+  /// For a likely-stale run the viewer may resolve: where to mark it failed by hand.
+  public var resolvePath: String?
+  /// For a run resolved by an operator: who, and their note.
+  public var operatorNote: (name: String, note: String)?
 
   /// Creates an explanation.
-  public init(reason: ReasonCode, deadline: StaleDeadlineKind? = nil, situation: Situation) {
+  public init(
+    reason: ReasonCode, deadline: StaleDeadlineKind? = nil, situation: Situation, resolvePath: String? = nil,
+    operatorNote: (name: String, note: String)? = nil
+  ) {
     self.reason = reason
     self.deadline = deadline
     self.situation = situation
+    self.resolvePath = resolvePath
+    self.operatorNote = operatorNote
+  }
+
+  public static func == (left: Self, right: Self) -> Bool {
+    left.reason == right.reason && left.deadline == right.deadline && left.situation == right.situation
+      && left.resolvePath == right.resolvePath && left.operatorNote?.name == right.operatorNote?.name
+      && left.operatorNote?.note == right.operatorNote?.note
   }
 
   /// Operator words for a reconciliation source code (`scheduled_reconciler` → "the scheduled reconciler").
@@ -41,6 +56,7 @@ public struct LifecycleExplanation: Sendable, Equatable {
     case "cli": "an operator using the command line"
     case "queue_failure_bridge": "the job queue's failure report"
     case "adapter": "a check of the linked record"
+    case "operator": "an operator"
     default: source
     }
   }
@@ -82,15 +98,22 @@ public struct LifecycleExplanation: Sendable, Equatable {
         case .notScheduled:
           """
           Scheduled reconciliation is turned off for this type in the lifecycle policy, so Runwatch will not \
-          fail it automatically: only its worker or its queue can finish it.
+          fail it automatically: only its worker or its queue can finish it, or an owner or manager who marks \
+          it failed by hand.
           """
         }
+      let resolve: HTML = HTML.unwrap(resolvePath) { path in
+        """
+        <p class="lifecycle__resolve"><a class="button button--danger" href="\(path)">Mark as failed…</a> \
+        If you have checked that it will not finish, close it with a note.</p>
+        """
+      }
       return """
         <section class="lifecycle lifecycle--stale" data-reason-code="\(reason)" aria-labelledby="lifecycle-title">
         <h2 id="lifecycle-title"><span aria-hidden="true">▲</span> Likely stale: \(description.label)</h2>
         <p data-deadline="\(deadline.kind.rawValue)">\(what)</p>
         <p>\(outlook)</p>
-        <h3>Next steps</h3>
+        \(resolve)<h3>Next steps</h3>
         <ol>\(HTML.each(description.nextSteps) { "<li>\($0)</li>" })</ol>
         </section>
         """
@@ -100,7 +123,12 @@ public struct LifecycleExplanation: Sendable, Equatable {
         \(HTML.unwrap(deadline) { " data-deadline=\"\($0.rawValue)\"" }) aria-labelledby="lifecycle-title">
         <h2 id="lifecycle-title"><span aria-hidden="true">✕</span> \(description.label)</h2>
         <p>\(description.explanation)</p>
-        <h3>Next steps</h3>
+        \(HTML.unwrap(operatorNote) { note in
+          """
+          <figure class="lifecycle__note"><blockquote><p>\(note.note)</p></blockquote>\
+          <figcaption>— \(note.name)</figcaption></figure>
+          """
+        })<h3>Next steps</h3>
         <ol>\(HTML.each(description.nextSteps) { "<li>\($0)</li>" })</ol>
         <p class="lifecycle__meta">Reconciled \(TimeElement.relative(at, now: now)) by \(Self.describeSource(source)) \
         (reason code <code>\(reason)</code>).</p>

@@ -100,11 +100,12 @@ public enum DurationComparison {
         )
       }
       switch reason {
-      case .staleQueued:
+      case .staleQueued,
+        .resolvedByOperator where startedAt == nil:
         return (
           "never started", nil, "waited \(TimeText.duration(seconds: Int(end.timeIntervalSince(createdAt))))"
         )
-      case .staleRunning, .infrastructureTimeoutOrAbandonment:
+      case .staleRunning, .infrastructureTimeoutOrAbandonment, .resolvedByOperator:
         let lastReport = max(lastReportAt ?? begin, begin)
         return (
           "abandoned after \(TimeText.duration(seconds: Int(lastReport.timeIntervalSince(begin))))", nil,

@@ -96,6 +96,8 @@ public struct RunDetailView: Sendable, Equatable {
   public var auditEvents: [AuditEventItem]
   /// The clock reading used for relative times.
   public var now: Date
+  /// Whether the viewer may mark this run failed by hand (`operations.resolve`; offered while likely stale).
+  public var canResolve = false
 
   /// Creates the view.
   public init(
@@ -119,14 +121,20 @@ public struct RunDetailView: Sendable, Equatable {
   /// explain the reason they are about to get; everything else needs none.
   public var lifecycleExplanation: LifecycleExplanation? {
     if let reconciliation = run.reconciliation {
+      let evidence = reconciliation.evidence
+      let note = evidence["note"]?.stringValue.map { note in
+        (name: evidence["resolved_by"]?["name"]?.stringValue ?? "an operator", note: note)
+      }
       return LifecycleExplanation(
         reason: reconciliation.reason, deadline: reconciliation.deadline,
-        situation: .reconciled(at: reconciliation.reconciledAt, source: reconciliation.source))
+        situation: .reconciled(at: reconciliation.reconciledAt, source: reconciliation.source),
+        operatorNote: reconciliation.reason == .resolvedByOperator ? note : nil)
     }
     guard freshness == .likelyStale, let deadline else { return nil }
     let running = run.status == .running
     return LifecycleExplanation(
       reason: running ? .staleRunning : .staleQueued, deadline: running ? deadline.kind : nil,
-      situation: .likelyStale(deadline: deadline, healing: healing))
+      situation: .likelyStale(deadline: deadline, healing: healing),
+      resolvePath: canResolve ? run.canonicalPath + "/resolve" : nil)
   }
 }

@@ -118,9 +118,11 @@ import Testing
       ])
     #expect(
       CapabilityRegistry.capabilities(of: .owner, policy: policy) == [
-        .operationsView, .auditView, .restoreView,
+        .operationsView, .auditView, .restoreView, .operationsResolve,
       ])
     #expect(CapabilityRegistry.capabilities(of: .manager, policy: policy).contains(.restoreView))
+    #expect(CapabilityRegistry.capabilities(of: .manager, policy: policy).contains(.operationsResolve))
+    #expect(!CapabilityRegistry.tokenCapabilities(policy: policy).contains(.operationsResolve))
     #expect(CapabilityRegistry.isEntitledToAllTenants(.owner))
     #expect(CapabilityRegistry.isEntitledToAllTenants(.manager))
     #expect(!CapabilityRegistry.isEntitledToAllTenants(.operator))

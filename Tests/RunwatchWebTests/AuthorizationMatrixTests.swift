@@ -26,6 +26,8 @@ import Testing
     let syncRun: OperationRun
     let restoreRun: OperationRun
     let globexRun: OperationRun
+    /// A likely-stale policy.sync run in Contoso: what `operations.resolve` is for.
+    let stuckRun: OperationRun
     let notificationID: Int64
     let acmeToken: String
     let globexToken: String
@@ -56,6 +58,12 @@ import Testing
           type: "policy.sync"), by: worker)
       fixture.clock.advance(by: 30 * 24 * 3600)
       _ = try Reconciler(lifecycle: lifecycle, actor: .scheduledReconciler).reconcileAll()
+      stuckRun = try lifecycle.create(
+        NewRun(
+          workspaceID: fixture.acme.id, tenantID: fixture.contoso.id, initiatorUserID: nil,
+          type: "policy.sync"),
+        by: worker)
+      fixture.clock.advance(by: 3600)
       restoreRun = try lifecycle.create(
         NewRun(
           workspaceID: fixture.acme.id, tenantID: fixture.contoso.id, initiatorUserID: nil,
@@ -155,6 +163,20 @@ import Testing
     Self.expect(world, "POST /notifications/<id>/read", [403, 404, 404, 404, 303, 404]) {
       world.post($0, "/notifications/\(world.notificationID)/read")
     }
+    // Resolving a stuck run by hand: operations.resolve (owners and managers) on a run the viewer can open.
+    let stuck = world.stuckRun.id
+    Self.expect(world, "GET /operations/<stuck>/resolve", [302, 404, 404, 403, 403, 200]) {
+      world.get($0, "/operations/\(stuck)/resolve")
+    }
+    Self.expect(world, "GET /operations/<missing>/resolve", [302, 404, 404, 404, 404, 404]) {
+      world.get($0, "/operations/\(missing)/resolve")
+    }
+    Self.expect(world, "GET /operations/<sync>/resolve (finished)", [302, 404, 404, 403, 403, 409]) {
+      world.get($0, "/operations/\(sync)/resolve")
+    }
+    Self.expect(world, "POST /operations/<stuck>/resolve", [403, 404, 404, 403, 403, 303]) {
+      world.post($0, "/operations/\(stuck)/resolve", [("note", "checked: its worker host is gone")])
+    }
     Self.expect(world, "GET /login", [200, 302, 302, 302, 302, 302]) { world.get($0, "/login") }
     Self.expect(world, "POST /logout", [403, 303, 303, 303, 303, 303]) { world.post($0, "/logout") }
     Self.expect(world, "GET /operations after logout", [302, 302, 302, 302, 302, 302]) {
@@ -198,12 +220,13 @@ import Testing
       return ids
     }
     let (sync, restore, globex) = (world.syncRun.id, world.restoreRun.id, world.globexRun.id)
+    let stuck = world.stuckRun.id
     #expect(runIDs(.otherWorkspace) == [globex])
     #expect(runIDs(.notEntitled).isEmpty)
     #expect(runIDs(.notEntitled, "/operations?tenant=\(world.fixture.contoso.id)").isEmpty)
-    #expect(runIDs(.readonly) == [sync])
-    #expect(runIDs(.operatorEntitled) == [sync, restore])
-    #expect(runIDs(.owner) == [sync, restore])
+    #expect(runIDs(.readonly) == [sync, stuck])
+    #expect(runIDs(.operatorEntitled) == [sync, restore, stuck])
+    #expect(runIDs(.owner) == [sync, restore, stuck])
     // A `?workspace=` link switches nothing: it is not a peek into a workspace one is not a member of.
     #expect(runIDs(.otherWorkspace, "/operations?workspace=acme") == [globex])
     // Audit: only events of runs the viewer could open.

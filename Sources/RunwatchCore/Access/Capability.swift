@@ -24,6 +24,9 @@ public struct Capability: RawRepresentable, Hashable, Comparable, Sendable, Expr
   public static let auditView: Capability = "audit.view"
   /// See restore runs (`restore.execute`), which reveal what was restored where.
   public static let restoreView: Capability = "restore.view"
+  /// Mark a likely-stale run failed by hand, with a note (a run nobody else can finish: its type opts out of
+  /// scheduled reconciliation, or the loop is off). Owners and managers.
+  public static let operationsResolve: Capability = "operations.resolve"
   /// Report on runs through the worker API: create, start, heartbeat, complete, queue failure. Held by worker
   /// tokens only, and not by read-only ones.
   public static let runsReport: Capability = "runs.report"

@@ -2,7 +2,9 @@
 /// worker API, list scoping and the CLI all ask here; nothing else hard-codes a role.
 public enum CapabilityRegistry {
   /// Capabilities Runwatch itself defines (the policy may add per-type ones).
-  public static let builtInCapabilities: Set<Capability> = [.operationsView, .auditView, .restoreView]
+  public static let builtInCapabilities: Set<Capability> = [
+    .operationsView, .auditView, .restoreView, .operationsResolve,
+  ]
 
   /// Every capability known under `policy`: the built-in ones plus each type's view capability.
   public static func allCapabilities(policy: LifecyclePolicy) -> Set<Capability> {
@@ -10,8 +12,8 @@ public enum CapabilityRegistry {
   }
 
   /// What `role` may do under `policy`. Owners and managers hold everything, including capabilities a policy
-  /// file invents; operators see runs (restores included) and the audit log; read-only members see ordinary
-  /// runs only.
+  /// file invents (and `operations.resolve`); operators see runs (restores included) and the audit log;
+  /// read-only members see ordinary runs only.
   public static func capabilities(of role: Role, policy: LifecyclePolicy) -> Set<Capability> {
     switch role {
     case .owner, .manager: allCapabilities(policy: policy)
@@ -30,9 +32,10 @@ public enum CapabilityRegistry {
 
   /// What a worker token may do: see every run of its own workspace, whatever its type, but not the audit
   /// log, which is for people; and, unless it is read-only, report on runs (`runs.report`: create, start,
-  /// heartbeat, complete, queue failure). Only tokens hold `runs.report`: people act through pages.
+  /// heartbeat, complete, queue failure). Only tokens hold `runs.report`: people act through pages, and only
+  /// people resolve a stuck run (`operations.resolve`).
   public static func tokenCapabilities(readOnly: Bool = false, policy: LifecyclePolicy) -> Set<Capability> {
-    let reading = allCapabilities(policy: policy).subtracting([.auditView])
+    let reading = allCapabilities(policy: policy).subtracting([.auditView, .operationsResolve])
     return readOnly ? reading : reading.union([.runsReport])
   }
 

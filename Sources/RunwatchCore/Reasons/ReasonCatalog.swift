@@ -72,6 +72,16 @@ public enum ReasonCatalog {
         nextSteps: [
           "Review the linked record before deciding whether to run the operation again."
         ])
+    case .resolvedByOperator:
+      ReasonDescription(
+        code: code, label: "Resolved by an operator",
+        explanation:
+          "The run had stopped making progress and nothing would finish it on its own, so an operator marked it failed; their note says why.",
+        actionability: .needsInvestigation,
+        nextSteps: [
+          "Read the operator's note below and check the work this run was doing before running it again.",
+          "If runs of this type get stuck often, give it a heartbeat window or scheduled reconciliation in the lifecycle policy.",
+        ])
     }
   }
 

@@ -10,6 +10,8 @@ public enum ReasonCode: String, Sendable, CaseIterable, Codable {
   case queueFailureBridge = "run.queue_failure_bridge"
   /// A linked domain record reached a terminal state first.
   case adapterOutOfSync = "run.adapter_out_of_sync"
+  /// An operator marked a likely-stale run failed by hand, with a note (`operations.resolve`).
+  case resolvedByOperator = "run.resolved_by_operator"
 }
 
 /// Whether an operator can do something about a reconciled run.

@@ -16,6 +16,8 @@ public enum AuditAction: String, Sendable, CaseIterable {
   case runQueueFailureBridged = "run.queue_failure_bridged"
   /// A report arrived for a run that had already reached terminal truth.
   case lateReportRefused = "run.late_report_refused"
+  /// An operator marked a likely-stale run failed by hand (`run.resolved_by_operator`).
+  case runResolved = "run.resolved"
   /// A worker was told not to start a run that is no longer legitimate.
   case startRefused = "run.start_refused"
 }

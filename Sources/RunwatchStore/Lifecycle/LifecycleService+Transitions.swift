@@ -217,6 +217,38 @@ extension LifecycleService {
       reconciliation: reconciliation, action: .runQueueFailureBridged, actor: actor, in: connection)
   }
 
+  func resolve(
+    runID: Int64, note: String, operatorName: String, by actor: Actor, in connection: any DatabaseConnection
+  ) throws -> TransitionResult {
+    guard let run = try connection.fetchRunForUpdate(id: runID) else {
+      return .refused(Refusal(reason: .notFound))
+    }
+    if run.status.isTerminal { return .refused(Refusal(reason: .alreadyTerminal, run: run)) }
+    let now = clock.now()
+    let freshness = run.freshness(policy: policy, now: now)
+    guard freshness == .likelyStale else { return .refused(Refusal(reason: .notStale, run: run)) }
+    let deadline = run.activeDeadline(policy: policy)
+    var evidence: [String: JSONValue] = [
+      "evaluated_at": .timestamp(now),
+      "freshness_state": .string(freshness.rawValue),
+      "status": .string(run.status.rawValue),
+      "reference_time": .timestamp(deadline?.referenceTime ?? run.referenceTime),
+      "threshold_seconds": deadline.map { .number(Double($0.thresholdSeconds)) } ?? .null,
+      "resolved_by": ["name": .string(operatorName), "actor": .string(actor.label)],
+      "note": .string(note),
+      "scheduled_reconciliation": policy.types[run.type].map { .bool($0.scheduledReconciliation) } ?? .null,
+    ]
+    if run.status == .running, let deadline {
+      evidence["deadline"] = .string(deadline.kind.rawValue)
+      evidence["stale_at"] = .timestamp(deadline.at)
+    }
+    let reconciliation = Reconciliation(
+      reason: .resolvedByOperator, source: "operator", evidence: .object(evidence), reconciledAt: now)
+    return try finish(
+      run, outcome: .failed, counts: run.summaryCounts, failures: [operatorFailure(reconciliation)],
+      reconciliation: reconciliation, action: .runResolved, actor: actor, in: connection)
+  }
+
   func forceFailNonTerminal(
     runID: Int64, expectedStatus: RunStatus, reason: ReasonCode, evidence: JSONValue, outcome: RunOutcome,
     by actor: Actor, in connection: any DatabaseConnection

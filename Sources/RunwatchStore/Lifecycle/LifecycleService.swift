@@ -92,6 +92,19 @@ public final class LifecycleService: Sendable {
     }
   }
 
+  /// An operator's way out for a stuck run: marks a likely-stale run failed with `run.resolved_by_operator`,
+  /// the operator and `note` in the evidence, an audit event and the initiator's notification. Compare-and-set
+  /// like every transition: a run a worker finished first is refused `alreadyTerminal` (nothing written), one
+  /// that is fresh again (its worker reported) `notStale`. Who may do it is the caller's decision
+  /// (`operations.resolve`).
+  public func resolve(runID: Int64, note: String, operatorName: String, by actor: Actor) throws
+    -> TransitionResult
+  {
+    try database.pool.writeTransaction { connection in
+      try resolve(runID: runID, note: note, operatorName: operatorName, by: actor, in: connection)
+    }
+  }
+
   /// Completes a non-terminal run on the lifecycle's authority (reconciler, adapter). Applies only if the run is
   /// still in `expectedStatus`; otherwise refused with `statusChanged` or `alreadyTerminal` and nothing written.
   public func forceFailNonTerminal(

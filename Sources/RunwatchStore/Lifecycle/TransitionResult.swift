@@ -17,6 +17,8 @@ public enum RefusalReason: String, Sendable, Equatable {
   /// A queue-failure report for a type whose terminal truth comes only from the reconciler
   /// (`terminal_truth_path: scheduled_only`); the report was kept as a late report.
   case scheduledOnly = "scheduled_only"
+  /// An operator's resolution for a run that is not likely stale (it is fresh again: its worker reported).
+  case notStale = "not_stale"
 
   /// One sentence for workers and operators.
   public var message: String {
@@ -31,6 +33,8 @@ public enum RefusalReason: String, Sendable, Equatable {
     case .scheduledOnly:
       "The run's type takes its terminal truth only from the reconciler (terminal_truth_path: scheduled_only); "
         + "this queue failure was recorded as a late report and did not change the run."
+    case .notStale:
+      "The run is not likely stale any more (its worker reported meanwhile), so it was left as it is."
     }
   }
 }

@@ -27,7 +27,10 @@ struct RunDetailHandler: Sendable {
           return PageResponses.error(
             .forbidden(missingCapability: capability.rawValue), viewer: viewer, environment: environment)
         }
-        let view = try detailView(for: run, now: environment.clock.now())
+        var view = try detailView(for: run, now: environment.clock.now())
+        view.canResolve =
+          view.freshness == .likelyStale
+          && viewer.principal.workspaces[run.workspaceID]?.has(.operationsResolve) == true
         return PageResponses.page(
           RunDetailPage.render(view, chrome: viewer.chrome(environment: environment, section: .operations)))
       }
