@@ -57,8 +57,7 @@ final class RunwatchMiddleware
             if (!$tracked || (int) ($finished->run['id'] ?? 0) !== $runId) {
                 throw $finished;
             }
-            Runwatch::warning('job stopped: its run was finished elsewhere', ['run' => $runId, 'job' => get_class($command)]);
-            $queueJob?->delete();
+            $queueJob?->delete();  // runwatchProgress() logged why
             return null;
         } catch (\Throwable $exception) {
             if ($tracked && $queueJob !== null && $this->mayBeRetried($queueJob, $attempt)) {
