@@ -13,6 +13,7 @@ REASON_CODES = {
     "run.infrastructure_timeout_or_abandonment",
     "run.queue_failure_bridge",
     "run.adapter_out_of_sync",
+    "run.resolved_by_operator",
 }
 
 
@@ -61,3 +62,22 @@ def test_likely_stale_run_says_who_can_finish_it(browser):
     assert explanation.get_attribute("data-reason-code") in {"run.stale_queued", "run.stale_running"}
     # The suite's policy turns scheduled reconciliation off, and the page must not promise healing.
     assert "Scheduled reconciliation is turned off for this type" in explanation.text
+
+
+def test_an_owner_marks_a_stuck_run_failed_with_a_note(browser):
+    sign_in(browser, OLIVIA)
+    run_id = open_first_run_from_tile(browser, "likely_stale")
+    browser.click_and_wait_for_new_page(browser.find("section.lifecycle--stale a[href$='/resolve']"))
+    assert browser.arrived("resolve confirmation") == f"/operations/{run_id}/resolve"
+    note = browser.find("textarea[name=note]")
+    assert note.get_attribute("required") is not None
+    note.send_keys("Its worker host was replaced; checked the <restore> log.\nRe-run tonight.")
+    browser.click_and_wait_for_new_page(browser.find("form.resolve__form button[type=submit]"))
+    assert browser.arrived("resolved run") == f"/operations/{run_id}"
+    assert browser.find("article[data-run-id]").get_attribute("data-freshness") == "reconciled_failed"
+    explanation = browser.find("section[data-reason-code='run.resolved_by_operator']")
+    assert "Resolved by an operator" in explanation.find_element(By.CSS_SELECTOR, "h2").text
+    quoted = explanation.find_element(By.CSS_SELECTOR, ".lifecycle__note blockquote").text
+    assert quoted == "Its worker host was replaced; checked the <restore> log.\nRe-run tonight."
+    assert "Olivia Hart" in explanation.find_element(By.CSS_SELECTOR, ".lifecycle__note figcaption").text
+    assert not browser.find_all("a[href$='/resolve']"), "a finished run offers nothing to resolve"
