@@ -116,11 +116,17 @@ import Testing
     let marked = fixture.post("/notifications/\(firstNotification.id)/read", as: "operator")
     #expect(marked.status == .seeOther)
     #expect(marked.headers["Location"] == "/notifications")
+    // Unread ones are listed by default; the read one is under "All" (newest first), marked read.
     let after = fixture.get("/notifications", as: "operator").bodyText
-    let unreadIndex = try #require(after.range(of: "data-run-id=\"\(second.id)\""))
-    let readIndex = try #require(after.range(of: "data-run-id=\"\(first.id)\""))
-    #expect(unreadIndex.lowerBound < readIndex.lowerBound)
-    #expect(after.contains("notification--read\" data-notification-id=\"\(firstNotification.id)\""))
+    #expect(after.contains("data-run-id=\"\(second.id)\""))
+    #expect(!after.contains("data-run-id=\"\(first.id)\""))
+    let all = fixture.get("/notifications?show=all", as: "operator").bodyText
+    let newer = try #require(all.range(of: "data-run-id=\"\(second.id)\""))
+    let older = try #require(all.range(of: "data-run-id=\"\(first.id)\""))
+    #expect(newer.lowerBound < older.lowerBound)
+    #expect(
+      all.contains("notification--read notification--calm\" data-notification-id=\"\(firstNotification.id)\"")
+    )
   }
 
   @Test func markingSomeoneElsesNotificationIs404AndChangesNothing() throws {

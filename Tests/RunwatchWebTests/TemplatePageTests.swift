@@ -276,7 +276,7 @@ struct TemplatePageTests {
     #expect(closed.contains("No audit events match Run id “5”."))
   }
 
-  @Test func notificationsListUnreadFirstWithMarkReadForms() {
+  @Test func notificationsListNewestFirstWithMarkReadForms() {
     let items = [
       NotificationItem(
         id: 1, title: "Old read", message: "m", runID: 11, createdAt: S.ago(50), readAt: S.ago(10)),
@@ -289,12 +289,13 @@ struct TemplatePageTests {
     let order = TemplateMarkup.openingTags(containing: "data-notification-id", in: html).map {
       $0.components(separatedBy: "data-notification-id=\"")[1].prefix { $0 != "\"" }
     }
-    #expect(order == ["3", "2", "1"])
+    #expect(order == ["3", "1", "2"])
     #expect(html.contains("<a href=\"/operations/13\">New unread</a>"))
     #expect(html.contains("action=\"/notifications/3/read\""))
     #expect(html.contains("action=\"/notifications/2/read\""))
     #expect(!html.contains("action=\"/notifications/1/read\""), "read notifications have no form")
-    #expect(TemplateMarkup.count("name=\"csrf_token\" value=\"tok-123\"", in: html) == 2 + 2)
+    // Two mark-read forms, the chrome's two, "mark all read" and the preference.
+    #expect(TemplateMarkup.count("name=\"csrf_token\" value=\"tok-123\"", in: html) == 2 + 2 + 2)
   }
 
   @Test func loginKeepsEmailAndShowsErrors() {

@@ -19,4 +19,21 @@ public enum RunOutcome: String, Sendable, CaseIterable, Codable {
 
   /// Outcomes a completion report may carry (everything but `pending`).
   public static let terminalOutcomes: [RunOutcome] = allCases.filter { $0 != .pending }
+
+  /// Whether someone should look: failed, blocked or only partly done. What "notify me about failures only"
+  /// keeps, and what notifications style as alarms (success and cancellation are not).
+  public var needsAttention: Bool {
+    switch self {
+    case .failed, .blocked, .partiallySucceeded: true
+    case .pending, .succeeded, .cancelled: false
+    }
+  }
+}
+
+/// Which finished runs a user is notified about (their preference; the seeds' default is every one).
+public enum NotificationPreference: String, Sendable, CaseIterable, Codable {
+  /// Every run they started, when it finishes.
+  case all
+  /// Only runs that need attention (`RunOutcome.needsAttention`).
+  case failures
 }

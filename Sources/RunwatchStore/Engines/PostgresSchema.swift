@@ -5,7 +5,16 @@ import StorageEngine
 /// `timestamptz`, ids `bigint` identities, text sorts and compares byte by byte (`COLLATE "C"`) as SQLite's
 /// does, so lists come out in the same order on both engines.
 enum PostgresSchema {
-  static let migrations: [Migration] = [initial, readOnlyTokens, runWorker]
+  static let migrations: [Migration] = [initial, readOnlyTokens, runWorker, notificationPaging]
+
+  /// Notification paging and the "notify me about" preference (see `SQLiteSchema.notificationPaging`).
+  static let notificationPaging = Migration(
+    "2026_12_06_004_notification_paging",
+    sql: """
+      CREATE INDEX notifications_by_user_id ON notifications(user_id, id);
+      ALTER TABLE users ADD COLUMN notify_on text COLLATE "C" NOT NULL DEFAULT 'all'
+        CHECK (notify_on IN ('all', 'failures'));
+      """)
 
   /// The worker that started a run (see `SQLiteSchema.runWorker`).
   static let runWorker = Migration(

@@ -138,7 +138,7 @@ extension LifecycleService {
     if let notification = write.notification, let userID = done.initiatorUserID {
       try Notifications.insertTerminal(
         runID: done.id, userID: userID, title: notification.title, message: notification.message,
-        url: done.canonicalPath, at: write.at, in: connection)
+        url: done.canonicalPath, needsAttention: done.outcome.needsAttention, at: write.at, in: connection)
     }
     try faults.afterStep(.notificationRecorded)
     return .applied(done)
@@ -228,8 +228,21 @@ extension LifecycleService {
         ]
       })
     for _ in applied { try faults.afterStep(.auditRecorded) }
+    // Recipients who asked for failures only, among those of runs that do not need attention.
+    let calm = Set(
+      applied.filter { !$0.after.outcome.needsAttention }.compactMap { $0.after.initiatorUserID })
+    let failuresOnly: Set<Int64> =
+      calm.isEmpty
+      ? []
+      : Set(
+        try connection.query(
+          "SELECT id FROM users WHERE notify_on = 'failures' AND id IN (\(SQLCondition.parameterMarks(calm.count)))",
+          calm.sorted()
+        ).compactMap { $0.int64("id") })
     let notified = applied.compactMap { write -> [any SQLBindable]? in
-      guard let notification = write.notification, let userID = write.after.initiatorUserID else {
+      guard let notification = write.notification, let userID = write.after.initiatorUserID,
+        write.after.outcome.needsAttention || !failuresOnly.contains(userID)
+      else {
         return nil
       }
       return [

@@ -30,8 +30,8 @@ public enum Notifications {
   {
     guard let userID = run.initiatorUserID, let (title, message) = terminalWording(for: run) else { return }
     try insertTerminal(
-      runID: run.id, userID: userID, title: title, message: message, url: run.canonicalPath, at: time,
-      in: connection)
+      runID: run.id, userID: userID, title: title, message: message, url: run.canonicalPath,
+      needsAttention: run.outcome.needsAttention, at: time, in: connection)
   }
 
   /// The words of `run`'s terminal notification, or nil when it gets none (not terminal, or a system run).
@@ -40,16 +40,20 @@ public enum Notifications {
     return wording(for: run)
   }
 
-  /// Inserts a terminal notification already worded.
+  /// Inserts a terminal notification already worded, unless its recipient asked for failures only and the run
+  /// does not need attention. (A recipient whose user row is gone still breaks the foreign key: the write fails
+  /// as it always did, rather than dropping the notification silently.)
   static func insertTerminal(
-    runID: Int64, userID: Int64, title: String, message: String, url: String, at time: Date,
-    in connection: any DatabaseConnection
+    runID: Int64, userID: Int64, title: String, message: String, url: String, needsAttention: Bool,
+    at time: Date, in connection: any DatabaseConnection
   ) throws {
     try connection.execute(
       """
       INSERT INTO notifications (user_id, run_id, title, message, url, created_at)
-      VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT(run_id) DO NOTHING
-      """, [userID, runID, title, message, url, time])
+      SELECT ?, ?, ?, ?, ?, ?
+      WHERE ? = 1 OR NOT EXISTS (SELECT 1 FROM users WHERE id = ? AND notify_on = 'failures')
+      ON CONFLICT(run_id) DO NOTHING
+      """, [userID, runID, title, message, url, time, needsAttention ? 1 : 0, userID])
   }
 
   /// Title and message in operator language.
@@ -115,6 +119,100 @@ extension RunwatchDatabase {
       return try connection.execute(
         "UPDATE notifications SET read_at = COALESCE(read_at, ?) WHERE id = ? AND user_id = ?",
         [time, id, userID]) == 1
+    }
+  }
+}
+
+/// A notification as its page lists it: with the run's outcome (failures are styled as alarms, successes are
+/// not) and its workspace (shown to people who belong to several).
+public struct NotificationListing: Sendable, Equatable {
+  /// The notification.
+  public var notification: RunNotification
+  /// The run's outcome now.
+  public var outcome: RunOutcome
+  /// The run's workspace.
+  public var workspaceID: Int64
+  /// That workspace's name.
+  public var workspaceName: String
+}
+
+/// One page of a user's notifications, newest first, and where the next (older) one starts.
+public struct NotificationPage: Sendable, Equatable {
+  /// The notifications on this page.
+  public var items: [NotificationListing]
+  /// Pass as `before` for the next page; nil on the last.
+  public var olderCursor: Int64?
+}
+
+extension RunwatchDatabase {
+  /// A page of `userID`'s notifications (only unread ones when `unreadOnly`), newest first, older than
+  /// `before` when given: keyset paging on the user's id-ordered indexes, so page 50 costs what page 1 does.
+  public func notificationPage(forUser userID: Int64, unreadOnly: Bool, before: Int64?, limit: Int) throws
+    -> NotificationPage
+  {
+    var conditions = ["n.user_id = ?"]
+    var arguments: [any SQLBindable] = [userID]
+    if unreadOnly { conditions.append("n.read_at IS NULL") }
+    if let before {
+      conditions.append("n.id < ?")
+      arguments.append(before)
+    }
+    arguments.append(limit + 1)
+    let rows = try pool.read { connection in
+      try connection.query(
+        """
+        SELECT n.*, r.outcome AS run_outcome, r.workspace_id AS run_workspace_id, w.name AS workspace_name
+        FROM notifications n JOIN operation_runs r ON r.id = n.run_id JOIN workspaces w ON w.id = r.workspace_id
+        WHERE \(conditions.joined(separator: " AND "))
+        ORDER BY n.id DESC LIMIT ?
+        """, arguments)
+    }
+    let items = try rows.prefix(limit).map { row in
+      NotificationListing(
+        notification: try Notifications.decode(row),
+        outcome: row.string("run_outcome").flatMap(RunOutcome.init(rawValue:)) ?? .pending,
+        workspaceID: row.int64("run_workspace_id") ?? 0, workspaceName: row.string("workspace_name") ?? "")
+    }
+    return NotificationPage(
+      items: Array(items), olderCursor: rows.count > limit ? items.last?.notification.id : nil)
+  }
+
+  /// Marks every unread notification of `userID` about runs of `workspaceID` read; returns how many.
+  @discardableResult
+  public func markAllNotificationsRead(userID: Int64, workspaceID: Int64, at time: Date) throws -> Int {
+    try pool.write { connection in
+      try connection.execute(
+        """
+        UPDATE notifications SET read_at = ?
+        WHERE user_id = ? AND read_at IS NULL
+          AND run_id IN (SELECT id FROM operation_runs WHERE workspace_id = ?)
+        """, [time, userID, workspaceID])
+    }
+  }
+
+  /// Marks `userID`'s notification about `runID` read (they opened the run); returns how many changed (0 or 1).
+  @discardableResult
+  public func markNotificationsRead(userID: Int64, runID: Int64, at time: Date) throws -> Int {
+    try pool.write { connection in
+      try connection.execute(
+        "UPDATE notifications SET read_at = ? WHERE user_id = ? AND run_id = ? AND read_at IS NULL",
+        [time, userID, runID])
+    }
+  }
+
+  /// Which finished runs `userID` is notified about.
+  public func notificationPreference(userID: Int64) throws -> NotificationPreference {
+    try pool.read { connection in
+      try connection.queryOne("SELECT notify_on FROM users WHERE id = ?", [userID])?.string("notify_on")
+        .flatMap(NotificationPreference.init(rawValue:)) ?? .all
+    }
+  }
+
+  /// Sets which finished runs `userID` is notified about (from now on; existing notifications stay).
+  public func setNotificationPreference(userID: Int64, _ preference: NotificationPreference) throws {
+    try pool.write { connection in
+      _ = try connection.execute(
+        "UPDATE users SET notify_on = ? WHERE id = ?", [preference.rawValue, userID])
     }
   }
 }

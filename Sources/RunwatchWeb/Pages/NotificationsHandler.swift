@@ -4,24 +4,60 @@ import RunwatchCore
 import RunwatchStore
 import RunwatchTemplates
 
-/// `GET /notifications` (the viewer's own, unread first) and `POST /notifications/<id>/read`.
+/// `GET /notifications` (the viewer's own: unread ones by default, newest first, keyset-paged), and the posts
+/// that change them: `/notifications/<id>/read`, `/notifications/read-all` (the current workspace's) and
+/// `/notifications/preference`. The session layer has checked CSRF and origin on every post.
 struct NotificationsHandler: Sendable {
-  /// Notifications listed (unread first, so nothing unread is pushed off the page by read ones).
-  static let limit = 100
-
   let environment: WebEnvironment
 
   func list(_ request: HTTPRequest, viewer: Viewer) -> HTTPResponse {
     PageResponses.guarded(request, viewer: viewer, environment: environment) {
-      let items = try environment.database.notifications(forUser: viewer.user.id, limit: Self.limit).map {
-        NotificationItem(
-          id: $0.id, title: $0.title, message: $0.message, runID: $0.runID, createdAt: $0.createdAt,
-          readAt: $0.readAt)
+      let reader = QueryReader(query: request.query)
+      let show = try reader.value("show") { NotificationsShow(rawValue: $0) }
+      let before = try reader.id("before")
+      let database = environment.database
+      let unread = try database.unreadNotificationCount(forUser: viewer.user.id)
+      let shown = show ?? (unread > 0 ? .unread : .all)
+      let page = try database.notificationPage(
+        forUser: viewer.user.id, unreadOnly: shown == .unread, before: before,
+        limit: NotificationsPage.pageSize)
+      let labelled = viewer.workspaces.count > 1
+      let items = page.items.map { listing in
+        let notification = listing.notification
+        return NotificationItem(
+          id: notification.id, title: notification.title, message: notification.message,
+          runID: notification.runID, createdAt: notification.createdAt, readAt: notification.readAt,
+          needsAttention: listing.outcome.needsAttention,
+          workspaceName: labelled ? listing.workspaceName : nil)
       }
-      let view = NotificationsView(items: items, now: environment.clock.now())
+      let view = NotificationsView(
+        items: items, now: environment.clock.now(), show: shown, unreadCount: unread,
+        olderCursor: page.olderCursor, isLaterPage: before != nil, workspaceName: viewer.workspace.name,
+        preference: try database.notificationPreference(userID: viewer.user.id))
       return PageResponses.page(
         NotificationsPage.render(
           view, chrome: viewer.chrome(environment: environment, section: .notifications)))
+    }
+  }
+
+  /// Marks every unread notification about runs of the viewer's current workspace read.
+  func markAllRead(_ request: HTTPRequest, viewer: Viewer) -> HTTPResponse {
+    PageResponses.guarded(request, viewer: viewer, environment: environment) {
+      try environment.database.markAllNotificationsRead(
+        userID: viewer.user.id, workspaceID: viewer.workspace.id, at: environment.clock.now())
+      environment.viewers.forgetUnread(userID: viewer.user.id)
+      return .redirect(to: "/notifications")
+    }
+  }
+
+  /// Saves "notify me about": `notify_on` is `all` or `failures` (anything else is the 400 page).
+  func setPreference(_ request: HTTPRequest, viewer: Viewer) -> HTTPResponse {
+    PageResponses.guarded(request, viewer: viewer, environment: environment) {
+      let values = Set(request.formParameters.all("notify_on"))
+      guard values.count == 1, let preference = values.first.flatMap(NotificationPreference.init(rawValue:))
+      else { return PageResponses.badParameter("notify_on", viewer: viewer, environment: environment) }
+      try environment.database.setNotificationPreference(userID: viewer.user.id, preference)
+      return .redirect(to: "/notifications?show=all")
     }
   }
 

@@ -1,4 +1,5 @@
 import HTTPServer
+import RunwatchTemplates
 
 /// The signed-in pages: Operations index, run detail, audit log and notifications.
 public enum PageRoutes {
@@ -21,5 +22,7 @@ public enum PageRoutes {
     router.get("/audit", signedIn { audit.respond(to: $0, viewer: $1) })
     router.get("/notifications", signedIn { notifications.list($0, viewer: $1) })
     router.post("/notifications/:id(id)/read", signedIn { notifications.markRead($0, viewer: $1) })
+    router.post(NotificationsPage.markAllReadPath, signedIn { notifications.markAllRead($0, viewer: $1) })
+    router.post(NotificationsPage.preferencePath, signedIn { notifications.setPreference($0, viewer: $1) })
   }
 }

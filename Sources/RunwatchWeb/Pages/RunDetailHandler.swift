@@ -14,8 +14,9 @@ struct RunDetailHandler: Sendable {
 
   func respond(to request: HTTPRequest, viewer: Viewer) -> HTTPResponse {
     PageResponses.guarded(request, viewer: viewer, environment: environment) {
+      try markNotificationRead(request, viewer: viewer)
       // Read-only: every query of the page in one read transaction (one snapshot).
-      try environment.database.snapshot {
+      return try environment.database.snapshot {
         guard let id = request.pathParameter("id", as: Int64.self) else {
           return PageResponses.error(.notFound, viewer: viewer, environment: environment)
         }
@@ -35,6 +36,22 @@ struct RunDetailHandler: Sendable {
           RunDetailPage.render(view, chrome: viewer.chrome(environment: environment, section: .operations)))
       }
     }
+  }
+
+  /// Following a notification (or opening the run any other way) reads it: the viewer's own notification about
+  /// this run, if unread. Asked only when the viewer has unread ones (the chrome's cached count), so ordinary
+  /// page views write nothing; harmless for a run the viewer may no longer open (it is their notification).
+  private func markNotificationRead(_ request: HTTPRequest, viewer: Viewer) throws {
+    guard let id = request.pathParameter("id", as: Int64.self) else { return }
+    let userID = viewer.user.id
+    let unread = try environment.viewers.unreadCount(userID: userID) {
+      try environment.database.unreadNotificationCount(forUser: userID)
+    }
+    guard unread > 0,
+      try environment.database.markNotificationsRead(userID: userID, runID: id, at: environment.clock.now())
+        > 0
+    else { return }
+    environment.viewers.forgetUnread(userID: userID)
   }
 
   private func detailView(for run: OperationRun, now: Date) throws -> RunDetailView {
