@@ -12,7 +12,7 @@ RUNWATCH := .build/release/runwatch
 DEMO_DB := ./runwatch-demo.db
 
 .PHONY: deps build demo test test-faults test-postgres postgres-deps format lint browser-deps browser-test screenshots \
-	install test-install test-python test-celery test-docs test-laravel
+	install test-install test-python test-celery test-metrics test-docs test-laravel
 
 # Installs only the Debian packages in $(1) that are missing; `apt-get update` runs only when something is.
 define apt_install_missing
@@ -55,6 +55,7 @@ test:
 	$(MAKE) test-python
 	$(MAKE) test-celery
 	$(MAKE) test-laravel
+	$(MAKE) test-metrics
 	$(MAKE) test-docs
 	$(MAKE) browser-test
 	SCHEMATHESIS_SEED=2026 $(MAKE) schemathesis
@@ -100,6 +101,13 @@ test-laravel: deps
 	$(call apt_install_missing,$(LARAVEL_APT_PACKAGES))
 	swift build --product runwatch
 	RUNWATCH=$(CURDIR)/.build/debug/runwatch php Tests/laravel/run-suite.php
+
+# `/metrics` of a real server after real traffic, checked by Prometheus's `promtool check metrics` (Debian
+# `prometheus`, installed when missing) and for the families and labels dashboards rely on.
+test-metrics: deps
+	$(call apt_install_missing,curl python3 prometheus)
+	swift build --product runwatch
+	RUNWATCH=$(CURDIR)/.build/debug/runwatch Tests/live/metrics.sh
 
 # The runnable shell and Python blocks of README.md, docs/*.md and clients/python/README.md, executed as written
 # against a real `runwatch serve --demo` (Tests/docs/run-doc-blocks.py; a block must be marked run or skip).

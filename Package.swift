@@ -23,6 +23,7 @@ let package = Package(
     .package(url: "https://github.com/apple/swift-argument-parser", exact: "1.8.2"),
     .package(url: "https://github.com/apple/swift-log", exact: "1.16.2"),
     .package(url: "https://github.com/jpsim/Yams", exact: "6.2.2"),
+    .package(url: "https://github.com/swift-server/swift-prometheus", exact: "2.4.1"),
   ],
   targets: [
     // C libraries from Debian packages.
@@ -74,6 +75,7 @@ let package = Package(
       dependencies: [
         "HTTPServer", "RunwatchTemplates", "RunwatchStore", "RunwatchCore", "SecretKit",
         .product(name: "Logging", package: "swift-log"),
+        .product(name: "Prometheus", package: "swift-prometheus"),
       ],
       resources: []),
 

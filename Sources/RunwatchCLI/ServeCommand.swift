@@ -169,20 +169,25 @@ struct ServeCommand: ParsableCommand {
   /// join `services` here.
   func start(logger: Logger, clock: any TimeSource) throws -> RunwatchServer {
     let database = try openDatabase(logger: logger)
-    let lifecycle = LifecycleService(database: database, clock: clock)
+    let transitionMetrics = TransitionMetrics(policy: database.policy)
+    let lifecycle = LifecycleService(database: database, clock: clock, observer: transitionMetrics)
     let identity = IdentityService(database: database, clock: clock)
     let assets = try loadAssets(logger: logger)
     let environment = WebEnvironment(
       database: database, lifecycle: lifecycle, identity: identity, clock: clock, logger: logger,
       assets: assets, pageCacheSeconds: pageCacheSeconds,
       metricsAccess: try resolvedMetricsToken().map { try MetricsAccess(token: $0) } ?? .open)
-    let app = try RunwatchApp.standard(environment: environment, options: sessionOptions)
+    let app = try RunwatchApp.standard(
+      environment: environment, options: sessionOptions, transitionMetrics: transitionMetrics)
     let reconcileMetrics = app.reconcileMetrics
     let port = UInt16(try resolvedPort() ?? 8080)
     reconcileMetrics.node = resolvedNodeName(port: port)
     let loop = ReconcileLoop(
       reconciler: Reconciler(lifecycle: lifecycle, actor: .scheduledReconciler), logger: logger,
-      onTick: { result in reconcileMetrics.record(result) })
+      onTick: { result in
+        reconcileMetrics.record(result)
+        transitionMetrics.reconciled(result)
+      })
     reconcileMetrics.expectTicks(every: loop.interval)
     var services: [any ServeService] = [loop, SessionJanitor(identity: identity, logger: logger)]
     if demo { services.append(DemoFleet(lifecycle: lifecycle, logger: logger)) }

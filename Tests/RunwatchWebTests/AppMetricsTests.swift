@@ -40,17 +40,17 @@ import Testing
     #expect(fresh.headers["Content-Type"] == "text/plain; version=0.0.4; charset=utf-8")
     let text = fresh.bodyText
     #expect(text.contains("# TYPE runwatch_runs gauge\n"))
-    #expect(Self.value("runwatch_runs{status=\"queued\"}", in: text) == "2")
-    #expect(Self.value("runwatch_runs{status=\"running\"}", in: text) == "1")
-    #expect(Self.value("runwatch_runs{status=\"completed\"}", in: text) == "1")
-    #expect(Self.value("runwatch_runs_active{freshness=\"fresh_active\"}", in: text) == "2")
-    #expect(Self.value("runwatch_runs_active{freshness=\"unknown\"}", in: text) == "1")
-    #expect(Self.value("runwatch_runs_active{freshness=\"likely_stale\"}", in: text) == "0")
+    #expect(Self.value("runwatch_runs{status=\"queued\"}", in: text) == "2.0")
+    #expect(Self.value("runwatch_runs{status=\"running\"}", in: text) == "1.0")
+    #expect(Self.value("runwatch_runs{status=\"completed\"}", in: text) == "1.0")
+    #expect(Self.value("runwatch_runs_active{freshness=\"fresh_active\"}", in: text) == "2.0")
+    #expect(Self.value("runwatch_runs_active{freshness=\"unknown\"}", in: text) == "1.0")
+    #expect(Self.value("runwatch_runs_active{freshness=\"likely_stale\"}", in: text) == "0.0")
 
     fixture.clock.advance(by: 30 * 24 * 3600)
     let later = Self.scrape(fixture).bodyText
-    #expect(Self.value("runwatch_runs_active{freshness=\"likely_stale\"}", in: later) == "2")
-    #expect(Self.value("runwatch_runs_active{freshness=\"fresh_active\"}", in: later) == "0")
+    #expect(Self.value("runwatch_runs_active{freshness=\"likely_stale\"}", in: later) == "2.0")
+    #expect(Self.value("runwatch_runs_active{freshness=\"fresh_active\"}", in: later) == "0.0")
   }
 
   @Test func countsReconciliationsByReason() throws {
@@ -67,12 +67,10 @@ import Testing
     let text = Self.scrape(fixture).bodyText
     #expect(text.contains("# TYPE runwatch_reconciliations_total counter\n"))
     #expect(
-      Self.value("runwatch_reconciliations_total{node=\"node-a:8080\",reason=\"run.stale_queued\"}", in: text)
-        == "1")
-    #expect(
       Self.value(
-        "runwatch_reconciliations_total{node=\"node-a:8080\",reason=\"run.stale_running\"}", in: text)
-        == "0")
+        "runwatch_reconciliations_total{node=\"node-a:8080\",type=\"policy.sync\",reason=\"run.stale_queued\"}",
+        in: text) == "1")
+    #expect(!text.contains("reason=\"run.stale_running\""), "only what happened is a series")
     #expect(Self.value("runwatch_reconcile_ticks_yielded_total{node=\"node-a:8080\"}", in: text) == "0")
   }
 
@@ -91,15 +89,70 @@ import Testing
     }
     var result = ReconcileResult(
       candidates: 600, reconciled: 600, changes: listed, unlistedChanges: 600 - listed.count)
-    result.reconciledByReason = [.staleQueued: 600]
+    result.reconciledByKind = [
+      ReconciledKind(type: "custom.untracked", reason: .staleQueued, outcome: .failed): 600
+    ]
     metrics.record(result)
     var yielded = ReconcileResult()
     yielded.yieldedToAnotherInstance = true
     metrics.record(yielded)
     #expect(metrics.count(for: .staleQueued) == 600)
     #expect(metrics.yieldedTicks == 1)
+    let text = metrics.exposition()
+    #expect(text.contains("runwatch_reconcile_ticks_yielded_total{node=\"node-b:8080\"} 1\n"))
     #expect(
-      metrics.exposition().contains("runwatch_reconcile_ticks_yielded_total{node=\"node-b:8080\"} 1\n"))
+      text.contains(
+        "runwatch_reconciliations_total{node=\"node-b:8080\",type=\"other\",reason=\"run.stale_queued\"} 600\n"
+      ),
+      "a type outside the policy is counted as other")
+  }
+
+  /// Finished runs by type and outcome, late reports by type and durations by type: told by the lifecycle
+  /// service after each commit, and by the reconcile loop for the runs it healed.
+  @Test func countsFinishedRunsLateReportsAndDurationsByType() throws {
+    let fixture = try AppFixture()
+    let metrics = TransitionMetrics(policy: .builtIn)
+    let lifecycle = LifecycleService(database: fixture.database, clock: fixture.clock, observer: metrics)
+    let worker = Actor(kind: .worker, label: "test", source: "test")
+    func run(_ type: String) throws -> OperationRun {
+      let run = try lifecycle.create(
+        NewRun(workspaceID: fixture.acme.id, tenantID: fixture.contoso.id, initiatorUserID: nil, type: type),
+        by: worker)
+      _ = try lifecycle.start(runID: run.id, by: worker)
+      fixture.clock.advance(by: 90)
+      return run
+    }
+    let failed = try run("policy.sync")
+    _ = try lifecycle.complete(runID: failed.id, outcome: .failed, by: worker)
+    _ = try lifecycle.complete(runID: failed.id, outcome: .succeeded, by: worker)  // late: refused and kept
+    _ = try lifecycle.complete(runID: try run("policy.sync").id, outcome: .succeeded, by: worker)
+    _ = try lifecycle.complete(runID: try run("made.up.by.a.worker").id, outcome: .succeeded, by: worker)
+    var tick = ReconcileResult()
+    tick.reconciledByKind = [
+      ReconciledKind(type: "inventory_sync", reason: .staleRunning, outcome: .failed): 4
+    ]
+    metrics.reconciled(tick)
+
+    let text = metrics.registry.emitToString()
+    #expect(text.contains("# TYPE runwatch_run_transitions_total counter\n"))
+    #expect(
+      Self.value("runwatch_run_transitions_total{type=\"policy.sync\",outcome=\"failed\"}", in: text) == "1")
+    #expect(
+      Self.value("runwatch_run_transitions_total{type=\"policy.sync\",outcome=\"succeeded\"}", in: text)
+        == "1")
+    #expect(
+      Self.value("runwatch_run_transitions_total{type=\"other\",outcome=\"succeeded\"}", in: text) == "1")
+    #expect(
+      Self.value("runwatch_run_transitions_total{type=\"inventory_sync\",outcome=\"failed\"}", in: text)
+        == "4")
+    #expect(Self.value("runwatch_late_reports_total{type=\"policy.sync\"}", in: text) == "1")
+    #expect(Self.value("runwatch_run_duration_seconds_count{type=\"policy.sync\"}", in: text) == "2")
+    #expect(Self.value("runwatch_run_duration_seconds_sum{type=\"policy.sync\"}", in: text) == "180.0")
+    #expect(
+      Self.value("runwatch_run_duration_seconds_bucket{type=\"policy.sync\",le=\"60.0\"}", in: text) == "0")
+    #expect(
+      Self.value("runwatch_run_duration_seconds_bucket{type=\"policy.sync\",le=\"120.0\"}", in: text) == "2")
+    #expect(!text.contains("made.up.by.a.worker"))
   }
 
   @Test func countsRequestsAndLatencyByRouteTemplate() throws {

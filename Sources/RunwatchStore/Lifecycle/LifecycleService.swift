@@ -12,17 +12,32 @@ public final class LifecycleService: Sendable {
   public let clock: any TimeSource
   /// Failure injection between the steps of a terminal write (tests only; `.none` otherwise).
   let faults: LifecycleFaults
+  /// Told about every transition after it committed (metrics), or nil.
+  let observer: (any LifecycleObserver)?
 
-  /// Creates the service over `database`, reading time from `clock`.
-  public convenience init(database: RunwatchDatabase, clock: any TimeSource) {
-    self.init(database: database, clock: clock, faults: .none)
+  /// Creates the service over `database`, reading time from `clock`; `observer` hears of every committed
+  /// transition (the server's metrics).
+  public convenience init(
+    database: RunwatchDatabase, clock: any TimeSource, observer: (any LifecycleObserver)? = nil
+  ) {
+    self.init(database: database, clock: clock, faults: .none, observer: observer)
   }
 
   /// Creates the service with a fault hook, so crash tests can fail a terminal write between its steps.
-  init(database: RunwatchDatabase, clock: any TimeSource, faults: LifecycleFaults) {
+  init(
+    database: RunwatchDatabase, clock: any TimeSource, faults: LifecycleFaults,
+    observer: (any LifecycleObserver)? = nil
+  ) {
     self.database = database
     self.clock = clock
     self.faults = faults
+    self.observer = observer
+  }
+
+  /// Hands a committed result to the observer, and returns it.
+  private func observed(_ result: TransitionResult) -> TransitionResult {
+    observer?.committed(result)
+    return result
   }
 
   /// The policy in force.
@@ -36,18 +51,20 @@ public final class LifecycleService: Sendable {
   /// Marks a queued run as running, recording the worker that says it starts it. Refused when the run is
   /// terminal (recorded as a late report), already running, or its tenant is archived.
   public func start(runID: Int64, worker: WorkerIdentity? = nil, by actor: Actor) throws -> TransitionResult {
-    try database.pool.writeTransaction { connection in
-      try start(runID: runID, worker: worker, by: actor, in: connection)
-    }
+    observed(
+      try database.pool.writeTransaction { connection in
+        try start(runID: runID, worker: worker, by: actor, in: connection)
+      })
   }
 
   /// Records progress counts on a running run (numeric counts only; merged into the stored counts).
   public func heartbeat(runID: Int64, summaryCounts: [String: Int64], by actor: Actor) throws
     -> TransitionResult
   {
-    try database.pool.writeTransaction { connection in
-      try heartbeat(runID: runID, summaryCounts: summaryCounts, by: actor, in: connection)
-    }
+    observed(
+      try database.pool.writeTransaction { connection in
+        try heartbeat(runID: runID, summaryCounts: summaryCounts, by: actor, in: connection)
+      })
   }
 
   /// `heartbeat(runID:summaryCounts:by:)` for a worker holding `principal`, in one IMMEDIATE transaction that
@@ -57,10 +74,12 @@ public final class LifecycleService: Sendable {
   public func heartbeat(
     runID: Int64, summaryCounts: [String: Int64], by actor: Actor, authorizedFor principal: Principal
   ) throws -> Authorized<DetailedTransition> {
-    try database.pool.writeTransaction { connection in
+    let outcome = try database.pool.writeTransaction { connection in
       try heartbeat(
         runID: runID, summaryCounts: summaryCounts, by: actor, authorizedFor: principal, in: connection)
     }
+    if case .allowed(let transition) = outcome { observer?.committed(transition.result) }
+    return outcome
   }
 
   /// Completes a queued or running run with the worker's outcome. On a terminal run the report is refused and
@@ -70,11 +89,12 @@ public final class LifecycleService: Sendable {
     by actor: Actor
   ) throws -> TransitionResult {
     guard outcome != .pending else { throw StoreError.invalid("a completed run needs a terminal outcome") }
-    return try database.pool.writeTransaction { connection in
-      try complete(
-        runID: runID, outcome: outcome, summaryCounts: summaryCounts, failures: failures, by: actor,
-        in: connection)
-    }
+    return observed(
+      try database.pool.writeTransaction { connection in
+        try complete(
+          runID: runID, outcome: outcome, summaryCounts: summaryCounts, failures: failures, by: actor,
+          in: connection)
+      })
   }
 
   /// Completes a run as failed with the worker's failures.
@@ -87,9 +107,10 @@ public final class LifecycleService: Sendable {
   public func bridgeQueueFailure(runID: Int64, report: QueueFailureReport, by actor: Actor) throws
     -> TransitionResult
   {
-    try database.pool.writeTransaction { connection in
-      try bridgeQueueFailure(runID: runID, report: report, by: actor, in: connection)
-    }
+    observed(
+      try database.pool.writeTransaction { connection in
+        try bridgeQueueFailure(runID: runID, report: report, by: actor, in: connection)
+      })
   }
 
   /// An operator's way out for a stuck run: marks a likely-stale run failed with `run.resolved_by_operator`,
@@ -100,9 +121,10 @@ public final class LifecycleService: Sendable {
   public func resolve(runID: Int64, note: String, operatorName: String, by actor: Actor) throws
     -> TransitionResult
   {
-    try database.pool.writeTransaction { connection in
-      try resolve(runID: runID, note: note, operatorName: operatorName, by: actor, in: connection)
-    }
+    observed(
+      try database.pool.writeTransaction { connection in
+        try resolve(runID: runID, note: note, operatorName: operatorName, by: actor, in: connection)
+      })
   }
 
   /// Completes a non-terminal run on the lifecycle's authority (reconciler, adapter). Applies only if the run is
@@ -111,10 +133,19 @@ public final class LifecycleService: Sendable {
     runID: Int64, expectedStatus: RunStatus, reason: ReasonCode, evidence: JSONValue,
     outcome: RunOutcome = .failed, by actor: Actor
   ) throws -> TransitionResult {
-    try database.pool.writeTransaction { connection in
-      try forceFailNonTerminal(
-        runID: runID, expectedStatus: expectedStatus, reason: reason, evidence: evidence, outcome: outcome,
-        by: actor, in: connection)
-    }
+    observed(
+      try database.pool.writeTransaction { connection in
+        try forceFailNonTerminal(
+          runID: runID, expectedStatus: expectedStatus, reason: reason, evidence: evidence, outcome: outcome,
+          by: actor, in: connection)
+      })
   }
+}
+
+/// Hears of every transition after it committed: the server's metrics. Called on the caller's thread, outside
+/// any transaction; must not block. The reconciler's own writes reach metrics through its tick results instead.
+public protocol LifecycleObserver: Sendable {
+  /// A transition's result as its caller got it: applied (the run as it is now) or refused (with the late
+  /// report it kept, if any).
+  func committed(_ result: TransitionResult)
 }

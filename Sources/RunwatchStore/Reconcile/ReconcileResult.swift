@@ -90,9 +90,15 @@ public struct ReconcileResult: Sendable, Equatable, Codable {
   /// Another instance on the same database held the reconcile lease, so this one looked at nothing and left
   /// the healing to it (PostgreSQL only; see `Reconciler.leased`).
   public var yieldedToAnotherInstance = false
-  /// Applied changes by reason, counted in full even past `listedChangeLimit` (metrics read these). Not part
-  /// of the JSON object, whose changes already say it for the ones listed.
-  public var reconciledByReason: [ReasonCode: Int] = [:]
+  /// Applied changes by type, reason and outcome, counted in full even past `listedChangeLimit` (metrics read
+  /// these). Not part of the JSON object, whose changes already say it for the ones listed.
+  public var reconciledByKind: [ReconciledKind: Int] = [:]
+
+  /// Applied changes by reason (see `reconciledByKind`).
+  public var reconciledByReason: [ReasonCode: Int] {
+    reconciledByKind.reduce(into: [:]) { counts, entry in counts[entry.key.reason, default: 0] += entry.value
+    }
+  }
 
   /// Most failures a result lists.
   public static let listedFailureLimit = 20
@@ -155,7 +161,10 @@ public struct ReconcileResult: Sendable, Equatable, Codable {
 
   /// Lists `change`, or only counts it once `listedChangeLimit` changes are listed.
   mutating func record(_ change: ReconcileChange) {
-    if change.applied { reconciledByReason[change.reasonCode, default: 0] += 1 }
+    if change.applied {
+      let kind = ReconciledKind(type: change.type, reason: change.reasonCode, outcome: change.after.outcome)
+      reconciledByKind[kind, default: 0] += 1
+    }
     list(change)
   }
 
@@ -174,8 +183,25 @@ public struct ReconcileResult: Sendable, Equatable, Codable {
     skipped += batch.skipped
     unlistedChanges += batch.unlistedChanges
     for change in batch.changes { list(change) }
-    reconciledByReason.merge(batch.reconciledByReason, uniquingKeysWith: +)
+    reconciledByKind.merge(batch.reconciledByKind, uniquingKeysWith: +)
     failed += batch.failed
     for failure in batch.failures where failures.count < Self.listedFailureLimit { failures.append(failure) }
+  }
+}
+
+/// What a reconciled run was: its type, the reason and the outcome it got (a metric's labels).
+public struct ReconciledKind: Hashable, Sendable {
+  /// The run's type.
+  public var type: String
+  /// Why it was reconciled.
+  public var reason: ReasonCode
+  /// The outcome it was given.
+  public var outcome: RunOutcome
+
+  /// Creates a kind.
+  public init(type: String, reason: ReasonCode, outcome: RunOutcome) {
+    self.type = type
+    self.reason = reason
+    self.outcome = outcome
   }
 }

@@ -14,8 +14,10 @@ public struct RunwatchApp: Sendable {
   public let gate: SessionGate
   /// Request counts and latency.
   public let httpMetrics: HTTPMetrics
-  /// Reconciliations by reason (fed by the reconcile loop's tick callback).
+  /// Reconciliations by type and reason (fed by the reconcile loop's tick callback).
   public let reconcileMetrics: ReconcileMetrics
+  /// Finished runs, late reports and durations by type (fed by the lifecycle service and the loop).
+  public let transitionMetrics: TransitionMetrics
   /// The composed router.
   public private(set) var router: Router
 
@@ -24,11 +26,15 @@ public struct RunwatchApp: Sendable {
   /// and the debug request log. Throws only when no randomness is available for the sign-in form key.
   public init(
     environment: WebEnvironment, options: SessionOptions = SessionOptions(),
-    httpMetrics: HTTPMetrics = HTTPMetrics(), reconcileMetrics: ReconcileMetrics = ReconcileMetrics()
+    httpMetrics: HTTPMetrics = HTTPMetrics(), reconcileMetrics: ReconcileMetrics? = nil,
+    transitionMetrics: TransitionMetrics? = nil
   ) throws {
     self.environment = environment
     self.httpMetrics = httpMetrics
+    let reconcileMetrics = reconcileMetrics ?? ReconcileMetrics(policy: environment.policy)
     self.reconcileMetrics = reconcileMetrics
+    let transitionMetrics = transitionMetrics ?? TransitionMetrics(policy: environment.policy)
+    self.transitionMetrics = transitionMetrics
     let gate = SessionGate(environment: environment, options: options)
     self.gate = gate
     let pages = gate.pages
@@ -64,8 +70,10 @@ public struct RunwatchApp: Sendable {
       }
     }
     sessionRoutes.register(on: &router)
-    OpsRoutes(environment: environment, httpMetrics: httpMetrics, reconcileMetrics: reconcileMetrics)
-      .register(on: &router)
+    OpsRoutes(
+      environment: environment, httpMetrics: httpMetrics, reconcileMetrics: reconcileMetrics,
+      transitionMetrics: transitionMetrics
+    ).register(on: &router)
     self.router = router
   }
 

@@ -9,6 +9,10 @@ struct OpsRoutes: Sendable {
   let environment: WebEnvironment
   let httpMetrics: HTTPMetrics
   let reconcileMetrics: ReconcileMetrics
+  let transitionMetrics: TransitionMetrics
+
+  /// The Prometheus text format's content type.
+  static let contentType = "text/plain; version=0.0.4; charset=utf-8"
 
   func register(on router: inout Router) {
     router.get("/healthz") { _ in health() }
@@ -29,7 +33,8 @@ struct OpsRoutes: Sendable {
     }
   }
 
-  /// The Prometheus text exposition of runs, reconciliations and HTTP traffic.
+  /// The Prometheus text exposition (written by swift-prometheus) of runs, reconciliations, finished runs and
+  /// HTTP traffic: each part's registry emits its own families, whose names never overlap.
   func metrics() -> HTTPResponse {
     let runs: RunCounts
     do {
@@ -38,8 +43,10 @@ struct OpsRoutes: Sendable {
       environment.logger.error("metrics read failed", metadata: ["error": "\(error)"])
       return .text("database unavailable\n", status: .serviceUnavailable)
     }
-    let body = runs.exposition() + reconcileMetrics.exposition() + httpMetrics.exposition()
+    let body =
+      runs.exposition() + reconcileMetrics.exposition() + transitionMetrics.registry.emitToString()
+      + httpMetrics.exposition()
     return HTTPResponse(
-      status: .ok, headers: ["Content-Type": PrometheusText.contentType], body: Array(body.utf8))
+      status: .ok, headers: ["Content-Type": Self.contentType], body: Array(body.utf8))
   }
 }

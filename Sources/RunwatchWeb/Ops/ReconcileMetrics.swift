@@ -1,4 +1,5 @@
 import Foundation
+import Prometheus
 import RunwatchCore
 import RunwatchStore
 import Synchronization
@@ -8,6 +9,7 @@ import Synchronization
 public final class ReconcileMetrics: Sendable {
   private struct State {
     var counts: [ReasonCode: UInt64] = [:]
+    var registered = false
     var runFailures: UInt64 = 0
     var yieldedTicks: UInt64 = 0
     var node = ""
@@ -17,8 +19,10 @@ public final class ReconcileMetrics: Sendable {
 
   private let state = Mutex(State())
 
-  /// Creates zeroed counters.
-  public init() {}
+  /// Metrics of a reconciler healing `policy`'s types.
+  public init(policy: LifecyclePolicy = .builtIn) {
+    coveredTypes = Set(policy.types.keys)
+  }
 
   /// This instance's name, a label on its reconcile figures: with several instances on one database, each
   /// `/metrics` says what that instance reconciled (`serve --node-name`).
@@ -32,12 +36,63 @@ public final class ReconcileMetrics: Sendable {
 
   /// Counts the applied changes and failed runs of one completed tick.
   public func record(_ result: ReconcileResult, at now: Date = Date()) {
-    state.withLock { state in
+    let node = state.withLock { state in
       for (reason, count) in result.reconciledByReason { state.counts[reason, default: 0] += UInt64(count) }
       if result.yieldedToAnotherInstance { state.yieldedTicks += 1 }
       state.runFailures += UInt64(result.failed)
       state.lastProgress = now
+      return state.node
     }
+    registerBaseline(node: node)
+    for (kind, count) in result.reconciledByKind {
+      registry.makeCounter(
+        descriptor: Self.reconciliations,
+        labels: [("node", node), ("type", typeLabel(kind.type)), ("reason", kind.reason.rawValue)]
+      ).increment(by: Int64(count))
+    }
+    if result.failed > 0 {
+      registry.makeCounter(descriptor: Self.runFailuresDescriptor, labels: [("node", node)])
+        .increment(by: Int64(result.failed))
+    }
+    if result.yieldedToAnotherInstance {
+      registry.makeCounter(descriptor: Self.yieldedDescriptor, labels: [("node", node)]).increment()
+    }
+  }
+
+  /// Where the reconcile metrics live (swift-prometheus); `/metrics` emits it.
+  public let registry = PrometheusCollectorRegistry()
+  private let coveredTypes: Set<String>
+
+  static var reconciliations: MetricNameDescriptor {
+    MetricNameDescriptor(
+      metricName: "runwatch_reconciliations", unitName: "total",
+      helpText: "Runs this instance's scheduled reconciler completed, by type and reason.")
+  }
+  static var runFailuresDescriptor: MetricNameDescriptor {
+    MetricNameDescriptor(
+      metricName: "runwatch_reconcile_run_failures", unitName: "total",
+      helpText:
+        "Runs this instance's scheduled reconciler could not handle (left as they were, retried later).")
+  }
+  static var yieldedDescriptor: MetricNameDescriptor {
+    MetricNameDescriptor(
+      metricName: "runwatch_reconcile_ticks_yielded", unitName: "total",
+      helpText:
+        "Ticks that left the healing to another instance holding the reconcile lease (shared PostgreSQL).")
+  }
+
+  /// The `type` label: the type when the policy covers it, `other` otherwise (bounded labels).
+  func typeLabel(_ type: String) -> String { coveredTypes.contains(type) ? type : "other" }
+
+  /// The node's zero-valued series, so a dashboard sees every counter from the first scrape.
+  private func registerBaseline(node: String) {
+    let first = state.withLock { state in
+      defer { state.registered = true }
+      return !state.registered
+    }
+    guard first else { return }
+    _ = registry.makeCounter(descriptor: Self.runFailuresDescriptor, labels: [("node", node)])
+    _ = registry.makeCounter(descriptor: Self.yieldedDescriptor, labels: [("node", node)])
   }
 
   /// Tells readiness that a loop ticking every `interval` seconds has started at `now`: from then on a loop that
@@ -70,26 +125,7 @@ public final class ReconcileMetrics: Sendable {
 
   /// The Prometheus text; every reason appears, zero included, so rates work from the first scrape.
   func exposition() -> String {
-    let snapshot = state.withLock { $0 }
-    var text = PrometheusText()
-    text.family(
-      "runwatch_reconciliations_total", type: "counter",
-      help: "Runs this instance's scheduled reconciler completed as failed, by reason.")
-    let node = [("node", snapshot.node)]
-    for reason in ReasonCode.allCases {
-      text.sample(
-        "runwatch_reconciliations_total", labels: node + [("reason", reason.rawValue)],
-        value: "\(snapshot.counts[reason] ?? 0)")
-    }
-    text.family(
-      "runwatch_reconcile_run_failures_total", type: "counter",
-      help: "Runs this instance's scheduled reconciler could not handle (left as they were, retried later).")
-    text.sample("runwatch_reconcile_run_failures_total", labels: node, value: "\(snapshot.runFailures)")
-    text.family(
-      "runwatch_reconcile_ticks_yielded_total", type: "counter",
-      help: "Ticks that left the healing to another instance holding the reconcile lease (shared PostgreSQL)."
-    )
-    text.sample("runwatch_reconcile_ticks_yielded_total", labels: node, value: "\(snapshot.yieldedTicks)")
-    return text.output
+    registerBaseline(node: node)
+    return registry.emitToString()
   }
 }

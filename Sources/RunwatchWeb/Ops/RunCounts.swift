@@ -1,4 +1,5 @@
 import Foundation
+import Prometheus
 import RunwatchCore
 import RunwatchStore
 
@@ -37,18 +38,28 @@ struct RunCounts: Equatable {
   }
 
   /// The Prometheus text for both gauges.
+  static var runs: MetricNameDescriptor {
+    MetricNameDescriptor(
+      metricName: "runwatch_runs", unitName: "", helpText: "Operation runs by status.")
+  }
+  static var active: MetricNameDescriptor {
+    MetricNameDescriptor(
+      metricName: "runwatch_runs_active", unitName: "", helpText: "Queued and running runs by freshness.")
+  }
+
+  /// The gauges, as read now (a registry of this scrape's own: they are facts of the database, not of this
+  /// process).
   func exposition() -> String {
-    var text = PrometheusText()
-    text.family("runwatch_runs", type: "gauge", help: "Operation runs by status.")
+    let registry = PrometheusCollectorRegistry()
     for (status, value) in [(RunStatus.queued, queued), (.running, running), (.completed, completed)] {
-      text.sample("runwatch_runs", labels: [("status", status.rawValue)], value: "\(value)")
+      registry.makeGauge(descriptor: Self.runs, labels: [("status", status.rawValue)]).set(to: Double(value))
     }
-    text.family("runwatch_runs_active", type: "gauge", help: "Queued and running runs by freshness.")
     for (freshness, value) in [
       (Freshness.freshActive, freshActive), (.likelyStale, likelyStale), (.unknown, unknown),
     ] {
-      text.sample("runwatch_runs_active", labels: [("freshness", freshness.rawValue)], value: "\(value)")
+      registry.makeGauge(descriptor: Self.active, labels: [("freshness", freshness.rawValue)])
+        .set(to: Double(value))
     }
-    return text.output
+    return registry.emitToString()
   }
 }
