@@ -87,7 +87,7 @@ public enum AuditPage {
         options: actions.map { ($0, AuditEventItem.label(for: $0)) }))
       <div class="field">
       <label for="filter-run">Run id</label>
-      <input id="filter-run" name="run" type="text" inputmode="numeric" pattern="[0-9]*" autocomplete="off" \
+      <input id="filter-run" name="run" type="text" inputmode="numeric" pattern="\\s*#?[0-9]*\\s*" placeholder="#245" autocomplete="off" \
       value="\(view.filters.runID.map(String.init) ?? "")">
       </div>
       <div class="filters__actions">

@@ -122,11 +122,22 @@ public enum OperationsIndexPage {
     Layout.document(title: "Operations", chrome: chrome.in(.operations), main: content)
   }
 
+  /// "Find run #": a run number as the pages write it (`245` or `#245`) opens that run's page.
+  static let findForm: HTML = """
+    <form class="find-run" method="get" action="/operations" role="search">
+    <label for="find-run">Find run</label>
+    <input id="find-run" name="q" type="search" inputmode="numeric" placeholder="#245" required \
+    pattern="\\s*#?[0-9]{1,18}\\s*" title="A run number, such as 245 or #245">
+    <button type="submit" class="button button--quiet">Open</button>
+    </form>
+    """
+
   /// Everything inside `<main>`.
   public static func content(_ view: OperationsIndexView) -> HTML {
     """
     <div class="page-head">
     <h1>Operations</h1>
+    \(findForm)
     <div data-auto-refresh></div>
     </div>
     \(countsBlock(view.counts))

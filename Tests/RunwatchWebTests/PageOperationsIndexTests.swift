@@ -214,9 +214,14 @@ import Testing
     #expect(fixture.get("/operations?type=restore.execute", as: "operator").status == .ok)
   }
 
-  @Test func unknownParametersAreIgnored() throws {
+  /// A misspelt or unknown filter is refused (400 naming it) rather than silently ignored, which would read as
+  /// "these are the runs"; `workspace` (which reading a page ignores) is still accepted.
+  @Test func unknownParametersAreRefusedAndWorkspaceIsTolerated() throws {
     let fixture = try PageFixture()
     let run = try fixture.run()
-    #expect(PageFixture.rowIDs(fixture.get("/operations?workspace=acme&utm=x")) == [run.id])
+    #expect(PageFixture.rowIDs(fixture.get("/operations?workspace=acme")) == [run.id])
+    let refused = fixture.get("/operations?workspace=acme&utm=x")
+    #expect(refused.status == .badRequest)
+    #expect(refused.bodyText.contains("Parameter: <code>utm</code>"))
   }
 }

@@ -35,10 +35,24 @@ struct AuditHandler: Sendable {
         }
         let reader = QueryReader(query: request.query)
         let actions = AuditAction.allCases.map(\.rawValue)
+        // Every parameter is read, so a 400 names every refused (or unknown) one at once.
+        var collector = BadParameterCollector()
         let filters = AuditFilterSelection(
-          action: try reader.value("action") { actions.contains($0) ? $0 : nil }, runID: try reader.id("run"))
-        let cursor = try reader.cursor()
-        let selectedID = try reader.id("event")
+          action: collector.read { () throws(BadParameter) in
+            try reader.value("action") { actions.contains($0) ? $0 : nil }
+          },
+          // As the pages write run ids too: `245` or `#245`.
+          runID: collector.read { () throws(BadParameter) in
+            try reader.value("run", OperationsIndexHandler.runNumber)
+          })
+        let cursor =
+          collector.read { () throws(BadParameter) in try reader.cursor() } ?? (before: nil, after: nil)
+        let selectedID = collector.read { () throws(BadParameter) in try reader.id("event") }
+        let unknown = reader.unknownNames(
+          known: [
+            "action", "run", "event", KeysetPage.olderParameter, KeysetPage.newerParameter, "workspace",
+          ])
+        try BadParameterCollector.finish(collector, unknown: unknown)
         var selected: AuditEventItem?
         if let selectedID {
           guard let event = try database.auditEvent(id: selectedID, scope: scope) else {

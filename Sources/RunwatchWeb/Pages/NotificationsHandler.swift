@@ -13,8 +13,13 @@ struct NotificationsHandler: Sendable {
   func list(_ request: HTTPRequest, viewer: Viewer) -> HTTPResponse {
     PageResponses.guarded(request, viewer: viewer, environment: environment) {
       let reader = QueryReader(query: request.query)
-      let show = try reader.value("show") { NotificationsShow(rawValue: $0) }
-      let before = try reader.id("before")
+      var collector = BadParameterCollector()
+      let show = collector.read { () throws(BadParameter) in
+        try reader.value("show") { NotificationsShow(rawValue: $0) }
+      }
+      let before = collector.read { () throws(BadParameter) in try reader.id("before") }
+      try BadParameterCollector.finish(
+        collector, unknown: reader.unknownNames(known: ["show", "before", "workspace"]))
       let database = environment.database
       let unread = try database.unreadNotificationCount(forUser: viewer.user.id)
       let shown = show ?? (unread > 0 ? .unread : .all)

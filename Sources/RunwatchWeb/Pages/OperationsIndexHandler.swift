@@ -22,6 +22,24 @@ struct OperationsIndexHandler: Sendable {
         return PageResponses.error(
           .forbidden(missingCapability: capability.rawValue), viewer: viewer, environment: environment)
       }
+      // Names the page does not know are refused before the microcache (whose key ignores them) answers.
+      let reader = QueryReader(query: request.query)
+      let unknown = reader.unknownNames(known: Self.knownParameters)
+      if !unknown.isEmpty {
+        // Named together with any refused filter value, in one answer.
+        var refused: [String] = []
+        do {
+          _ = try database.snapshot { try selection(reader, scope: scope) }
+        } catch let bad as BadParameter {
+          refused = bad.names
+        }
+        throw BadParameter(names: refused + unknown)
+      }
+      // Finding a run by its number: `q=245` or `q=#245` opens its page, which answers exactly as the link
+      // would (the run, or the same "not found" as any run the viewer may not see).
+      if let runID = try reader.value(Self.findParameter, Self.runNumber) {
+        return .redirect(to: "/operations/\(runID)")
+      }
       // On a miss, every query of the page in one read transaction: one snapshot (the counts and the list
       // agree), one transaction instead of seven.
       let content = try environment.pages.content(for: Self.cacheKey(request, scope: scope)) {
@@ -40,6 +58,19 @@ struct OperationsIndexHandler: Sendable {
     KeysetPage.olderParameter, KeysetPage.newerParameter,
   ]
 
+  /// The "find a run" box's parameter.
+  static let findParameter = "q"
+
+  /// Every parameter the page accepts: its filters and cursors, the find box, and `workspace` (which reading a
+  /// page ignores; old links carry it).
+  static let knownParameters = Set(contentParameters + [findParameter, "workspace"])
+
+  /// A run number as people write it: `245`, `#245`, with spaces around.
+  static func runNumber(_ text: String) -> Int64? {
+    let trimmed = text.trimmingCharacters(in: .whitespaces)
+    return Int64(pathParameter: trimmed.hasPrefix("#") ? String(trimmed.dropFirst()) : trimmed)
+  }
+
   /// The microcache key: the viewer's scope and every parameter that decides the content, as sent.
   static func cacheKey(_ request: HTTPRequest, scope: RunScope) -> String {
     let parameters = contentParameters.map { name in
@@ -52,12 +83,8 @@ struct OperationsIndexHandler: Sendable {
   private func render(_ request: HTTPRequest, scope: RunScope) throws -> HTML {
     let database = environment.database
     let now = environment.clock.now()
-    let tenantOptions = try visibleTenants(scope: scope)
-    let typeOptions = try offeredTypes(scope: scope)
     let reader = QueryReader(query: request.query)
-    let selection = try Self.selection(
-      reader, typeOptions: Set(typeOptions).union(environment.policy.types.keys),
-      tenantIDs: Set(tenantOptions.map(\.id)))
+    let (selection, tenantOptions, typeOptions) = try self.selection(reader, scope: scope)
     let cursor = try reader.cursor()
     let filter = RunFilter(
       freshness: selection.freshness, status: selection.status, outcome: selection.outcome,
@@ -74,20 +101,49 @@ struct OperationsIndexHandler: Sendable {
     return OperationsIndexPage.content(view)
   }
 
+  /// The request's filters, with the tenants and types the form offers.
+  private func selection(_ reader: QueryReader, scope: RunScope) throws -> (
+    RunFilterSelection, [TenantOption], [String]
+  ) {
+    let tenantOptions = try visibleTenants(scope: scope)
+    let typeOptions = try offeredTypes(scope: scope)
+    let selection = try Self.selection(
+      reader, typeOptions: Set(typeOptions).union(environment.policy.types.keys),
+      tenantIDs: Set(tenantOptions.map(\.id)))
+    return (selection, tenantOptions, typeOptions)
+  }
+
   /// The filters, each allow-listed: enum values by their raw values, types from `typeOptions`, tenants from
   /// those visible to the viewer (a tenant outside the scope is refused, not silently emptied).
   static func selection(_ reader: QueryReader, typeOptions: Set<String>, tenantIDs: Set<Int64>)
     throws(BadParameter) -> RunFilterSelection
   {
-    RunFilterSelection(
-      freshness: try reader.value("freshness", Freshness.init(rawValue:)),
-      status: try reader.value("status", RunStatus.init(rawValue:)),
-      outcome: try reader.value("outcome", RunOutcome.init(rawValue:)),
-      type: try reader.value("type") { typeOptions.contains($0) ? $0 : nil },
-      tenantID: try reader.value("tenant") { text in
-        Int64(pathParameter: text).flatMap { tenantIDs.contains($0) ? $0 : nil }
+    // Every filter is read, so the 400 names every refused one at once.
+    var collector = BadParameterCollector()
+    let selection = RunFilterSelection(
+      freshness: collector.read { () throws(BadParameter) in
+        try reader.value("freshness", Freshness.init(rawValue:))
       },
-      reconciledSince: try reader.value(RunFilterSelection.reconciledSinceParameter, QueryReader.utcInstant))
+      status: collector.read { () throws(BadParameter) in
+        try reader.value("status", RunStatus.init(rawValue:))
+      },
+      outcome: collector.read { () throws(BadParameter) in
+        try reader.value("outcome", RunOutcome.init(rawValue:))
+      },
+      type: collector.read { () throws(BadParameter) in
+        try reader.value("type") { typeOptions.contains($0) ? $0 : nil }
+      },
+      tenantID: collector.read { () throws(BadParameter) in
+        try reader.value("tenant") { text in
+          Int64(pathParameter: text).flatMap { tenantIDs.contains($0) ? $0 : nil }
+        }
+      },
+      reconciledSince: collector.read { () throws(BadParameter) in
+        try reader.value(RunFilterSelection.reconciledSinceParameter, QueryReader.utcInstant)
+      })
+    _ = collector.read { () throws(BadParameter) in try reader.cursor().before }
+    try collector.finish()
+    return selection
   }
 
   /// Tenants of the workspace inside the viewer's scope, by name.

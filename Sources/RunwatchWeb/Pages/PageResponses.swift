@@ -23,13 +23,22 @@ public enum PageResponses {
   public static func badParameter(_ name: String, viewer: Viewer?, environment: WebEnvironment)
     -> HTTPResponse
   {
+    badParameters([name], viewer: viewer, environment: environment)
+  }
+
+  /// The 400 page naming every parameter in `names` (never echoing a value), with a way back to the page
+  /// without them.
+  public static func badParameters(_ names: [String], viewer: Viewer?, environment: WebEnvironment)
+    -> HTTPResponse
+  {
     let kind = ErrorPageKind.badRequest
     let main: HTML = """
       <div class="error-page" data-status="\(kind.status)">
       <p class="error-page__status">Error \(kind.status)</p>
       <h1>\(kind.title)</h1>
       <p>\(kind.sentence)</p>
-      <p class="error-page__parameter">Parameter: <code>\(name)</code></p>
+      <p class="error-page__parameter">\(names.count == 1 ? "Parameter" : "Parameters"): \
+      \(HTML.each(names, separator: ", ") { "<code>\($0)</code>" })</p>
       <p><a class="button" href="/operations">Go to Operations</a></p>
       </div>
       """
@@ -74,7 +83,7 @@ public enum PageResponses {
     do {
       return try body()
     } catch let rejected as BadParameter {
-      return badParameter(rejected.name, viewer: viewer, environment: environment)
+      return badParameters(rejected.names, viewer: viewer, environment: environment)
     } catch {
       environment.logger.error(
         "page failed",

@@ -2,10 +2,20 @@ import Foundation
 import HTTPServer
 import RunwatchTemplates
 
-/// A query parameter whose value is not accepted; the handler answers 400 naming `name`.
+/// Query parameters that are not accepted (a refused value, or a name the page does not know); the handler
+/// answers 400 naming every one of them.
 struct BadParameter: Error, Equatable {
-  /// The parameter's name (a constant of ours, never user input).
-  let name: String
+  /// The parameters' names, in the order found.
+  let names: [String]
+
+  /// One refused parameter (its name is a constant of ours, never user input).
+  init(name: String) { names = [name] }
+
+  /// Several at once.
+  init(names: [String]) { self.names = names }
+
+  /// The first name.
+  var name: String { names[0] }
 }
 
 /// Reads GET parameters at the edge: each value is allow-listed before any query runs. An empty value means
@@ -44,11 +54,45 @@ struct QueryReader {
     try value(name) { Int64(pathParameter: $0) }
   }
 
+  /// Names in the query that are not in `known`, each once, in order: a page answers them with the same 400
+  /// as a refused value, because a misspelt filter silently ignored reads as "no such runs".
+  func unknownNames(known: Set<String>) -> [String] {
+    var seen: Set<String> = []
+    return query.pairs.map(\.name).filter { !known.contains($0) && seen.insert($0).inserted }
+  }
+
   /// The keyset cursor: `before` (older) or `after` (newer), at most one of them.
   func cursor() throws(BadParameter) -> (before: Int64?, after: Int64?) {
     let before = try id(KeysetPage.olderParameter)
     let after = try id(KeysetPage.newerParameter)
     if before != nil && after != nil { throw BadParameter(name: KeysetPage.newerParameter) }
     return (before, after)
+  }
+}
+
+/// Reads several parameters and remembers every one refused, so a page answers one 400 naming them all.
+struct BadParameterCollector {
+  /// The refused parameters so far.
+  private(set) var names: [String] = []
+
+  /// `read()`'s value, or nil with its refused parameters remembered.
+  mutating func read<T>(_ read: () throws(BadParameter) -> T?) -> T? {
+    do {
+      return try read()
+    } catch {
+      names += error.names
+      return nil
+    }
+  }
+
+  /// Throws one `BadParameter` naming everything refused, if anything was.
+  func finish() throws(BadParameter) {
+    if !names.isEmpty { throw BadParameter(names: names) }
+  }
+
+  /// Throws one `BadParameter` naming everything `collector` refused and the `unknown` names, if any.
+  static func finish(_ collector: Self, unknown: [String]) throws(BadParameter) {
+    let names = collector.names + unknown
+    if !names.isEmpty { throw BadParameter(names: names) }
   }
 }
