@@ -16,7 +16,7 @@ public enum RunDetailPage {
       Requested by <strong>\(view.initiatorName ?? "System")</strong> · Type <code>\(run.type)</code>\
       \(HTML.unwrap(run.worker) { " · Started by <span data-worker>\(workerWords($0))</span>" })</p>
       <p class="badges">\(Badge.status(run.status)) \(Badge.outcome(run.outcome)) \(Badge.freshness(view.freshness))</p>
-      <div data-auto-refresh></div>
+      \(HTML.when(!run.status.isTerminal) { "<div data-auto-refresh></div>" })
       </header>
       \(HTML.unwrap(view.lifecycleExplanation) { $0.render(now: view.now) })\
       \(HTML.when(view.freshness == .unknown) { uncoveredNote })\
@@ -78,6 +78,29 @@ public enum RunDetailPage {
 
   private static func failureSection(_ run: OperationRun) -> HTML {
     guard run.status.isTerminal, run.outcome != .succeeded || !run.failures.isEmpty else { return .empty }
+    if let reconciliation = run.reconciliation {
+      // The callout above already says what happened in operator words; repeat nothing. What the queue
+      // itself reported is worth showing as it said it (class and message, lines kept).
+      guard let failure = reconciliation.evidence["queue_failure"],
+        failure["exception_class"]?.stringValue != nil || failure["message"]?.stringValue != nil
+      else { return .empty }
+      return """
+        <section aria-labelledby="failures-title">
+        <h2 id="failures-title">What went wrong</h2>
+        <p>The queue reported\(HTML.unwrap(failure["exception_class"]?.stringValue) { " <code class=\"failure__class\">\($0)</code>" }):</p>
+        \(HTML.unwrap(failure["message"]?.stringValue) { "<pre class=\"failure__text\">\($0)</pre>" })
+        </section>
+        """
+    }
+    if run.outcome == .cancelled && run.failures.isEmpty {
+      return """
+        <section aria-labelledby="failures-title">
+        <h2 id="failures-title">Cancelled</h2>
+        <p>The run was cancelled\(run.startedAt == nil ? " before a worker started it" : " before it finished"); \
+        nothing failed.</p>
+        </section>
+        """
+    }
     let body: HTML
     if !run.failures.isEmpty {
       body = """
@@ -85,10 +108,6 @@ public enum RunDetailPage {
           "<li><span class=\"failure__message\">\(failure.message)</span> <code class=\"failure__code\">\(failure.code)</code></li>"
         })</ul>
         """
-    } else if let reconciliation = run.reconciliation {
-      body = "<p>\(ReasonCatalog.describe(reconciliation).explanation)</p>"
-    } else if run.outcome == .cancelled {
-      body = "<p>The run was cancelled before it finished.</p>"
     } else {
       body = "<p>The worker reported no failure details.</p>"
     }

@@ -80,11 +80,25 @@ public struct RunRow: Sendable, Equatable {
 
 /// The `<progress>` bar (an element, not an inline width: the CSP forbids inline styles).
 public enum ProgressBar {
+  /// `16762` → `16,762`: digits in groups of three, the same on every server whatever its locale.
+  public static func grouped(_ value: Int64) -> String {
+    let digits = String(value.magnitude)
+    var groups: [Substring] = []
+    var end = digits.endIndex
+    while end > digits.startIndex {
+      let start = digits.index(end, offsetBy: -3, limitedBy: digits.startIndex) ?? digits.startIndex
+      groups.insert(digits[start..<end], at: 0)
+      end = start
+    }
+    return (value < 0 ? "-" : "") + groups.joined(separator: ",")
+  }
+
   /// `<progress max value>` with the counts as visible text.
   public static func render(processed: Int64, total: Int64, label: String) -> HTML {
     """
     <span class="progress"><progress max="\(total)" value="\(processed)" aria-label="\(label)">\
-    \(processed) of \(total)</progress> <span class="progress__text">\(processed) / \(total)</span></span>
+    \(grouped(processed)) of \(grouped(total))</progress> <span class="progress__text">\(grouped(processed)) / \
+    \(grouped(total))\(HTML.when(total > 0) { " · \(processed * 100 / total)%" })</span></span>
     """
   }
 }

@@ -2,6 +2,7 @@ import Foundation
 import HTTPServer
 import RunwatchCore
 import RunwatchStore
+import RunwatchTemplates
 import RunwatchWeb
 import TestStorage
 import Testing
@@ -123,5 +124,73 @@ import Testing
     }
     let detail = fixture.get("/operations/\(run.id)").bodyText
     #expect(detail.contains("&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt;&#39; onmouseover=&#39;y"))
+  }
+}
+
+/// Words that are true on the run page: a cancelled run is not "what went wrong", a reconciled run's callout is
+/// not repeated below it, what the queue said is shown as it said it, finished runs do not offer to refresh,
+/// and progress reads with separators and a percentage.
+@Suite struct RunDetailWordingTests {
+  func page(_ run: OperationRun, freshness: Freshness) -> String {
+    let view = RunDetailView(
+      run: run, freshness: freshness, tenantName: "Contoso", initiatorName: nil, expectedRuntimeSeconds: 60,
+      deadline: nil, healing: .notScheduled, lateReports: [], auditEvents: [], now: TemplateSamples.now)
+    return RunDetailPage.render(view, chrome: TemplateSamples.chrome()).rendered
+  }
+
+  func run(
+    status: RunStatus = .completed, outcome: RunOutcome, started: Bool = true, failures: [RunFailure] = [],
+    reconciliation: Reconciliation? = nil
+  ) -> OperationRun {
+    OperationRun(
+      id: 7, workspaceID: 1, tenantID: 1, initiatorUserID: nil, type: "policy.sync", status: status,
+      outcome: outcome, summaryCounts: [:], failures: failures, context: .emptyObject,
+      createdAt: TemplateSamples.ago(900), startedAt: started ? TemplateSamples.ago(800) : nil,
+      lastHeartbeatAt: nil, completedAt: status == .completed ? TemplateSamples.ago(600) : nil,
+      reconciliation: reconciliation)
+  }
+
+  @Test func aCancelledRunIsCalledCancelledNotAFailure() {
+    let html = page(run(outcome: .cancelled, started: false), freshness: .terminalNormal)
+    #expect(!html.contains("What went wrong"))
+    #expect(html.contains("<h2 id=\"failures-title\">Cancelled</h2>"))
+    #expect(html.contains("cancelled before a worker started it; nothing failed."))
+    #expect(!html.contains("data-auto-refresh"), "a finished run does not offer to refresh")
+  }
+
+  @Test func aReconciledRunsCalloutIsNotRepeatedAndTheQueuesWordsAreShownAsSaid() {
+    let stale = run(
+      outcome: .failed,
+      failures: [RunFailure(code: "run.stale_running", message: "Stopped reporting progress")],
+      reconciliation: Reconciliation(
+        reason: .staleRunning, source: "scheduled_reconciler", evidence: ["deadline": "heartbeat"],
+        reconciledAt: TemplateSamples.ago(600)))
+    #expect(!page(stale, freshness: .reconciledFailed).contains("What went wrong"))
+
+    let bridged = run(
+      outcome: .failed,
+      failures: [RunFailure(code: "run.queue_failure_bridge", message: "Failed in the queue")],
+      reconciliation: Reconciliation(
+        reason: .queueFailureBridge, source: "queue_failure_bridge",
+        evidence: [
+          "queue_failure": [
+            "kind": "exception", "exception_class": "App\\Jobs\\SyncFailed",
+            "message": "line one\nline two",
+          ]
+        ], reconciledAt: TemplateSamples.ago(600)))
+    let html = page(bridged, freshness: .reconciledFailed)
+    #expect(html.contains("The queue reported <code class=\"failure__class\">App\\Jobs\\SyncFailed</code>:"))
+    #expect(html.contains("<pre class=\"failure__text\">line one\nline two</pre>"))
+  }
+
+  @Test func progressReadsWithSeparatorsAndAPercentage() {
+    let html = ProgressBar.render(processed: 16_762, total: 21_905, label: "Progress").rendered
+    #expect(html.contains("16,762 / 21,905 · 76%"))
+    #expect(ProgressBar.grouped(0) == "0")
+    #expect(ProgressBar.grouped(999) == "999")
+    #expect(ProgressBar.grouped(1_000) == "1,000")
+    #expect(ProgressBar.grouped(-1_234_567) == "-1,234,567")
+    #expect(
+      page(run(status: .running, outcome: .pending), freshness: .freshActive).contains("data-auto-refresh"))
   }
 }

@@ -48,7 +48,9 @@ struct TemplateEscapingTests {
     let html = RunDetailPage.render(view, chrome: S.hostileChrome()).rendered
     Self.expectInert(html, "detail")
     #expect(html.contains("<dt>Queue exception message</dt><dd><code>&lt;script&gt;"))
-    #expect(html.contains("<span class=\"failure__message\">&lt;script&gt;alert(1)"))
+    // What the queue said, as it said it (escaped), instead of repeating the callout.
+    #expect(html.contains("<code class=\"failure__class\">&lt;script&gt;alert(1)"))
+    #expect(html.contains("<pre class=\"failure__text\">&lt;script&gt;alert(1)"))
     #expect(
       html.contains("&quot;&lt;script&gt;alert(1)&lt;/script&gt;\\&quot;&#39;&amp;&quot; : "), "context key")
   }
