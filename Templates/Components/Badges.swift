@@ -73,6 +73,32 @@ public enum Badge {
     }
   }
 
+  /// One badge that says where a run stands, instead of three that repeat each other ("Completed · Succeeded ·
+  /// Finished"): waiting for a worker, running, likely stale (and which way), not covered, or how it ended
+  /// (with "reconciled" when Runwatch finished it). Styled by what matters: the freshness when something is
+  /// wrong or unknown, the outcome when it ended normally.
+  public static func state(status: RunStatus, outcome: RunOutcome, freshness: Freshness) -> HTML {
+    let (kind, state, glyph, text): (String, String, String, String) =
+      switch freshness {
+      case .reconciledFailed:
+        ("freshness", freshness.rawValue, "✕", "\(outcomeParts(outcome).1) · reconciled")
+      case .likelyStale:
+        (
+          "freshness", freshness.rawValue, "▲",
+          status == .queued ? "Likely stale · never started" : "Likely stale · stopped reporting"
+        )
+      case .unknown:
+        ("freshness", freshness.rawValue, "?", "\(statusParts(status).1) · not covered by the policy")
+      case .terminalNormal:
+        ("outcome", outcome.rawValue, outcomeParts(outcome).0, outcomeParts(outcome).1)
+      case .freshActive:
+        status == .queued
+          ? ("status", status.rawValue, "○", "Waiting for a worker")
+          : ("status", status.rawValue, "◐", "Running")
+      }
+    return render(kind: kind, state: state, glyph: glyph, text: text, title: "State")
+  }
+
   /// Operator words for a freshness state (also used in filter selects and empty states).
   public static func label(for freshness: Freshness) -> String { freshnessParts(freshness).1 }
   /// Operator words for a status.

@@ -168,7 +168,7 @@ public enum OperationsIndexPage {
 
   private static func table(_ view: OperationsIndexView) -> HTML {
     let columns = [
-      "Run", "Tenant", "Status", "Outcome", "Freshness", "Initiator", "Created", "Duration", "Progress",
+      "Run", "Tenant", "State", "Initiator", "Created", "Duration", "Progress",
     ].map { Table.Column($0) }
     return Table.render(
       caption: "Runs, newest first", columns: columns,
@@ -189,9 +189,7 @@ public enum OperationsIndexPage {
       <tr data-run-id="\(row.id)" data-freshness="\(row.freshness)">\
       <th scope="row"><a href="/operations/\(row.id)">\(label) <span class="run-id">#\(row.id)</span></a></th>\
       <td>\(row.tenantName ?? "Workspace-level")</td>\
-      <td>\(Badge.status(row.status))</td>\
-      <td>\(Badge.outcome(row.outcome))</td>\
-      <td>\(Badge.freshness(row.freshness))</td>\
+      <td>\(Badge.state(status: row.status, outcome: row.outcome, freshness: row.freshness))</td>\
       <td>\(row.initiatorName ?? "System")</td>\
       <td>\(TimeElement.relative(row.createdAt, now: now))</td>\
       <td class="duration">\(duration.elapsed)\(HTML.unwrap(duration.overrun) {

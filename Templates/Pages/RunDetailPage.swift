@@ -15,7 +15,7 @@ public enum RunDetailPage {
       <p class="run-header__meta">Tenant: <strong>\(view.tenantName ?? "Workspace-level")</strong> · \
       Requested by <strong>\(view.initiatorName ?? "System")</strong> · Type <code>\(run.type)</code>\
       \(HTML.unwrap(run.worker) { " · Started by <span data-worker>\(workerWords($0))</span>" })</p>
-      <p class="badges">\(Badge.status(run.status)) \(Badge.outcome(run.outcome)) \(Badge.freshness(view.freshness))</p>
+      <p class="badges">\(Badge.state(status: run.status, outcome: run.outcome, freshness: view.freshness))</p>
       \(HTML.when(!run.status.isTerminal) { "<div data-auto-refresh></div>" })
       </header>
       \(HTML.unwrap(view.lifecycleExplanation) { $0.render(now: view.now) })\

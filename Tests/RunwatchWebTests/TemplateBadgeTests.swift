@@ -94,3 +94,27 @@ enum FormerBadge {
     }
   }
 }
+
+/// One state badge per run instead of three that repeat each other.
+@Suite struct RunStateBadgeTests {
+  func words(_ status: RunStatus, _ outcome: RunOutcome, _ freshness: Freshness) -> String {
+    let html = Badge.state(status: status, outcome: outcome, freshness: freshness).rendered
+    return String(html.split(separator: "</span> ").last?.dropLast("</span>".count) ?? "")
+  }
+
+  @Test func saysWhereARunStandsInOneBadge() {
+    #expect(words(.queued, .pending, .freshActive) == "Waiting for a worker")
+    #expect(words(.running, .pending, .freshActive) == "Running")
+    #expect(words(.queued, .pending, .likelyStale) == "Likely stale · never started")
+    #expect(words(.running, .pending, .likelyStale) == "Likely stale · stopped reporting")
+    #expect(words(.running, .pending, .unknown) == "Running · not covered by the policy")
+    #expect(words(.completed, .succeeded, .terminalNormal) == "Succeeded")
+    #expect(words(.completed, .failed, .terminalNormal) == "Failed")
+    #expect(words(.completed, .failed, .reconciledFailed) == "Failed · reconciled")
+    #expect(words(.completed, .cancelled, .terminalNormal) == "Cancelled")
+    // A worker's failure is styled as a failure, not as "finished" (the old third badge).
+    let failed = Badge.state(status: .completed, outcome: .failed, freshness: .terminalNormal).rendered
+    #expect(failed.contains("badge--outcome-failed"))
+    #expect(!failed.contains("Finished"))
+  }
+}
