@@ -108,7 +108,7 @@ public enum AuditPage {
         return """
           <tr data-event-id="\(event.id)"\(HTML.attribute("class=\"is-selected\"", if: isSelected))>\
           <th scope="row"><a href="\(href)"\(HTML.attribute("aria-current=\"true\"", if: isSelected))>\
-          \(AuditEventItem.label(for: event.action))</a> <code>\(event.action)</code></th>\
+          \(AuditEventItem.label(for: event.action))</a></th>\
           <td>\(event.actorLabel)</td>\
           <td>\(subjectLink(event))</td>\
           <td>\(TimeElement.relative(event.createdAt, now: view.now))</td></tr>

@@ -62,7 +62,7 @@ public enum ErrorPageKind: Sendable, Equatable {
     case .forbidden(let capability?):
       "You can see this workspace, but your role does not include the \(capability) capability needed for this page."
     case .forbidden(nil): "This request was refused. If you submitted a form, reload the page and try again."
-    case .notFound: "Not found — this page does not exist or you do not have access to it."
+    case .notFound: "This page does not exist, or you do not have access to it."
     case .methodNotAllowed: "This address does not accept that kind of request."
     case .requestTimeout:
       "The request did not arrive in full in time, so Runwatch closed the connection. Try again."

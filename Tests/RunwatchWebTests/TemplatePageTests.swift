@@ -322,7 +322,8 @@ struct TemplatePageTests {
 
   @Test func errorPagesAreGenericAndName403Capability() {
     let notFound = ErrorPage.render(.notFound, chrome: S.chrome()).rendered
-    #expect(notFound.contains("Not found — this page does not exist or you do not have access to it."))
+    #expect(notFound.contains("This page does not exist, or you do not have access to it."))
+    #expect(!notFound.contains("Not found —"), "the heading is not repeated in the sentence")
     #expect(notFound.contains("<a class=\"button\" href=\"/operations\">"))
     #expect(ErrorPageKind.notFound.status == 404)
     // The template never sees the requested id, so the body for any missing or hidden run is the same bytes.
