@@ -40,7 +40,14 @@ public enum RunDetailPage {
     """
 
   private static func summarySection(_ view: RunDetailView) -> HTML {
-    let counts = view.run.summaryCounts.sorted { $0.key < $1.key }
+    // Progress first, in the order people read it (processed of total), then the rest by name.
+    let leading = ["processed", "total"]
+    let counts = view.run.summaryCounts.sorted { left, right in
+      let (l, r) = (
+        leading.firstIndex(of: left.key) ?? leading.count, leading.firstIndex(of: right.key) ?? leading.count
+      )
+      return l != r ? l < r : left.key < right.key
+    }
     let duration = DurationComparison.describe(
       status: view.run.status, createdAt: view.run.createdAt, startedAt: view.run.startedAt,
       completedAt: view.run.completedAt, lastReportAt: view.run.lastHeartbeatAt,

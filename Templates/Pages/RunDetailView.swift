@@ -62,9 +62,10 @@ public struct AuditEventItem: Sendable, Equatable {
   public static func label(for action: String) -> String {
     switch action {
     case "run.created": "Run created"
-    case "run.started": "Started by its worker"
-    case "run.completed": "Completed by its worker"
+    case "run.started": "Started"
+    case "run.completed": "Completed"
     case "run.reconciled": "Reconciled"
+    case "run.resolved": "Marked failed by hand"
     case "run.queue_failure_bridged": "Queue failure recorded"
     case "run.late_report_refused": "Late report refused"
     case "run.start_refused": "Start refused"

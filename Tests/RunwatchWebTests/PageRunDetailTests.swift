@@ -193,4 +193,18 @@ import Testing
     #expect(
       page(run(status: .running, outcome: .pending), freshness: .freshActive).contains("data-auto-refresh"))
   }
+
+  @Test func countsReadProcessedThenTotalThenTheRestAndAuditLabelsDoNotRepeatTheActor() {
+    var counted = run(outcome: .succeeded)
+    counted.summaryCounts = ["skipped": 2, "total": 50, "errors": 1, "processed": 50]
+    let html = page(counted, freshness: .terminalNormal)
+    let order = ["Processed", "Total", "Errors", "Skipped"].compactMap {
+      html.range(of: "<th scope=\"row\">\($0)</th>")?.lowerBound
+    }
+    #expect(order.count == 4)
+    #expect(order == order.sorted())
+    // "Completed by demo-fleet", not "Completed by its worker by demo-fleet".
+    #expect(AuditEventItem.label(for: "run.completed") == "Completed")
+    #expect(AuditEventItem.label(for: "run.started") == "Started")
+  }
 }
