@@ -78,6 +78,30 @@ public enum Badge {
   /// (with "reconciled" when Runwatch finished it). Styled by what matters: the freshness when something is
   /// wrong or unknown, the outcome when it ended normally.
   public static func state(status: RunStatus, outcome: RunOutcome, freshness: Freshness) -> HTML {
+    // Rendered once per combination (90 of them), like the other badges: a page of 50 rows costs lookups.
+    renderedStates[StateKey(status: status, outcome: outcome, freshness: freshness)]
+      ?? renderState(status: status, outcome: outcome, freshness: freshness)
+  }
+
+  private struct StateKey: Hashable {
+    var status: RunStatus
+    var outcome: RunOutcome
+    var freshness: Freshness
+  }
+
+  private static let renderedStates: [StateKey: HTML] = Dictionary(
+    uniqueKeysWithValues: Freshness.allCases.flatMap { freshness in
+      RunOutcome.allCases.flatMap { outcome in
+        RunStatus.allCases.map { status in
+          (
+            StateKey(status: status, outcome: outcome, freshness: freshness),
+            renderState(status: status, outcome: outcome, freshness: freshness)
+          )
+        }
+      }
+    })
+
+  private static func renderState(status: RunStatus, outcome: RunOutcome, freshness: Freshness) -> HTML {
     let (kind, state, glyph, text): (String, String, String, String) =
       switch freshness {
       case .reconciledFailed:

@@ -103,12 +103,17 @@ extension RunwatchDatabase {
     }
   }
 
-  /// Number of unread notifications for a user.
+  /// Number of unread notifications for a user: a range of `notifications_by_user` (pinned: with
+  /// `notifications_by_user_id` beside it, SQLite's planner would walk every notification of the user, which
+  /// grows with history and cost every page 30 % more during an incident).
   public func unreadNotificationCount(forUser userID: Int64) throws -> Int {
     try pool.read { connection in
       Int(
         try connection.scalar(
-          "SELECT COUNT(*) FROM notifications WHERE user_id = ? AND read_at IS NULL", [userID]) ?? 0)
+          """
+          SELECT COUNT(*) FROM notifications \(connection.engineSQL.indexHint("notifications_by_user"))
+          WHERE user_id = ? AND read_at IS NULL
+          """, [userID]) ?? 0)
     }
   }
 
@@ -158,11 +163,14 @@ extension RunwatchDatabase {
       arguments.append(before)
     }
     arguments.append(limit + 1)
+    // Unread ones are a range of (user, read_at, id); all of them one of (user, id).
+    let index = unreadOnly ? "notifications_by_user" : "notifications_by_user_id"
     let rows = try pool.read { connection in
       try connection.query(
         """
         SELECT n.*, r.outcome AS run_outcome, r.workspace_id AS run_workspace_id, w.name AS workspace_name
-        FROM notifications n JOIN operation_runs r ON r.id = n.run_id JOIN workspaces w ON w.id = r.workspace_id
+        FROM notifications AS n \(connection.engineSQL.indexHint(index))
+        JOIN operation_runs r ON r.id = n.run_id JOIN workspaces w ON w.id = r.workspace_id
         WHERE \(conditions.joined(separator: " AND "))
         ORDER BY n.id DESC LIMIT ?
         """, arguments)
