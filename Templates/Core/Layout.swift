@@ -56,7 +56,7 @@ public enum Layout {
   private static func notificationsLabel(unread: Int) -> HTML {
     guard unread > 0 else { return "Notifications" }
     return """
-      Notifications <span class="count">\(unread)<span class="visually-hidden"> unread</span></span>
+      Notifications <span class="count">\(PageChrome.unreadLabel(unread))<span class="visually-hidden"> unread</span></span>
       """
   }
 

@@ -1,6 +1,14 @@
 /// What every page around the content needs to know: who is signed in, in which workspace, which section
 /// is current, and which asset versions to link. Built once per request by the web layer.
 public struct PageChrome: Sendable, Equatable {
+  /// Unread notifications are counted up to this many; at the limit pages say "99+".
+  public static let unreadCountLimit = 100
+
+  /// How an unread count reads: the number, or "99+" once it reaches `unreadCountLimit`.
+  public static func unreadLabel(_ count: Int) -> String {
+    count >= unreadCountLimit ? "\(unreadCountLimit - 1)+" : String(count)
+  }
+
   /// Cache-busting versions for `/assets/app.css` and `/assets/app.js` (for example a content hash).
   public struct AssetVersions: Sendable, Equatable {
     /// Version of `app.css`.
@@ -39,7 +47,7 @@ public struct PageChrome: Sendable, Equatable {
     public var workspace: WorkspaceOption
     /// Every workspace the user belongs to; the switcher appears when there is more than one.
     public var workspaces: [WorkspaceOption]
-    /// Unread notifications, shown on the navigation link.
+    /// Unread notifications, shown on the navigation link (counted up to `PageChrome.unreadCountLimit`).
     public var unreadNotifications: Int
     /// Whether to show the Audit link (the user holds `audit.view`).
     public var canViewAudit: Bool

@@ -142,7 +142,7 @@ public enum NotificationsPage {
       <h1>Notifications</h1>
       \(markAll)
       </div>
-      <nav class="tabs" aria-label="Which notifications">\(tab(.unread, "Unread (\(view.unreadCount))")) \
+      <nav class="tabs" aria-label="Which notifications">\(tab(.unread, "Unread (\(PageChrome.unreadLabel(view.unreadCount)))")) \
       \(tab(.all, "All"))</nav>
       \(HTML.when(view.isLaterPage) { "<p class=\"muted\">Older notifications. <a href=\"/notifications?show=\(view.show.rawValue)\">Back to the newest</a></p>" })\
       \(list)

@@ -103,17 +103,18 @@ extension RunwatchDatabase {
     }
   }
 
-  /// Number of unread notifications for a user: a range of `notifications_by_user` (pinned: with
-  /// `notifications_by_user_id` beside it, SQLite's planner would walk every notification of the user, which
-  /// grows with history and cost every page 30 % more during an incident).
-  public func unreadNotificationCount(forUser userID: Int64) throws -> Int {
+  /// Number of unread notifications for a user, counted up to `limit` (pages show "99+" beyond it): at most
+  /// `limit` entries of `notifications_by_user` are read, so every page's chrome costs the same whether the
+  /// user has 3 unread or the 100,000 an incident leaves behind. The index is pinned: with
+  /// `notifications_by_user_id` beside it, SQLite's planner would walk every notification of the user.
+  public func unreadNotificationCount(forUser userID: Int64, upTo limit: Int) throws -> Int {
     try pool.read { connection in
       Int(
         try connection.scalar(
           """
-          SELECT COUNT(*) FROM notifications \(connection.engineSQL.indexHint("notifications_by_user"))
-          WHERE user_id = ? AND read_at IS NULL
-          """, [userID]) ?? 0)
+          SELECT COUNT(*) FROM (SELECT 1 FROM notifications \(connection.engineSQL.indexHint("notifications_by_user"))
+          WHERE user_id = ? AND read_at IS NULL LIMIT ?) AS unread
+          """, [userID, max(0, limit)]) ?? 0)
     }
   }
 

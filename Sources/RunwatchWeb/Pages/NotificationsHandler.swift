@@ -21,7 +21,8 @@ struct NotificationsHandler: Sendable {
       try BadParameterCollector.finish(
         collector, unknown: reader.unknownNames(known: ["show", "before", "workspace"]))
       let database = environment.database
-      let unread = try database.unreadNotificationCount(forUser: viewer.user.id)
+      let unread = try database.unreadNotificationCount(
+        forUser: viewer.user.id, upTo: PageChrome.unreadCountLimit)
       let shown = show ?? (unread > 0 ? .unread : .all)
       let page = try database.notificationPage(
         forUser: viewer.user.id, unreadOnly: shown == .unread, before: before,

@@ -45,7 +45,7 @@ struct RunDetailHandler: Sendable {
     guard let id = request.pathParameter("id", as: Int64.self) else { return }
     let userID = viewer.user.id
     let unread = try environment.viewers.unreadCount(userID: userID) {
-      try environment.database.unreadNotificationCount(forUser: userID)
+      try environment.database.unreadNotificationCount(forUser: userID, upTo: PageChrome.unreadCountLimit)
     }
     guard unread > 0,
       try environment.database.markNotificationsRead(userID: userID, runID: id, at: environment.clock.now())

@@ -12,7 +12,7 @@ extension Viewer {
   public func chrome(environment: WebEnvironment, section: PageChrome.Section?) -> PageChrome {
     let unread =
       (try? environment.viewers.unreadCount(userID: user.id) {
-        try environment.database.unreadNotificationCount(forUser: user.id)
+        try environment.database.unreadNotificationCount(forUser: user.id, upTo: PageChrome.unreadCountLimit)
       }) ?? 0
     let canViewAudit =
       AccessControl.decide(principal: principal, workspaceID: workspace.id, requiring: .auditView) == .allowed
