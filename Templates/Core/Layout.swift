@@ -34,6 +34,7 @@ public enum Layout {
     <nav class="site-nav" aria-label="Main">
     <ul>
     \(navLink("/operations", "Operations", isCurrent: section == .operations))
+    \(navLink("/insights", "Insights", isCurrent: section == .insights))
     \(HTML.when(user.canViewAudit) { navLink("/audit", "Audit", isCurrent: section == .audit) })
     \(navLink("/notifications", notificationsLabel(unread: user.unreadNotifications), isCurrent: section == .notifications))
     </ul>

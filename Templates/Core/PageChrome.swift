@@ -70,6 +70,8 @@ public struct PageChrome: Sendable, Equatable {
   public enum Section: String, Sendable, Equatable {
     /// `/operations` and run detail pages.
     case operations
+    /// `/insights`.
+    case insights
     /// `/audit`.
     case audit
     /// `/notifications`.

@@ -15,11 +15,16 @@ public struct RunFilterSelection: Sendable, Equatable {
   public var tenantID: Int64?
   /// `reconciled_since` parameter (RFC 3339 UTC): only runs reconciled at or after it.
   public var reconciledSince: Date?
+  /// `finished_since` parameter (RFC 3339 UTC): only runs that finished at or after it (the insights links).
+  public var finishedSince: Date?
+  /// `reason` parameter: only runs reconciled with this reason code.
+  public var reason: ReasonCode?
 
   /// Creates a selection.
   public init(
     freshness: Freshness? = nil, status: RunStatus? = nil, outcome: RunOutcome? = nil, type: String? = nil,
-    tenantID: Int64? = nil, reconciledSince: Date? = nil
+    tenantID: Int64? = nil, reconciledSince: Date? = nil, finishedSince: Date? = nil,
+    reason: ReasonCode? = nil
   ) {
     self.freshness = freshness
     self.status = status
@@ -27,10 +32,16 @@ public struct RunFilterSelection: Sendable, Equatable {
     self.type = type
     self.tenantID = tenantID
     self.reconciledSince = reconciledSince
+    self.finishedSince = finishedSince
+    self.reason = reason
   }
 
   /// The name of the reconciled-since parameter.
   public static let reconciledSinceParameter = "reconciled_since"
+  /// The name of the finished-since parameter.
+  public static let finishedSinceParameter = "finished_since"
+  /// The name of the reason parameter.
+  public static let reasonParameter = "reason"
 
   /// The selection as GET parameters, in form order; unset filters are left out.
   public var query: QueryString {
@@ -38,6 +49,8 @@ public struct RunFilterSelection: Sendable, Equatable {
       ("freshness", freshness?.rawValue ?? ""), ("status", status?.rawValue ?? ""),
       ("outcome", outcome?.rawValue ?? ""), ("type", type ?? ""), ("tenant", tenantID.map(String.init) ?? ""),
       (Self.reconciledSinceParameter, reconciledSince.map { RFC3339.string(from: $0) } ?? ""),
+      (Self.finishedSinceParameter, finishedSince.map { RFC3339.string(from: $0) } ?? ""),
+      (Self.reasonParameter, reason?.rawValue ?? ""),
     ])
   }
 }

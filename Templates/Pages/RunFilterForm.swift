@@ -24,6 +24,22 @@ enum RunFilterForm {
         <input type="hidden" name="\(RunFilterSelection.reconciledSinceParameter)" value="\(RFC3339.string(from: since))"></p>
         """
       })
+      \(HTML.unwrap(filters.finishedSince) { since in
+        """
+        <p class="filters__since">Finished since \(TimeElement.absolute(since)) \
+        <a href="\(filters.query.removing(RunFilterSelection.finishedSinceParameter).url(path: "/operations"))">\
+        Any time</a>\
+        <input type="hidden" name="\(RunFilterSelection.finishedSinceParameter)" value="\(RFC3339.string(from: since))"></p>
+        """
+      })
+      \(HTML.unwrap(filters.reason) { reason in
+        """
+        <p class="filters__since">Reconciled as: \(ReasonCatalog.describe(reason).label) \
+        <a href="\(filters.query.removing(RunFilterSelection.reasonParameter).url(path: "/operations"))">\
+        Any reason</a>\
+        <input type="hidden" name="\(RunFilterSelection.reasonParameter)" value="\(reason.rawValue)"></p>
+        """
+      })
       <div class="filters__actions">
       <button type="submit" class="button">Apply filters</button>
       <a href="/operations" class="button button--quiet">Clear</a>
@@ -53,6 +69,12 @@ enum RunFilterForm {
     if let since = filters.reconciledSince {
       applied.append(.init(name: "Reconciled since", value: TimeText.absoluteUTC(since)))
     }
+    if let since = filters.finishedSince {
+      applied.append(.init(name: "Finished since", value: TimeText.absoluteUTC(since)))
+    }
+    if let reason = filters.reason {
+      applied.append(.init(name: "Reconciled as", value: ReasonCatalog.describe(reason).label))
+    }
     return applied
   }
 
@@ -64,14 +86,16 @@ enum RunFilterForm {
     return view.typeOptions + [selected]
   }
 
-  /// A labelled select with an "Any" choice (empty value, which the router treats as no filter).
-  static func select(_ name: String, _ label: String, selected: String?, options: [(String, String)]) -> HTML
-  {
+  /// A labelled select with an "Any" choice (empty value, which the router treats as no filter) unless
+  /// `allowsAny` is false.
+  static func select(
+    _ name: String, _ label: String, selected: String?, options: [(String, String)], allowsAny: Bool = true
+  ) -> HTML {
     """
     <div class="field">
     <label for="filter-\(name)">\(label)</label>
     <select id="filter-\(name)" name="\(name)">
-    <option value=""\(HTML.attribute("selected", if: selected == nil))>Any</option>
+    \(HTML.when(allowsAny) { "<option value=\"\"\(HTML.attribute("selected", if: selected == nil))>Any</option>" })
     \(HTML.each(options) { option in
       "<option value=\"\(option.0)\"\(HTML.attribute("selected", if: option.0 == selected))>\(option.1)</option>"
     })

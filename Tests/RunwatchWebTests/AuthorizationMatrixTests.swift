@@ -150,6 +150,7 @@ import Testing
     Self.expect(world, "GET /operations/<missing>", [302, 404, 404, 404, 404, 404]) {
       world.get($0, "/operations/\(missing)")
     }
+    Self.expect(world, "GET /insights", [302, 200, 200, 200, 200, 200]) { world.get($0, "/insights") }
     Self.expect(world, "GET /audit", [302, 200, 200, 403, 200, 200]) { world.get($0, "/audit") }
     Self.expect(world, "GET /notifications", [302, 200, 200, 200, 200, 200]) {
       world.get($0, "/notifications")

@@ -88,6 +88,14 @@ measure "/operations?freshness=reconciled_failed (single tenant)" "$single" "/op
 measure "/operations?outcome=failed (single tenant)" "$single" "/operations?outcome=failed"
 measure "/operations/<id> (reconciled run detail)" "$owner" "/operations/$reconciled"
 measure "/operations/999999999 (not found)" "$owner" /operations/999999999
+measure "/insights (last 24 h)" "$owner" /insights
+measure "/insights?range=30d" "$owner" "/insights?range=30d"
+measure "/insights?range=30d (single tenant)" "$single" "/insights?range=30d"
+day_ago=$(date -u -d '24 hours ago' +%Y-%m-%dT%H:00:00Z)
+measure "/operations, an insights link (failed by the worker in 24 h)" "$owner" \
+  "/operations?outcome=failed&freshness=terminal_normal&type=policy.sync&finished_since=$day_ago"
+measure "/operations, an insights link (reconciled for one reason in 24 h)" "$owner" \
+  "/operations?reconciled_since=$day_ago&reason=run.stale_running"
 measure "/audit" "$owner" /audit
 measure "/notifications" "$owner" /notifications
 measure "/healthz" "" /healthz

@@ -19,6 +19,10 @@ protocol EngineSQL: Sendable {
   func adding(milliseconds: String, to instant: String) -> String
   /// The start of the hour (UTC) holding `instant`, as the stored instant type.
   func hourStart(_ instant: String) -> String
+  /// The start of the day (UTC) holding `instant`, as the stored instant type.
+  func dayStart(_ instant: String) -> String
+  /// Whole milliseconds from the instant `start` to the instant `end`, as an integer expression.
+  func milliseconds(from start: String, to end: String) -> String
   /// An upsert of `runwatch_meta`'s `write_probe` row whose value takes `?` bytes of room.
   var writeProbe: String { get }
   /// What ends a `SELECT` of a row the transaction is about to change: PostgreSQL's `FOR UPDATE`, which makes

@@ -10,9 +10,15 @@ struct PostgresSQL: EngineSQL {
   func adding(milliseconds: String, to instant: String) -> String {
     "(\(instant) + \(milliseconds) * interval '1 millisecond')"
   }
+  func milliseconds(from start: String, to end: String) -> String {
+    "CAST(floor(EXTRACT(EPOCH FROM (\(end) - \(start))) * 1000) AS bigint)"
+  }
   func hourStart(_ instant: String) -> String {
     // Binned from a fixed UTC origin, so the session's time zone cannot move the buckets.
     "date_bin(interval '1 hour', \(instant), timestamptz '2000-01-01 00:00:00+00')"
+  }
+  func dayStart(_ instant: String) -> String {
+    "date_bin(interval '1 day', \(instant), timestamptz '2000-01-01 00:00:00+00')"
   }
   var writeProbe: String {
     """

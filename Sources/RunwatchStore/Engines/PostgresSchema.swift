@@ -5,7 +5,44 @@ import StorageEngine
 /// `timestamptz`, ids `bigint` identities, text sorts and compares byte by byte (`COLLATE "C"`) as SQLite's
 /// does, so lists come out in the same order on both engines.
 enum PostgresSchema {
-  static let migrations: [Migration] = [initial, readOnlyTokens, runWorker, notificationPaging]
+  static let migrations: [Migration] = [initial, readOnlyTokens, runWorker, notificationPaging, runDurations]
+
+  /// The insights page's rollups (see `SQLiteSchema.runDurations`).
+  static let runDurations = Migration(
+    "2026_12_06_006_insights_rollups",
+    sql: """
+      CREATE TABLE run_durations (
+        workspace_id bigint NOT NULL,
+        hour timestamptz NOT NULL,
+        tenant_id bigint NOT NULL,
+        type text COLLATE "C" NOT NULL,
+        bucket integer NOT NULL,
+        runs bigint NOT NULL,
+        PRIMARY KEY (workspace_id, hour, tenant_id, type, bucket)
+      );
+      CREATE TABLE run_rollups_daily (
+        workspace_id bigint NOT NULL,
+        day timestamptz NOT NULL,
+        tenant_id bigint NOT NULL,
+        type text COLLATE "C" NOT NULL,
+        outcome text COLLATE "C" NOT NULL,
+        reason text COLLATE "C" NOT NULL,
+        runs bigint NOT NULL,
+        PRIMARY KEY (workspace_id, day, tenant_id, type, outcome, reason)
+      );
+      CREATE TABLE run_durations_daily (
+        workspace_id bigint NOT NULL,
+        day timestamptz NOT NULL,
+        tenant_id bigint NOT NULL,
+        type text COLLATE "C" NOT NULL,
+        bucket integer NOT NULL,
+        runs bigint NOT NULL,
+        PRIMARY KEY (workspace_id, day, tenant_id, type, bucket)
+      );
+      CREATE INDEX runs_finished_by_type ON operation_runs(type, (COALESCE(reconciled_at, completed_at)), workspace_id);
+      \(RunDurations.rebuildScript(for: PostgresSQL()))
+      \(RunRollups.rebuildDailyScript(for: PostgresSQL()))
+      """)
 
   /// Notification paging and the "notify me about" preference (see `SQLiteSchema.notificationPaging`).
   static let notificationPaging = Migration(

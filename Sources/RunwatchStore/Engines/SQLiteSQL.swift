@@ -8,9 +8,11 @@ struct SQLiteSQL: EngineSQL {
   func indexHint(_ index: String) -> String { "INDEXED BY \(index)" }
   func least(_ first: String, _ second: String) -> String { "MIN(\(first), \(second))" }
   func adding(milliseconds: String, to instant: String) -> String { "(\(instant) + \(milliseconds))" }
+  func milliseconds(from start: String, to end: String) -> String { "(\(end) - \(start))" }
   func hourStart(_ instant: String) -> String {
     "((\(instant)) / \(RunRollups.bucketMilliseconds)) * \(RunRollups.bucketMilliseconds)"
   }
+  func dayStart(_ instant: String) -> String { "((\(instant)) / 86400000) * 86400000" }
   var writeProbe: String {
     """
     INSERT INTO runwatch_meta (key, value) VALUES ('write_probe', zeroblob(?))

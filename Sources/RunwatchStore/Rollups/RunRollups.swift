@@ -10,7 +10,8 @@ extension RunwatchDatabase {
   }
 }
 
-/// Keeps `run_rollups` and `run_totals` (see `SQLiteSchema.rollups`) in step with terminal writes.
+/// Keeps `run_rollups`, `run_totals` (see `SQLiteSchema.rollups`) and `run_durations` (see `RunDurations`) in
+/// step with terminal writes.
 enum RunRollups {
   /// Milliseconds in one rollup bucket.
   static let bucketMilliseconds: Int64 = 3_600_000
@@ -22,20 +23,48 @@ enum RunRollups {
     try tally.write(in: connection)
   }
 
-  /// Adds each bucket's count in one statement (one round trip on PostgreSQL, however many buckets).
-  static func add(_ counts: [(key: RunRollupTally.Key, value: Int64)], in connection: any DatabaseConnection)
-    throws
-  {
+  /// Milliseconds in one daily bucket (`run_rollups_daily`, `run_durations_daily`).
+  static let dayMilliseconds: Int64 = 86_400_000
+
+  /// Adds each bucket's count in one statement (one round trip on PostgreSQL, however many buckets), to the
+  /// hourly table, or to the daily one with each key's hour replaced by its day.
+  static func add(
+    _ counts: [(key: RunRollupTally.Key, value: Int64)], daily: Bool = false,
+    in connection: any DatabaseConnection
+  ) throws {
+    let (table, time) = daily ? ("run_rollups_daily", "day") : ("run_rollups", "hour")
     try connection.insertRows(
-      into: "run_rollups",
-      columns: ["workspace_id", "hour", "tenant_id", "type", "outcome", "reason", "runs"],
+      into: table,
+      columns: ["workspace_id", time, "tenant_id", "type", "outcome", "reason", "runs"],
       rows: counts.map { key, runs in
         [key.workspaceID, key.hour, key.tenantID, key.type, key.outcome, key.reason, runs]
       },
       suffix: """
-         ON CONFLICT (workspace_id, hour, tenant_id, type, outcome, reason)
-        DO UPDATE SET runs = run_rollups.runs + excluded.runs
+         ON CONFLICT (workspace_id, \(time), tenant_id, type, outcome, reason)
+        DO UPDATE SET runs = \(table).runs + excluded.runs
         """)
+  }
+
+  /// The start of the UTC day holding `date`.
+  static func dayStart(containing date: Date) -> Date {
+    let milliseconds = date.epochMilliseconds
+    let day = dayMilliseconds
+    return Date(
+      epochMilliseconds: (milliseconds >= 0 ? milliseconds / day : (milliseconds - day + 1) / day) * day)
+  }
+
+  /// Recomputes the daily tables from the hourly ones (after a rebuild, and when the daily tables are added).
+  static func rebuildDailyScript(for sql: any EngineSQL) -> String {
+    """
+    DELETE FROM run_rollups_daily;
+    INSERT INTO run_rollups_daily (workspace_id, day, tenant_id, type, outcome, reason, runs)
+      SELECT workspace_id, \(sql.dayStart("hour")), tenant_id, type, outcome, reason, SUM(runs)
+      FROM run_rollups GROUP BY 1, 2, 3, 4, 5, 6;
+    DELETE FROM run_durations_daily;
+    INSERT INTO run_durations_daily (workspace_id, day, tenant_id, type, bucket, runs)
+      SELECT workspace_id, \(sql.dayStart("hour")), tenant_id, type, bucket, SUM(runs)
+      FROM run_durations GROUP BY 1, 2, 3, 4, 5;
+    """
   }
 
   static func addCompleted(_ runs: Int64, in connection: any DatabaseConnection) throws {
@@ -46,9 +75,11 @@ enum RunRollups {
       """, [runs])
   }
 
-  /// Recomputes both tables from the runs (after a bulk load that wrote rows directly).
+  /// Recomputes the rollups, totals and durations from the runs (after a bulk load that wrote rows directly).
   static func rebuild(in connection: any DatabaseConnection) throws {
     try connection.executeScript(rebuildScript(for: connection.engineSQL))
+    try connection.executeScript(RunDurations.rebuildScript(for: connection.engineSQL))
+    try connection.executeScript(rebuildDailyScript(for: connection.engineSQL))
   }
 
   /// Recomputes both tables from `operation_runs` (a full scan: migrations and bulk loads only).
@@ -78,8 +109,13 @@ enum RunRollups {
 /// reconciler transaction of 50 runs of a few tenants and types writes a few rows instead of 100. Write it in
 /// the same transaction as the runs it counts, so a rollback drops both.
 struct RunRollupTally {
+  /// A key with an hour that the daily tables replace with its day.
+  protocol TimeBucketed: Hashable {
+    var hour: Date { get set }
+  }
+
   /// One `run_rollups` row's key.
-  struct Key: Hashable, Comparable {
+  struct Key: TimeBucketed, Comparable {
     var workspaceID: Int64
     var hour: Date
     var tenantID: Int64
@@ -93,7 +129,23 @@ struct RunRollupTally {
     }
   }
 
+  /// One `run_durations` row's key.
+  struct DurationKey: TimeBucketed, Comparable {
+    var workspaceID: Int64
+    var hour: Date
+    var tenantID: Int64
+    var type: String
+    var bucket: Int
+
+    static func < (left: DurationKey, right: DurationKey) -> Bool {
+      (left.workspaceID, left.hour, left.tenantID, left.type, left.bucket)
+        < (right.workspaceID, right.hour, right.tenantID, right.type, right.bucket)
+    }
+  }
+
   private(set) var counts: [Key: Int64] = [:]
+
+  private(set) var durations: [DurationKey: Int64] = [:]
   private(set) var total: Int64 = 0
 
   /// Counts `run`, which reaches terminal truth at `finishedAt`.
@@ -104,6 +156,19 @@ struct RunRollupTally {
       type: run.type, outcome: run.outcome.rawValue, reason: run.reconciliation?.reason.rawValue ?? "")
     counts[key, default: 0] += 1
     total += 1
+    if let milliseconds = RunDurations.countedMilliseconds(of: run, finishedAt: finishedAt) {
+      let durationKey = DurationKey(
+        workspaceID: key.workspaceID, hour: key.hour, tenantID: key.tenantID, type: key.type,
+        bucket: RunDurations.bucket(milliseconds: milliseconds))
+      durations[durationKey, default: 0] += 1
+    }
+  }
+
+  /// The counts keyed by day instead of hour (for the daily tables).
+  private static func byDay<K: TimeBucketed>(_ counts: [K: Int64]) -> [K: Int64] {
+    var daily: [K: Int64] = [:]
+    for (key, runs) in counts { daily[key.movedToDay, default: 0] += runs }
+    return daily
   }
 
   /// Adds the counts to the stored rollups and totals, and empties the tally. Rows are written in key order:
@@ -112,8 +177,23 @@ struct RunRollupTally {
   mutating func write(in connection: any DatabaseConnection) throws {
     guard total > 0 else { return }
     try RunRollups.add(counts.sorted(by: { $0.key < $1.key }), in: connection)
+    try RunRollups.add(Self.byDay(counts).sorted(by: { $0.key < $1.key }), daily: true, in: connection)
+    if !durations.isEmpty {
+      try RunDurations.add(durations.sorted(by: { $0.key < $1.key }), in: connection)
+      try RunDurations.add(Self.byDay(durations).sorted(by: { $0.key < $1.key }), daily: true, in: connection)
+    }
     try RunRollups.addCompleted(total, in: connection)
     counts = [:]
+    durations = [:]
     total = 0
+  }
+}
+
+extension RunRollupTally.TimeBucketed {
+  /// The same key with its hour replaced by the start of its UTC day.
+  var movedToDay: Self {
+    var copy = self
+    copy.hour = RunRollups.dayStart(containing: hour)
+    return copy
   }
 }

@@ -16,11 +16,17 @@ public struct RunFilter: Sendable, Equatable {
   public var tenantID: Int64?
   /// Only runs reconciled at or after this instant (the "reconciled in the last 24 h" tile's link).
   public var reconciledSince: Date?
+  /// Only runs that finished at or after this instant (reconciled ones when they were reconciled): the
+  /// insights page's links, which count runs by the hour they finished.
+  public var finishedSince: Date?
+  /// Only runs reconciled with this reason.
+  public var reason: ReasonCode?
 
   /// Creates a filter.
   public init(
     freshness: Freshness? = nil, status: RunStatus? = nil, outcome: RunOutcome? = nil, type: String? = nil,
-    tenantID: Int64? = nil, reconciledSince: Date? = nil
+    tenantID: Int64? = nil, reconciledSince: Date? = nil, finishedSince: Date? = nil,
+    reason: ReasonCode? = nil
   ) {
     self.freshness = freshness
     self.status = status
@@ -28,6 +34,8 @@ public struct RunFilter: Sendable, Equatable {
     self.type = type
     self.tenantID = tenantID
     self.reconciledSince = reconciledSince
+    self.finishedSince = finishedSince
+    self.reason = reason
   }
 
   /// Whether no filter is set.
@@ -117,6 +125,10 @@ extension RunFilter {
     if let reconciledSince {
       condition.add("reconciliation_reason IS NOT NULL AND reconciled_at >= ?", [reconciledSince])
     }
+    if let finishedSince {
+      condition.add("status = 'completed' AND \(Self.finishedAt) >= ?", [finishedSince])
+    }
+    if let reason { condition.add("reconciliation_reason = ?", [reason.rawValue]) }
   }
 
   /// Whether the freshness filter is one of the states only active runs have.
@@ -129,6 +141,10 @@ extension RunFilter {
 
   /// Whether only active (queued or running) runs can match: then a page walks the active runs' index.
   var matchesOnlyActiveRuns: Bool { hasActiveFreshness || status.map { !$0.isTerminal } ?? false }
+
+  /// When a run finished (a reconciled run when it was reconciled), word for word as `runs_finished_by_type`
+  /// indexes it and as the rollups bucket it.
+  static let finishedAt = "COALESCE(reconciled_at, completed_at)"
 
   /// The WHERE term of the partial indexes of active runs, word for word.
   static let activeStatuses = "status IN ('queued', 'running')"

@@ -113,7 +113,12 @@ extension RunFilter {
   /// active freshness state, or status queued or running) walks the small covering partial index of active
   /// runs in id order; left to itself, a planner walks a whole tenant or workspace instead (about 100 ms at
   /// 1M runs for `status=queued&tenant=…`).
+  ///
+  /// A type's runs finished since an instant (the insights page's links) walk `runs_finished_by_type` from
+  /// that instant: walking the type's runs newest first would read all of them when fewer than a page match.
   func indexHint(_ engine: any EngineSQL) -> String {
-    matchesOnlyActiveRuns ? engine.indexHint("runs_active_covering") : ""
+    if matchesOnlyActiveRuns { return engine.indexHint("runs_active_covering") }
+    if type != nil && finishedSince != nil { return engine.indexHint("runs_finished_by_type") }
+    return ""
   }
 }

@@ -55,6 +55,7 @@ struct OperationsIndexHandler: Sendable {
   /// split the microcache.
   static let contentParameters = [
     "freshness", "status", "outcome", "type", "tenant", RunFilterSelection.reconciledSinceParameter,
+    RunFilterSelection.finishedSinceParameter, RunFilterSelection.reasonParameter,
     KeysetPage.olderParameter, KeysetPage.newerParameter,
   ]
 
@@ -88,7 +89,8 @@ struct OperationsIndexHandler: Sendable {
     let cursor = try reader.cursor()
     let filter = RunFilter(
       freshness: selection.freshness, status: selection.status, outcome: selection.outcome,
-      type: selection.type, tenantID: selection.tenantID, reconciledSince: selection.reconciledSince)
+      type: selection.type, tenantID: selection.tenantID, reconciledSince: selection.reconciledSince,
+      finishedSince: selection.finishedSince, reason: selection.reason)
     let page = try database.listRunSummaries(
       scope: scope, filter: filter, before: cursor.before, after: cursor.after, limit: Self.pageSize,
       now: now)
@@ -105,7 +107,7 @@ struct OperationsIndexHandler: Sendable {
   private func selection(_ reader: QueryReader, scope: RunScope) throws -> (
     RunFilterSelection, [TenantOption], [String]
   ) {
-    let tenantOptions = try visibleTenants(scope: scope)
+    let tenantOptions = try environment.visibleTenants(scope: scope)
     let typeOptions = try offeredTypes(scope: scope)
     let selection = try Self.selection(
       reader, typeOptions: Set(typeOptions).union(environment.policy.types.keys),
@@ -140,18 +142,16 @@ struct OperationsIndexHandler: Sendable {
       },
       reconciledSince: collector.read { () throws(BadParameter) in
         try reader.value(RunFilterSelection.reconciledSinceParameter, QueryReader.utcInstant)
+      },
+      finishedSince: collector.read { () throws(BadParameter) in
+        try reader.value(RunFilterSelection.finishedSinceParameter, QueryReader.utcInstant)
+      },
+      reason: collector.read { () throws(BadParameter) in
+        try reader.value(RunFilterSelection.reasonParameter, ReasonCode.init(rawValue:))
       })
     _ = collector.read { () throws(BadParameter) in try reader.cursor().before }
     try collector.finish()
     return selection
-  }
-
-  /// Tenants of the workspace inside the viewer's scope, by name.
-  private func visibleTenants(scope: RunScope) throws -> [TenantOption] {
-    let allowed = scope.tenantIDs.map(Set.init)
-    return try environment.database.tenants(workspaceID: scope.workspaceID)
-      .filter { allowed?.contains($0.id) ?? true }
-      .map { TenantOption(id: $0.id, name: $0.name) }
   }
 
   /// Covered types the viewer may see, then uncovered types that have visible runs.
