@@ -18,27 +18,39 @@ public final class WebhookDeliverer: Sendable {
   public let transport: any WebhookTransport
   /// When failures are retried and when they are given up.
   public let schedule: WebhookRetrySchedule
-  /// Prefix of run links (`http://host:port`, no trailing slash).
-  public let publicURL: String
+  /// Prefix of run links (`http://host:port`), or nil while it is not known yet (`serve` on port 0 learns
+  /// its port once bound): deliveries wait for it.
+  private let publicURL: @Sendable () -> String?
   /// Rows claimed at once.
   public let batchSize: Int
   /// The longest one attempt may take (the transport's timeouts); the lease covers a whole batch of them.
   public let attemptTimeout: TimeInterval
 
-  /// Creates a deliverer. `publicURL` prefixes run links; `attemptTimeout` must bound the transport's
-  /// connect-and-answer time, so a batch's lease outlasts the batch.
+  /// Creates a deliverer. `publicURL` prefixes run links (nil: not known yet, deliver nothing);
+  /// `attemptTimeout` must bound the transport's connect-and-answer time, so a batch's lease outlasts the batch.
   public init(
     database: RunwatchDatabase, clock: any TimeSource, transport: any WebhookTransport,
-    schedule: WebhookRetrySchedule = .standard, publicURL: String, batchSize: Int = 10,
-    attemptTimeout: TimeInterval = 10
+    schedule: WebhookRetrySchedule = .standard, publicURL: @escaping @Sendable () -> String?,
+    batchSize: Int = 10, attemptTimeout: TimeInterval = 10
   ) {
     self.database = database
     self.clock = clock
     self.transport = transport
     self.schedule = schedule
-    self.publicURL = publicURL.hasSuffix("/") ? String(publicURL.dropLast()) : publicURL
+    self.publicURL = publicURL
     self.batchSize = max(1, batchSize)
     self.attemptTimeout = attemptTimeout
+  }
+
+  /// Creates a deliverer whose run links start with `publicURL`.
+  public convenience init(
+    database: RunwatchDatabase, clock: any TimeSource, transport: any WebhookTransport,
+    schedule: WebhookRetrySchedule = .standard, publicURL: String, batchSize: Int = 10,
+    attemptTimeout: TimeInterval = 10
+  ) {
+    self.init(
+      database: database, clock: clock, transport: transport, schedule: schedule, publicURL: { publicURL },
+      batchSize: batchSize, attemptTimeout: attemptTimeout)
   }
 
   /// How long a claim lasts: every attempt of a full batch timing out, plus a margin.
@@ -48,6 +60,8 @@ public final class WebhookDeliverer: Sendable {
   /// (rows claimed but not sent when it says stop are released untouched). Returns what happened.
   @discardableResult
   public func deliverDue(shouldContinue: () -> Bool = { true }) throws -> WebhookPassResult {
+    guard let base = publicURL() else { return WebhookPassResult(claimed: 0) }
+    let linkBase = base.hasSuffix("/") ? String(base.dropLast()) : base
     let claim = "wc_" + (try Secrets.randomToken(byteCount: 12))
     let claimed = try self.claim(as: claim)
     var result = WebhookPassResult(claimed: claimed.count)
@@ -56,7 +70,7 @@ public final class WebhookDeliverer: Sendable {
         try release(claimed[index...].map(\.id), claim: claim)
         break
       }
-      let attempt = try send(delivery)
+      let attempt = try send(delivery, linkBase: linkBase)
       try record(attempt, of: delivery, claim: claim)
       switch attempt {
       case .answered(let status) where (200..<300).contains(status): result.delivered += 1
@@ -124,7 +138,7 @@ public final class WebhookDeliverer: Sendable {
   }
 
   /// Renders, signs and sends one delivery.
-  func send(_ delivery: Claimed) throws -> WebhookAttemptResult {
+  func send(_ delivery: Claimed, linkBase: String) throws -> WebhookAttemptResult {
     guard let url = URL(string: delivery.url) else { return .unreachable("the webhook's URL is not valid") }
     guard let run = try database.run(id: delivery.runID),
       let workspace = try database.workspace(id: run.workspaceID)
@@ -132,7 +146,7 @@ public final class WebhookDeliverer: Sendable {
     let tenantName = try run.tenantID.flatMap { try database.tenantNames(ids: [$0])[$0] }
     let payload = WebhookPayload(
       run: run, workspace: workspace, tenantName: tenantName, deliveryID: delivery.id, event: delivery.event,
-      runURL: publicURL + run.canonicalPath)
+      runURL: linkBase + run.canonicalPath)
     let body = payload.body(delivery.format)
     let timestamp = Int64(clock.now().timeIntervalSince1970)
     let request = WebhookRequest(
