@@ -21,8 +21,18 @@ public enum WebhookEvent: String, Sendable, CaseIterable, Comparable {
     }
   }
 
+  /// 0 for the most specific event, 3 for `run.terminal`.
+  private var specificity: Int {
+    switch self {
+    case .resolvedByOperator: 0
+    case .reconciled: 1
+    case .failed: 2
+    case .terminal: 3
+    }
+  }
+
   /// Orders from most to least specific (the order a delivery's name is chosen in).
-  public static func < (lhs: WebhookEvent, rhs: WebhookEvent) -> Bool { lhs.bit > rhs.bit }
+  public static func < (lhs: WebhookEvent, rhs: WebhookEvent) -> Bool { lhs.specificity < rhs.specificity }
 }
 
 /// A set of `WebhookEvent`s as the integer mask stored beside a webhook and matched in SQL with `&`.
