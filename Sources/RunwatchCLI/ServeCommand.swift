@@ -79,7 +79,8 @@ struct ServeCommand: ParsableCommand {
 
   @Option(
     name: .long,
-    help: "Longest wait between two attempts of a failed webhook delivery, in seconds (1 to 300; default 300).")
+    help:
+      "Longest wait between two attempts of a failed webhook delivery, in seconds (1 to 300; default 300).")
   var webhookMaxBackoffSeconds: Double = 300
 
   @Option(name: .long, help: "Log level: info or debug (debug logs one line per request).")
@@ -222,7 +223,8 @@ struct ServeCommand: ParsableCommand {
     let deliverer = WebhookDeliverer(
       database: database, clock: clock, transport: transport,
       schedule: WebhookRetrySchedule(
-        maximumBackoff: webhookMaxBackoffSeconds, maximumAttempts: WebhookRetrySchedule.standard.maximumAttempts),
+        maximumBackoff: webhookMaxBackoffSeconds,
+        maximumAttempts: WebhookRetrySchedule.standard.maximumAttempts),
       publicURL: { runLinkBase.value }, attemptTimeout: transport.attemptTimeout)
     var services: [any ServeService] = [
       loop, SessionJanitor(identity: identity, logger: logger),

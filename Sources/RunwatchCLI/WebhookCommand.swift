@@ -19,7 +19,8 @@ struct WebhookCommand: ParsableCommand {
     @Option(help: "The http:// or https:// URL deliveries are POSTed to.") var url: String
     @Option(
       name: .customLong("event"),
-      help: "An event to send (repeatable): run.failed, run.reconciled, run.resolved_by_operator, run.terminal.")
+      help:
+        "An event to send (repeatable): run.failed, run.reconciled, run.resolved_by_operator, run.terminal.")
     var events: [String] = [WebhookEvent.failed.rawValue]
     @Option(help: "Body format: runwatch (JSON) or slack ({\"text\": …}).") var format = "runwatch"
     @Option(help: "Signing secret (default: a new random one).") var secret: String?
@@ -30,7 +31,8 @@ struct WebhookCommand: ParsableCommand {
       }
       if let unknown = events.first(where: { WebhookEvent(rawValue: $0) == nil }) {
         throw ValidationError(
-          "--event must be one of \(WebhookEvent.allCases.map(\.rawValue).joined(separator: ", ")), got '\(unknown)'.")
+          "--event must be one of \(WebhookEvent.allCases.map(\.rawValue).joined(separator: ", ")), got '\(unknown)'."
+        )
       }
       if WebhookFormat(rawValue: format) == nil {
         throw ValidationError("--format must be runwatch or slack, got '\(format)'.")
@@ -79,8 +81,10 @@ struct WebhookCommand: ParsableCommand {
             ListOutput.timestamp(webhook.createdAt),
           ],
           object: [
-            "id": .number(Double(webhook.id)), "url": .string(webhook.url), "events": .array(events.map { .string($0) }),
-            "format": .string(webhook.format.rawValue), "created_at": .string(RFC3339.string(from: webhook.createdAt)),
+            "id": .number(Double(webhook.id)), "url": .string(webhook.url),
+            "events": .array(events.map { .string($0) }),
+            "format": .string(webhook.format.rawValue),
+            "created_at": .string(RFC3339.string(from: webhook.createdAt)),
           ])
       }
       list.print(json: json)

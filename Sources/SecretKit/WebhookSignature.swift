@@ -20,7 +20,8 @@ public enum WebhookSignature {
 
   /// The `X-Runwatch-Signature` value for `body` sent at `timestamp` (Unix seconds): `sha256=` and the
   /// lower-case hex HMAC of `"<timestamp>.<body>"` keyed with the UTF-8 bytes of `secret`.
-  public static func header(secret: String, timestamp: Int64, body: [UInt8]) throws(SecretKitError) -> String {
+  public static func header(secret: String, timestamp: Int64, body: [UInt8]) throws(SecretKitError) -> String
+  {
     let message = Array("\(timestamp).".utf8) + body
     return "sha256=" + Secrets.hex(try hmacSHA256(key: Array(secret.utf8), message: message))
   }

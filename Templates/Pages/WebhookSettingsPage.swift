@@ -115,12 +115,12 @@ public enum WebhookSettingsPage {
       view.deliveries.isEmpty
       ? "<div class=\"empty-state\" role=\"status\"><p>No deliveries yet.</p></div>"
       : """
-        <table class="table">
-        <thead><tr><th scope="col">Delivery</th><th scope="col">Run</th><th scope="col">Event</th>\
-        <th scope="col">Status</th><th scope="col">Attempts</th><th scope="col">Last HTTP status</th>\
-        <th scope="col">Last error</th><th scope="col">Queued</th><th scope="col">URL</th></tr></thead>
-        <tbody>
-        \(HTML.each(view.deliveries) { delivery in
+      <table class="table">
+      <thead><tr><th scope="col">Delivery</th><th scope="col">Run</th><th scope="col">Event</th>\
+      <th scope="col">Status</th><th scope="col">Attempts</th><th scope="col">Last HTTP status</th>\
+      <th scope="col">Last error</th><th scope="col">Queued</th><th scope="col">URL</th></tr></thead>
+      <tbody>
+      \(HTML.each(view.deliveries) { delivery in
           """
           <tr data-delivery-id="\(delivery.id)" data-delivery-status="\(delivery.status)"><td>\(delivery.id)</td>\
           <td><a href="/operations/\(delivery.runID)">#\(delivery.runID)</a></td><td><code>\(delivery.event)</code></td>\
@@ -129,9 +129,9 @@ public enum WebhookSettingsPage {
           <td>\(TimeElement.relative(delivery.createdAt, now: view.now))</td><td><code>\(delivery.url)</code></td></tr>
           """
         })
-        </tbody>
-        </table>
-        """
+      </tbody>
+      </table>
+      """
     let older = HTML.unwrap(view.olderCursor) { cursor in
       """
       <nav class="pagination" aria-label="More deliveries">\

@@ -50,7 +50,8 @@ public struct WebhookSettingsView: Sendable, Equatable {
 
     /// Creates a delivery row.
     public init(
-      id: Int64, url: String, runID: Int64, event: String, status: String, attempts: Int, lastHTTPStatus: Int?,
+      id: Int64, url: String, runID: Int64, event: String, status: String, attempts: Int,
+      lastHTTPStatus: Int?,
       lastError: String?, createdAt: Date
     ) {
       self.id = id
@@ -77,7 +78,10 @@ public struct WebhookSettingsView: Sendable, Equatable {
     public var format: WebhookFormat
 
     /// Creates a form; the default ticks `run.failed` with the Runwatch format.
-    public init(url: String = "", secret: String = "", events: WebhookEvents = WebhookEvents([.failed]), format: WebhookFormat = .runwatch) {
+    public init(
+      url: String = "", secret: String = "", events: WebhookEvents = WebhookEvents([.failed]),
+      format: WebhookFormat = .runwatch
+    ) {
       self.url = url
       self.secret = secret
       self.events = events

@@ -39,7 +39,8 @@ import Testing
       fixture = try TestFixture()
       transport = ScriptedTransport(answers)
       secret = try fixture.database.addWebhook(
-        workspaceID: fixture.workspace.id, url: "https://hooks.example.com/in", secret: "s3cret", events: .all,
+        workspaceID: fixture.workspace.id, url: "https://hooks.example.com/in", secret: "s3cret",
+        events: .all,
         format: format, at: fixture.clock.now()
       ).secret
       deliverer = WebhookDeliverer(
@@ -90,13 +91,17 @@ import Testing
     let body = try #require(JSONValue(jsonText: String(decoding: request.body, as: UTF8.self)))
     #expect(body.objectValue?.keys.sorted() == ["text"])
     let text = try #require(body["text"]?.stringValue)
-    #expect(text.hasPrefix("<https://runwatch.example.com/operations/\(run.id)|Policy sync #\(run.id)> failed"))
+    #expect(
+      text.hasPrefix("<https://runwatch.example.com/operations/\(run.id)|Policy sync #\(run.id)> failed"))
     #expect(text.contains("Contoso"))
   }
 
   @Test func failuresAreRetriedWithCappedExponentialBackoffThenDeliveredOnce() throws {
     let world = try World(
-      answers: [.answered(status: 500), .unreachable("connection refused"), .answered(status: 503), .answered(status: 200)])
+      answers: [
+        .answered(status: 500), .unreachable("connection refused"), .answered(status: 503),
+        .answered(status: 200),
+      ])
     _ = try world.finishedRun()
     var waits: [TimeInterval] = []
     for _ in 0..<3 {
@@ -122,7 +127,8 @@ import Testing
 
   @Test func aDeliveryIsGivenUpAfterItsLastAttemptWithItsError() throws {
     let world = try World(
-      answers: [.answered(status: 502)], schedule: WebhookRetrySchedule(maximumBackoff: 2, maximumAttempts: 3))
+      answers: [.answered(status: 502)], schedule: WebhookRetrySchedule(maximumBackoff: 2, maximumAttempts: 3)
+    )
     _ = try world.finishedRun()
     for _ in 0..<3 {
       try world.deliverer.deliverDue()
@@ -148,14 +154,21 @@ import Testing
     #expect(try world.deliverer.deliverDue() == WebhookPassResult(claimed: 2, delivered: 2))
     // The dead one's late record changes nothing: the rows are someone else's now.
     try world.deliverer.record(.answered(status: 500), of: claimed[0], claim: "dead-deliverer")
-    #expect(try world.fixture.database.webhookDeliveries(workspaceID: world.fixture.workspace.id).items.allSatisfy { $0.status == .delivered })
+    #expect(
+      try world.fixture.database.webhookDeliveries(workspaceID: world.fixture.workspace.id).items.allSatisfy {
+        $0.status == .delivered
+      })
   }
 
   @Test func aStoppingDelivererGivesBackWhatItDidNotSendAndSQLiteReleasesAbandonedClaims() throws {
     let world = try World(answers: [.answered(status: 200)])
     for _ in 0..<3 { _ = try world.finishedRun() }
     let sent = Mutex(0)
-    let result = try world.deliverer.deliverDue(shouldContinue: { sent.withLock { count in count += 1; return count <= 1 } })
+    let result = try world.deliverer.deliverDue(shouldContinue: {
+      sent.withLock { count in
+        count += 1; return count <= 1
+      }
+    })
     #expect(result == WebhookPassResult(claimed: 3, delivered: 1))
     let page = try world.fixture.database.webhookDeliveries(workspaceID: world.fixture.workspace.id).items
     #expect(page.filter { $0.status == .pending }.map(\.attempts) == [0, 0])

@@ -10,7 +10,8 @@ import Testing
 @Suite struct WebhookOutboxTests {
   struct InjectedCrash: Error {}
 
-  func addWebhook(_ fixture: TestFixture, _ events: [WebhookEvent], workspaceID: Int64? = nil) throws -> Int64 {
+  func addWebhook(_ fixture: TestFixture, _ events: [WebhookEvent], workspaceID: Int64? = nil) throws -> Int64
+  {
     try fixture.database.addWebhook(
       workspaceID: workspaceID ?? fixture.workspace.id, url: "https://hooks.example.com/\(events.count)",
       secret: nil, events: WebhookEvents(events), format: .runwatch, at: fixture.clock.now()
@@ -22,7 +23,8 @@ import Testing
     let rows = try fixture.database.pool.read { connection in
       try connection.query("SELECT webhook_id, event FROM webhook_deliveries WHERE run_id = ?", [runID])
     }
-    return Dictionary(uniqueKeysWithValues: rows.map { ($0.int64("webhook_id") ?? 0, $0.string("event") ?? "") })
+    return Dictionary(
+      uniqueKeysWithValues: rows.map { ($0.int64("webhook_id") ?? 0, $0.string("event") ?? "") })
   }
 
   @Test func aTerminalWriteWithoutWebhooksQueuesNothing() throws {
@@ -45,7 +47,9 @@ import Testing
     // Read back through a brand-new connection: only what was committed is visible.
     let reopened = try TestStorage.connect(fixture.location)
     #expect(try reopened.scalar("SELECT COUNT(*) FROM webhook_deliveries") == 0)
-    #expect(try reopened.queryOne("SELECT status FROM operation_runs WHERE id = ?", [run.id])?.string("status") == "queued")
+    #expect(
+      try reopened.queryOne("SELECT status FROM operation_runs WHERE id = ?", [run.id])?.string("status")
+        == "queued")
 
     _ = try fixture.lifecycle.complete(runID: run.id, outcome: .failed, by: fixture.worker)
     #expect(try reopened.scalar("SELECT COUNT(*) FROM webhook_deliveries WHERE status = 'pending'") == 1)
@@ -112,7 +116,8 @@ import Testing
     _ = try lifecycle.start(runID: stuck.id, by: fixture.worker)
     fixture.clock.advance(by: 1_300)
     let resolution = try lifecycle.resolve(
-      runID: stuck.id, note: "its host is gone", operatorName: "Ana", by: Actor(kind: .user, label: "Ana", source: "web"))
+      runID: stuck.id, note: "its host is gone", operatorName: "Ana",
+      by: Actor(kind: .user, label: "Ana", source: "web"))
     #expect(resolution.run?.reconciliation?.reason == .resolvedByOperator)
     #expect(
       try deliveries(fixture, runID: stuck.id)
@@ -120,7 +125,10 @@ import Testing
           failed: "run.failed", resolved: "run.resolved_by_operator", terminal: "run.terminal",
           failedOrAny: "run.failed", everything: "run.resolved_by_operator",
         ])
-    #expect(try fixture.database.pool.read { try $0.scalar("SELECT COUNT(*) FROM webhook_deliveries WHERE webhook_id = ?", [foreign]) } == 0)
+    #expect(
+      try fixture.database.pool.read {
+        try $0.scalar("SELECT COUNT(*) FROM webhook_deliveries WHERE webhook_id = ?", [foreign])
+      } == 0)
   }
 
   @Test func theRaisedEventsFollowTheRun() {
@@ -133,7 +141,8 @@ import Testing
     #expect(WebhookEvents.raised(by: run).events == [.terminal])
     run.outcome = .failed
     #expect(WebhookEvents.raised(by: run).events == [.failed, .terminal])
-    run.reconciliation = Reconciliation(reason: .staleRunning, source: "test", evidence: [:], reconciledAt: Date())
+    run.reconciliation = Reconciliation(
+      reason: .staleRunning, source: "test", evidence: [:], reconciledAt: Date())
     #expect(WebhookEvents.raised(by: run).events == [.reconciled, .failed, .terminal])
     run.reconciliation?.reason = .resolvedByOperator
     #expect(WebhookEvents.raised(by: run).events == [.resolvedByOperator, .failed, .terminal])

@@ -182,7 +182,8 @@ import Testing
       world.get($0, "/settings/webhooks")
     }
     Self.expect(world, "POST /settings/webhooks (refused URL)", [403, 422, 403, 403, 403, 422]) {
-      world.post($0, "/settings/webhooks", [("url", "ftp://x"), ("events", "run.failed"), ("format", "runwatch")])
+      world.post(
+        $0, "/settings/webhooks", [("url", "ftp://x"), ("events", "run.failed"), ("format", "runwatch")])
     }
     Self.expect(world, "POST /settings/webhooks/<missing>/remove", [403, 404, 403, 403, 403, 404]) {
       world.post($0, "/settings/webhooks/\(missing)/remove")

@@ -61,9 +61,11 @@ import Testing
     // Anonymous: sign in first; a worker token is no page credential.
     let anonymous = Browser(app: world.app, remoteAddress: "192.0.2.99")
     #expect(anonymous.get(WebhookSettingsPage.path).status == .found)
-    let token = try world.fixture.identity.createAPIToken(workspaceID: world.fixture.acme.id, name: "w").secret
+    let token = try world.fixture.identity.createAPIToken(workspaceID: world.fixture.acme.id, name: "w")
+      .secret
     #expect(
-      anonymous.get(WebhookSettingsPage.path, headers: [("Authorization", "Bearer \(token)")]).status == .found)
+      anonymous.get(WebhookSettingsPage.path, headers: [("Authorization", "Bearer \(token)")]).status
+        == .found)
   }
 
   @Test func addingShowsTheSecretOnceAndTheListNeverAgain() throws {
@@ -79,7 +81,9 @@ import Testing
     #expect(webhook.url == "https://hooks.example.com/runwatch")
     #expect(webhook.events == WebhookEvents([.failed, .reconciled]) && webhook.format == .slack)
     let secret = try #require(
-      added.bodyText.range(of: "<code class=\"secret\">").map { added.bodyText[$0.upperBound...].prefix { $0 != "<" } })
+      added.bodyText.range(of: "<code class=\"secret\">").map {
+        added.bodyText[$0.upperBound...].prefix { $0 != "<" }
+      })
     #expect(secret.hasPrefix("whsec_"))
     let again = world.get("owner").bodyText
     #expect(again.contains("data-webhook-id=\"\(webhook.id)\""))
@@ -106,7 +110,9 @@ import Testing
       ([("url", "https://a.example/x"), ("format", "runwatch")], "at least one"),
       ([("url", "https://a.example/x"), ("events", "run.bogus"), ("format", "runwatch")], "at least one"),
       ([("url", "https://a.example/x"), ("events", "run.failed"), ("format", "xml")], "Choose a format"),
-      ([("url", "https://user:pw@a.example/"), ("events", "run.failed"), ("format", "runwatch")], "password"),
+      (
+        [("url", "https://user:pw@a.example/"), ("events", "run.failed"), ("format", "runwatch")], "password"
+      ),
     ] {
       let response = world.post("owner", WebhookSettingsPage.path, fields)
       #expect(response.status == .unprocessableContent, "\(fields)")
@@ -138,11 +144,14 @@ import Testing
     let world = try World()
     let database = world.fixture.database
     let hook = try database.addWebhook(
-      workspaceID: world.fixture.acme.id, url: "https://acme.example/hook?a=1&b=<2>", secret: "k", events: .all,
+      workspaceID: world.fixture.acme.id, url: "https://acme.example/hook?a=1&b=<2>", secret: "k",
+      events: .all,
       format: .runwatch, at: Date())
     let worker = Actor(kind: .worker, label: "w", source: "test")
     let run = try world.fixture.lifecycle.create(
-      NewRun(workspaceID: world.fixture.acme.id, tenantID: world.fixture.contoso.id, initiatorUserID: nil, type: "policy.sync"),
+      NewRun(
+        workspaceID: world.fixture.acme.id, tenantID: world.fixture.contoso.id, initiatorUserID: nil,
+        type: "policy.sync"),
       by: worker)
     _ = try world.fixture.lifecycle.complete(runID: run.id, outcome: .failed, by: worker)
     try database.pool.write { connection in

@@ -39,7 +39,9 @@ public enum CapabilityRegistry {
   /// heartbeat, complete, queue failure). Only tokens hold `runs.report`: people act through pages, and only
   /// people resolve a stuck run (`operations.resolve`) or manage webhooks (`webhooks.manage`).
   public static func tokenCapabilities(readOnly: Bool = false, policy: LifecyclePolicy) -> Set<Capability> {
-    let reading = allCapabilities(policy: policy).subtracting([.auditView, .operationsResolve, .webhooksManage])
+    let reading = allCapabilities(policy: policy).subtracting([
+      .auditView, .operationsResolve, .webhooksManage,
+    ])
     return readOnly ? reading : reading.union([.runsReport])
   }
 

@@ -7,7 +7,8 @@ extension RunwatchDatabase {
   /// Adds a webhook to `workspaceID`. `url` must already be validated (`WebhookURL.validate`); `secret` nil
   /// generates one. Returns the webhook with its secret, to show once.
   public func addWebhook(
-    workspaceID: Int64, url: String, secret: String?, events: WebhookEvents, format: WebhookFormat, at time: Date
+    workspaceID: Int64, url: String, secret: String?, events: WebhookEvents, format: WebhookFormat,
+    at time: Date
   ) throws -> AddedWebhook {
     guard !events.isEmpty else { throw StoreError.invalid("choose at least one event") }
     let secret = try secret ?? WebhookSignature.newSecret()

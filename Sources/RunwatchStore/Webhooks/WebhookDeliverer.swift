@@ -75,7 +75,11 @@ public final class WebhookDeliverer: Sendable {
       switch attempt {
       case .answered(let status) where (200..<300).contains(status): result.delivered += 1
       default:
-        if schedule.isExhausted(afterAttempts: delivery.attempts) { result.failed += 1 } else { result.retrying += 1 }
+        if schedule.isExhausted(afterAttempts: delivery.attempts) {
+          result.failed += 1
+        } else {
+          result.retrying += 1
+        }
       }
     }
     return result
@@ -128,11 +132,13 @@ public final class WebhookDeliverer: Sendable {
         """, ids
       ).map { row in
         guard let id = row.int64("id"), let runID = row.int64("run_id"), let event = row.string("event"),
-          let attempts = row.int64("attempts"), let url = row.string("url"), let secret = row.string("secret"),
+          let attempts = row.int64("attempts"), let url = row.string("url"),
+          let secret = row.string("secret"),
           let format = row.string("format").flatMap(WebhookFormat.init(rawValue:))
         else { throw StoreError.corruptRow(table: "webhook_deliveries") }
         return Claimed(
-          id: id, runID: runID, event: event, attempts: Int(attempts), url: url, secret: secret, format: format)
+          id: id, runID: runID, event: event, attempts: Int(attempts), url: url, secret: secret,
+          format: format)
       }
     }
   }
@@ -155,7 +161,10 @@ public final class WebhookDeliverer: Sendable {
         ("Content-Type", "application/json"), ("User-Agent", "Runwatch-Webhooks"),
         ("X-Runwatch-Event", delivery.event), ("X-Runwatch-Delivery", String(delivery.id)),
         ("X-Runwatch-Timestamp", String(timestamp)),
-        ("X-Runwatch-Signature", try WebhookSignature.header(secret: delivery.secret, timestamp: timestamp, body: body)),
+        (
+          "X-Runwatch-Signature",
+          try WebhookSignature.header(secret: delivery.secret, timestamp: timestamp, body: body)
+        ),
       ], body: body)
     return transport.send(request)
   }

@@ -31,7 +31,9 @@ enum WebhookOutbox {
 
   /// Queues the deliveries of many terminal writes (`LifecycleService.applyAll`) in one statement: the runs
   /// as a `VALUES` list joined to their workspaces' webhooks.
-  static func enqueueAll(_ runs: [(run: OperationRun, at: Date)], in connection: any DatabaseConnection) throws {
+  static func enqueueAll(_ runs: [(run: OperationRun, at: Date)], in connection: any DatabaseConnection)
+    throws
+  {
     let rows = runs.compactMap { entry -> [any SQLBindable]? in
       let raised = WebhookEvents.raised(by: entry.run)
       guard !raised.isEmpty else { return nil }

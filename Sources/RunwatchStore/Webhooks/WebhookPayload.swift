@@ -48,7 +48,8 @@ struct WebhookPayload {
     return [
       "delivery_id": .string(String(deliveryID)), "event": .string(event),
       "events": .array(WebhookEvents.raised(by: run).events.map { .string($0.rawValue) }),
-      "occurred_at": .string(RFC3339.string(from: run.reconciliation?.reconciledAt ?? run.completedAt ?? run.createdAt)),
+      "occurred_at": .string(
+        RFC3339.string(from: run.reconciliation?.reconciledAt ?? run.completedAt ?? run.createdAt)),
       "title": .string(title), "message": .string(message),
       "workspace": [
         "id": .number(Double(workspace.id)), "slug": .string(workspace.slug), "name": .string(workspace.name),
@@ -64,7 +65,8 @@ struct WebhookPayload {
     let name = "\(OperationTypeLabel.label(for: run.type)) #\(run.id)"
     let rest = title.hasPrefix(name) ? String(title.dropFirst(name.count)) : ": \(title)"
     let place = [tenantName, workspace.name].compactMap { $0 }.joined(separator: " · ")
-    var text = "<\(runURL)|\(Self.slackEscaped(name))>\(Self.slackEscaped(rest)) (\(Self.slackEscaped(place)))"
+    var text =
+      "<\(runURL)|\(Self.slackEscaped(name))>\(Self.slackEscaped(rest)) (\(Self.slackEscaped(place)))"
     if !message.isEmpty { text += "\n" + Self.slackEscaped(message) }
     return text
   }

@@ -21,7 +21,8 @@ struct WebhookSettingsHandler: Sendable {
         let reader = QueryReader(query: request.query)
         var collector = BadParameterCollector()
         let before = collector.read { () throws(BadParameter) in try reader.id("before") }
-        try BadParameterCollector.finish(collector, unknown: reader.unknownNames(known: ["before", "workspace"]))
+        try BadParameterCollector.finish(
+          collector, unknown: reader.unknownNames(known: ["before", "workspace"]))
         return try page(viewer, before: before, form: .init(), error: nil, added: nil, status: .ok)
       }
     }
@@ -125,7 +126,8 @@ struct WebhookSettingsHandler: Sendable {
     // No Cache-Control here: the response policy's `private, no-store` keeps a page that shows a secret out of
     // every cache.
     return .html(
-      bytes: WebhookSettingsPage.render(view, chrome: viewer.chrome(environment: environment, section: nil)).utf8,
+      bytes: WebhookSettingsPage.render(view, chrome: viewer.chrome(environment: environment, section: nil))
+        .utf8,
       status: status)
   }
 }
