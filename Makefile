@@ -12,7 +12,7 @@ RUNWATCH := .build/release/runwatch
 DEMO_DB := ./runwatch-demo.db
 
 .PHONY: deps build demo test test-faults test-postgres postgres-deps format lint browser-deps browser-test screenshots \
-	install test-install test-python test-celery test-metrics test-docs test-laravel
+	install test-install test-python test-celery test-metrics test-docs test-laravel test-webhooks
 
 # Installs only the Debian packages in $(1) that are missing; `apt-get update` runs only when something is.
 define apt_install_missing
@@ -56,6 +56,7 @@ test:
 	$(MAKE) test-celery
 	$(MAKE) test-laravel
 	$(MAKE) test-metrics
+	$(MAKE) test-webhooks
 	$(MAKE) test-docs
 	$(MAKE) browser-test
 	SCHEMATHESIS_SEED=2026 $(MAKE) schemathesis
@@ -108,6 +109,13 @@ test-metrics: deps
 	$(call apt_install_missing,curl python3 prometheus)
 	swift build --product runwatch
 	RUNWATCH=$(CURDIR)/.build/debug/runwatch Tests/live/metrics.sh
+
+# Webhooks against a real `runwatch serve` and a real receiver: signatures, retries, a receiver that is down, kill -9
+# and a clean restart in the middle of a queue (Tests/live/webhooks.sh; about 30 s).
+test-webhooks: deps
+	$(call apt_install_missing,curl python3)
+	swift build --product runwatch
+	RUNWATCH=$(CURDIR)/.build/debug/runwatch Tests/live/webhooks.sh
 
 # The runnable shell and Python blocks of README.md, docs/*.md and clients/python/README.md, executed as written
 # against a real `runwatch serve --demo` (Tests/docs/run-doc-blocks.py; a block must be marked run or skip).

@@ -14,6 +14,7 @@ public struct RunwatchCommand: ParsableCommand {
       TenantCommand.self,
       UserCommand.self,
       TokenCommand.self,
+      WebhookCommand.self,
       ReconcileCommand.self,
       ServeCommand.self,
       DemoCommand.self,

@@ -6,6 +6,7 @@ import RunwatchCore
 import RunwatchDemo
 import RunwatchStore
 import RunwatchWeb
+import Synchronization
 
 /// `runwatch serve`: the web app, the worker API and the reconcile loop in one process.
 struct ServeCommand: ParsableCommand {
@@ -68,6 +69,20 @@ struct ServeCommand: ParsableCommand {
       """)
   var nodeName: String?
 
+  @Option(
+    name: .long,
+    help: """
+      Base URL people reach Runwatch at, for the run links in webhooks (env RUNWATCH_PUBLIC_URL; default \
+      http://<host>:<port>).
+      """)
+  var publicURL: String?
+
+  @Option(
+    name: .long,
+    help:
+      "Longest wait between two attempts of a failed webhook delivery, in seconds (1 to 300; default 300).")
+  var webhookMaxBackoffSeconds: Double = 300
+
   @Option(name: .long, help: "Log level: info or debug (debug logs one line per request).")
   var logLevel: ServeLogLevel = .info
 
@@ -95,6 +110,13 @@ struct ServeCommand: ParsableCommand {
     if let threads, !(1...256).contains(threads) {
       throw ValidationError("--threads must be between 1 and 256, got \(threads).")
     }
+    if !(1...300).contains(webhookMaxBackoffSeconds) {
+      throw ValidationError(
+        "--webhook-max-backoff-seconds must be between 1 and 300, got \(webhookMaxBackoffSeconds).")
+    }
+    if let url = resolvedPublicURL(), case .failure(let problem) = WebhookURL.validate(url) {
+      throw ValidationError("--public-url: \(problem.description)")
+    }
     if trustedUserHeader != nil, trustedProxy.isEmpty {
       throw ValidationError(
         "--trusted-user-header needs --trusted-proxy (the proxy whose header is believed).")
@@ -109,7 +131,12 @@ struct ServeCommand: ParsableCommand {
     }
   }
 
-  /// `--port`, else `$RUNWATCH_PORT`, else 8080. A non-numeric environment value is an error, not a default.
+  /// `--public-url`, else `$RUNWATCH_PUBLIC_URL`, else nil (then `http://<host>:<port>`).
+  func resolvedPublicURL(environment: [String: String] = ProcessInfo.processInfo.environment) -> String? {
+    let url = publicURL ?? environment["RUNWATCH_PUBLIC_URL"]
+    return url?.isEmpty == false ? url : nil
+  }
+
   /// The instance's name on /metrics: `--node-name`, `RUNWATCH_NODE_NAME`, or `<hostname>:<port>`.
   func resolvedNodeName(
     port: UInt16, environment: [String: String] = ProcessInfo.processInfo.environment
@@ -119,6 +146,7 @@ struct ServeCommand: ParsableCommand {
     return "\(ProcessInfo.processInfo.hostName):\(port)"
   }
 
+  /// `--port`, else `$RUNWATCH_PORT`, else 8080. A non-numeric environment value is an error, not a default.
   func resolvedPort(environment: [String: String] = ProcessInfo.processInfo.environment) throws -> Int? {
     if let port { return port }
     guard let text = environment["RUNWATCH_PORT"], !text.isEmpty else { return 8080 }
@@ -165,7 +193,7 @@ struct ServeCommand: ParsableCommand {
   }
 
   /// Opens the database, builds the app and starts the server and its services (reconcile loop as
-  /// `Actor.scheduledReconciler`, session janitor). Extension point: further `ServeService`s (the demo fleet)
+  /// `Actor.scheduledReconciler`, session janitor, webhook delivery loop). Extension point: further `ServeService`s (the demo fleet)
   /// join `services` here.
   func start(logger: Logger, clock: any TimeSource) throws -> RunwatchServer {
     let database = try openDatabase(logger: logger)
@@ -189,14 +217,28 @@ struct ServeCommand: ParsableCommand {
         transitionMetrics.reconciled(result)
       })
     reconcileMetrics.expectTicks(every: loop.interval)
-    var services: [any ServeService] = [loop, SessionJanitor(identity: identity, logger: logger)]
+    // Run links in webhooks: --public-url, or this server's address once bound (--port 0 picks it then).
+    let runLinkBase = RunLinkBase(resolvedPublicURL())
+    let transport = URLSessionWebhookTransport()
+    let deliverer = WebhookDeliverer(
+      database: database, clock: clock, transport: transport,
+      schedule: WebhookRetrySchedule(
+        maximumBackoff: webhookMaxBackoffSeconds,
+        maximumAttempts: WebhookRetrySchedule.standard.maximumAttempts),
+      publicURL: { runLinkBase.value }, attemptTimeout: transport.attemptTimeout)
+    var services: [any ServeService] = [
+      loop, SessionJanitor(identity: identity, logger: logger),
+      WebhookDeliveryLoop(deliverer: deliverer, logger: logger),
+    ]
     if demo { services.append(DemoFleet(lifecycle: lifecycle, logger: logger)) }
     var configuration = HTTPServerConfiguration()
     if let threads { configuration.threadCount = threads }
     configuration.perAddressConnectionLimit = resolvedConnectionsPerAddress
     do {
-      return try RunwatchServer.start(
+      let server = try RunwatchServer.start(
         app: app, host: host, port: port, configuration: configuration, services: services)
+      runLinkBase.setIfUnknown("http://\(host):\(server.http.port)")
+      return server
     } catch {
       throw CLIError("serve: \(error.description)")
     }
@@ -260,3 +302,14 @@ enum ServeLogLevel: String, ExpressibleByArgument, CaseIterable {
 }
 
 extension DemoFleet: ServeService {}
+
+/// The start of run links in webhook payloads, known at start-up (`--public-url`) or once the server is bound.
+private final class RunLinkBase: Sendable {
+  private let storage: Mutex<String?>
+
+  init(_ value: String?) { storage = Mutex(value) }
+
+  var value: String? { storage.withLock { $0 } }
+
+  func setIfUnknown(_ value: String) { storage.withLock { $0 = $0 ?? value } }
+}

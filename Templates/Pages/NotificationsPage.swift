@@ -65,13 +65,16 @@ public struct NotificationsView: Sendable, Equatable {
   public var workspaceName: String
   /// Which finished runs the reader is notified about.
   public var preference: NotificationPreference
+  /// Whether the reader may manage the workspace's webhooks (`webhooks.manage`): the page links them.
+  public var canManageWebhooks: Bool
 
   /// Creates the view.
   public init(
     items: [NotificationItem], now: Date, show: NotificationsShow = .all, unreadCount: Int? = nil,
     olderCursor: Int64? = nil, isLaterPage: Bool = false, workspaceName: String = "this workspace",
-    preference: NotificationPreference = .all
+    preference: NotificationPreference = .all, canManageWebhooks: Bool = false
   ) {
+    self.canManageWebhooks = canManageWebhooks
     self.items = items
     self.now = now
     self.show = show
@@ -148,6 +151,7 @@ public enum NotificationsPage {
       \(list)
       \(older)
       \(HTML.unwrap(csrfToken) { preferenceForm(view.preference, csrfToken: $0) })
+      \(HTML.when(view.canManageWebhooks) { "<p class=\"muted\">Send finished runs to Slack or to your own endpoint: <a href=\"\(WebhookSettingsPage.path)\">Webhooks</a>.</p>" })
       """
     return Layout.document(title: "Notifications", chrome: chrome.in(.notifications), main: main)
   }

@@ -136,7 +136,8 @@ import Testing
     let server = try command.start(
       logger: Logger(label: "test") { _ in SwiftLogNoOpLogHandler() }, clock: SystemTimeSource())
     defer { server.stop() }
-    #expect(server.services.count == 2)
+    #expect(server.services.count == 3)
+    #expect(server.services.contains { $0 is WebhookDeliveryLoop })
     let (data, response) = try await URLSession.shared.data(
       from: try #require(URL(string: "http://127.0.0.1:\(server.http.port)/healthz")))
     #expect((response as? HTTPURLResponse)?.statusCode == 200)

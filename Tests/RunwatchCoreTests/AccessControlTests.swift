@@ -118,11 +118,15 @@ import Testing
       ])
     #expect(
       CapabilityRegistry.capabilities(of: .owner, policy: policy) == [
-        .operationsView, .auditView, .restoreView, .operationsResolve,
+        .operationsView, .auditView, .restoreView, .operationsResolve, .webhooksManage,
       ])
     #expect(CapabilityRegistry.capabilities(of: .manager, policy: policy).contains(.restoreView))
     #expect(CapabilityRegistry.capabilities(of: .manager, policy: policy).contains(.operationsResolve))
     #expect(!CapabilityRegistry.tokenCapabilities(policy: policy).contains(.operationsResolve))
+    // Webhooks send the workspace's data elsewhere: owners only, never managers or tokens.
+    #expect(!CapabilityRegistry.capabilities(of: .manager, policy: policy).contains(.webhooksManage))
+    #expect(!CapabilityRegistry.tokenCapabilities(policy: policy).contains(.webhooksManage))
+    #expect(!CapabilityRegistry.tokenCapabilities(readOnly: true, policy: policy).contains(.webhooksManage))
     #expect(CapabilityRegistry.isEntitledToAllTenants(.owner))
     #expect(CapabilityRegistry.isEntitledToAllTenants(.manager))
     #expect(!CapabilityRegistry.isEntitledToAllTenants(.operator))

@@ -178,6 +178,17 @@ import Testing
     Self.expect(world, "POST /operations/<stuck>/resolve", [403, 404, 404, 403, 403, 303]) {
       world.post($0, "/operations/\(stuck)/resolve", [("note", "checked: its worker host is gone")])
     }
+    // Webhooks: webhooks.manage (owners only) in the viewer's current workspace; otherWorkspace owns globex.
+    Self.expect(world, "GET /settings/webhooks", [302, 200, 403, 403, 403, 200]) {
+      world.get($0, "/settings/webhooks")
+    }
+    Self.expect(world, "POST /settings/webhooks (refused URL)", [403, 422, 403, 403, 403, 422]) {
+      world.post(
+        $0, "/settings/webhooks", [("url", "ftp://x"), ("events", "run.failed"), ("format", "runwatch")])
+    }
+    Self.expect(world, "POST /settings/webhooks/<missing>/remove", [403, 404, 403, 403, 403, 404]) {
+      world.post($0, "/settings/webhooks/\(missing)/remove")
+    }
     Self.expect(world, "GET /login", [200, 302, 302, 302, 302, 302]) { world.get($0, "/login") }
     Self.expect(world, "POST /logout", [403, 303, 303, 303, 303, 303]) { world.post($0, "/logout") }
     Self.expect(world, "GET /operations after logout", [302, 302, 302, 302, 302, 302]) {

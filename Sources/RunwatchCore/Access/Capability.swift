@@ -30,6 +30,9 @@ public struct Capability: RawRepresentable, Hashable, Comparable, Sendable, Expr
   /// Report on runs through the worker API: create, start, heartbeat, complete, queue failure. Held by worker
   /// tokens only, and not by read-only ones.
   public static let runsReport: Capability = "runs.report"
+  /// Add and remove the workspace's outbound webhooks, see their signing secrets once and their deliveries
+  /// (`/settings/webhooks`, `runwatch webhook`). Owners only: a webhook sends run data out of Runwatch.
+  public static let webhooksManage: Capability = "webhooks.manage"
 }
 
 /// A member's role in one workspace. What each role may do is defined only in `CapabilityRegistry`.

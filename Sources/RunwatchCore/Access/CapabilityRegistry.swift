@@ -3,20 +3,24 @@
 public enum CapabilityRegistry {
   /// Capabilities Runwatch itself defines (the policy may add per-type ones).
   public static let builtInCapabilities: Set<Capability> = [
-    .operationsView, .auditView, .restoreView, .operationsResolve,
+    .operationsView, .auditView, .restoreView, .operationsResolve, .webhooksManage,
   ]
+
+  /// Capabilities only owners hold: what sends the workspace's data elsewhere.
+  public static let ownerOnlyCapabilities: Set<Capability> = [.webhooksManage]
 
   /// Every capability known under `policy`: the built-in ones plus each type's view capability.
   public static func allCapabilities(policy: LifecyclePolicy) -> Set<Capability> {
     builtInCapabilities.union(policy.types.values.map { Capability(rawValue: $0.capability) })
   }
 
-  /// What `role` may do under `policy`. Owners and managers hold everything, including capabilities a policy
-  /// file invents (and `operations.resolve`); operators see runs (restores included) and the audit log;
-  /// read-only members see ordinary runs only.
+  /// What `role` may do under `policy`. Owners hold everything, including capabilities a policy file invents;
+  /// managers too, except the owner-only ones (`webhooks.manage`); operators see runs (restores included) and
+  /// the audit log; read-only members see ordinary runs only.
   public static func capabilities(of role: Role, policy: LifecyclePolicy) -> Set<Capability> {
     switch role {
-    case .owner, .manager: allCapabilities(policy: policy)
+    case .owner: allCapabilities(policy: policy)
+    case .manager: allCapabilities(policy: policy).subtracting(ownerOnlyCapabilities)
     case .operator: [.operationsView, .auditView, .restoreView]
     case .readonly: [.operationsView]
     }
@@ -33,9 +37,11 @@ public enum CapabilityRegistry {
   /// What a worker token may do: see every run of its own workspace, whatever its type, but not the audit
   /// log, which is for people; and, unless it is read-only, report on runs (`runs.report`: create, start,
   /// heartbeat, complete, queue failure). Only tokens hold `runs.report`: people act through pages, and only
-  /// people resolve a stuck run (`operations.resolve`).
+  /// people resolve a stuck run (`operations.resolve`) or manage webhooks (`webhooks.manage`).
   public static func tokenCapabilities(readOnly: Bool = false, policy: LifecyclePolicy) -> Set<Capability> {
-    let reading = allCapabilities(policy: policy).subtracting([.auditView, .operationsResolve])
+    let reading = allCapabilities(policy: policy).subtracting([
+      .auditView, .operationsResolve, .webhooksManage,
+    ])
     return readOnly ? reading : reading.union([.runsReport])
   }
 

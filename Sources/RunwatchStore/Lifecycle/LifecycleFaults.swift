@@ -5,8 +5,11 @@ enum LifecycleStep: String, Sendable, CaseIterable {
   case runUpdated = "run_updated"
   /// The audit event was inserted.
   case auditRecorded = "audit_recorded"
-  /// The notification (if any) was inserted; the transaction has not committed yet.
+  /// The notification (if any) was inserted.
   case notificationRecorded = "notification_recorded"
+  /// The webhook deliveries (if any webhook matched) were queued in the outbox; the transaction has not
+  /// committed yet.
+  case webhooksQueued = "webhooks_queued"
 }
 
 /// A hook called after each step of a terminal write; throwing from it simulates a crash at that point.

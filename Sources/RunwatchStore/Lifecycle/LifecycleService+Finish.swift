@@ -82,7 +82,7 @@ extension LifecycleService {
   }
 
   /// Performs `write` in the caller's transaction: the guarded UPDATE, then (only if it won) the rollups, the
-  /// audit event and the notification. A lost compare-and-set changes nothing and is `.refused(.statusChanged)`.
+  /// audit event, the notification and the webhook deliveries (`WebhookOutbox`). A lost compare-and-set changes nothing and is `.refused(.statusChanged)`.
   func apply(_ write: TerminalWrite, guard: TerminalWriteGuard, in connection: any DatabaseConnection) throws
     -> TransitionResult
   {
@@ -141,6 +141,8 @@ extension LifecycleService {
         url: done.canonicalPath, needsAttention: done.outcome.needsAttention, at: write.at, in: connection)
     }
     try faults.afterStep(.notificationRecorded)
+    try WebhookOutbox.enqueue(for: done, at: write.at, in: connection)
+    try faults.afterStep(.webhooksQueued)
     return .applied(done)
   }
 
@@ -187,9 +189,9 @@ extension LifecycleService {
   /// The reconciler's terminal writes for many runs in a few statements, on an engine that gains by it
   /// (`EngineSQL.terminalBatchUpdate`; nil on the others, which write run by run with `apply`): one guarded
   /// UPDATE for all of them (the compare-and-set of `TerminalWriteGuard.assessedFields`, row by row), then one
-  /// INSERT of the audit events and one of the notifications of the runs it changed. Returns the ids of the
-  /// runs it changed; the others lost their compare-and-set and are untouched. Every write must keep the
-  /// stored counts (`countsText` nil), as the reconciler's do.
+  /// INSERT of the audit events, one of the notifications and one of the webhook deliveries of the runs it
+  /// changed. Returns the ids of the runs it changed; the others lost their compare-and-set and are untouched.
+  /// Every write must keep the stored counts (`countsText` nil), as the reconciler's do.
   func applyAll(
     _ writes: [TerminalWrite], tally: inout RunRollupTally, in connection: any DatabaseConnection
   ) throws -> Set<Int64>? {
@@ -253,6 +255,8 @@ extension LifecycleService {
       into: "notifications", columns: ["user_id", "run_id", "title", "message", "url", "created_at"],
       rows: notified, suffix: " ON CONFLICT (run_id) DO NOTHING")
     for _ in applied { try faults.afterStep(.notificationRecorded) }
+    try WebhookOutbox.enqueueAll(applied.map { ($0.after, $0.at) }, in: connection)
+    for _ in applied { try faults.afterStep(.webhooksQueued) }
     return won
   }
 }

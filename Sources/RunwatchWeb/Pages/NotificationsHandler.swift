@@ -39,7 +39,8 @@ struct NotificationsHandler: Sendable {
       let view = NotificationsView(
         items: items, now: environment.clock.now(), show: shown, unreadCount: unread,
         olderCursor: page.olderCursor, isLaterPage: before != nil, workspaceName: viewer.workspace.name,
-        preference: try database.notificationPreference(userID: viewer.user.id))
+        preference: try database.notificationPreference(userID: viewer.user.id),
+        canManageWebhooks: viewer.principal.workspaces[viewer.workspace.id]?.has(.webhooksManage) == true)
       return PageResponses.page(
         NotificationsPage.render(
           view, chrome: viewer.chrome(environment: environment, section: .notifications)))
