@@ -151,12 +151,14 @@ public enum OperationsIndexPage {
     <div class="page-head">
     <h1>Operations</h1>
     \(findForm)
-    <div data-auto-refresh></div>
+    <div class="live-status" data-live-status></div>
     </div>
     \(countsBlock(view.counts))
     \(RunFilterForm.render(view))
+    <div data-live="index" data-live-active>
     \(view.rows.isEmpty ? emptyState(view) : table(view))
     \(Pagination.render(view.page, path: "/operations", base: view.filters.query))
+    </div>
     """
   }
 
@@ -170,7 +172,7 @@ public enum OperationsIndexPage {
         """
     }
     return """
-      <ul class="count-tiles" aria-label="Summary">
+      <ul class="count-tiles" aria-label="Summary" data-live-part="counts">
       \(tile(counts.active, "active now", .freshActive))
       \(tile(counts.likelyStale, "likely stale now", .likelyStale))
       \(tile(counts.reconciledLast24Hours, "reconciled in the last 24 h", .reconciledFailed,

@@ -8,7 +8,8 @@ public enum RunDetailPage {
     let run = view.run
     let label = OperationTypeLabel.label(for: run.type)
     let main: HTML = """
-      <article class="run-detail" data-run-id="\(run.id)" data-freshness="\(view.freshness)">
+      <article class="run-detail" data-run-id="\(run.id)" data-freshness="\(view.freshness)" \
+      data-live="run"\(HTML.attribute("data-live-active", if: !run.status.isTerminal))>
       <header class="run-header">
       <p class="breadcrumb"><a href="/operations">Operations</a> / Run #\(run.id)</p>
       <h1>\(label) <span class="run-id">#\(run.id)</span></h1>
@@ -16,7 +17,7 @@ public enum RunDetailPage {
       Requested by <strong>\(view.initiatorName ?? "System")</strong> · Type <code>\(run.type)</code>\
       \(HTML.unwrap(run.worker) { " · Started by <span data-worker>\(workerWords($0))</span>" })</p>
       <p class="badges">\(Badge.state(status: run.status, outcome: run.outcome, freshness: view.freshness))</p>
-      \(HTML.when(!run.status.isTerminal) { "<div data-auto-refresh></div>" })
+      <div class="live-status" data-live-status></div>
       </header>
       \(HTML.unwrap(view.lifecycleExplanation) { $0.render(now: view.now) })\
       \(HTML.when(view.freshness == .unknown) { uncoveredNote })\
@@ -63,7 +64,7 @@ public enum RunDetailPage {
         caption: "Summary counts",
         columns: [Table.Column("Count"), Table.Column("Value", cssClass: "numeric")],
         rows: HTML.each(counts, separator: "\n") {
-          "<tr><th scope=\"row\">\(humanize($0.key))</th><td class=\"numeric\">\($0.value)</td></tr>"
+          "<tr><th scope=\"row\">\(humanize($0.key))</th><td class=\"numeric\">\(ProgressBar.grouped($0.value))</td></tr>"
         }, cssClass: "data-table data-table--compact")
     let progress = HTML.unwrap(progressOf(view.run)) {
       "<p>\(ProgressBar.render(processed: $0.processed, total: $0.total, label: "Progress"))</p>"

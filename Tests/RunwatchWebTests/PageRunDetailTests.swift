@@ -155,7 +155,7 @@ import Testing
     #expect(!html.contains("What went wrong"))
     #expect(html.contains("<h2 id=\"failures-title\">Cancelled</h2>"))
     #expect(html.contains("cancelled before a worker started it; nothing failed."))
-    #expect(!html.contains("data-auto-refresh"), "a finished run does not offer to refresh")
+    #expect(!html.contains("data-live-active"), "a finished run is not polled")
   }
 
   @Test func aReconciledRunsCalloutIsNotRepeatedAndTheQueuesWordsAreShownAsSaid() {
@@ -191,7 +191,8 @@ import Testing
     #expect(ProgressBar.grouped(1_000) == "1,000")
     #expect(ProgressBar.grouped(-1_234_567) == "-1,234,567")
     #expect(
-      page(run(status: .running, outcome: .pending), freshness: .freshActive).contains("data-auto-refresh"))
+      page(run(status: .running, outcome: .pending), freshness: .freshActive).contains(
+        "data-live=\"run\" data-live-active"))
   }
 
   @Test func countsReadProcessedThenTotalThenTheRestAndAuditLabelsDoNotRepeatTheActor() {

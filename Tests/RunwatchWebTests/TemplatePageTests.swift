@@ -159,8 +159,9 @@ struct TemplatePageTests {
   @Test func reconciledRunDetailExplainsItselfWithHooks() {
     let html = RunDetailPage.render(S.detail(), chrome: S.chrome()).rendered
     #expect(
-      html.contains("<article class=\"run-detail\" data-run-id=\"103\" data-freshness=\"reconciled_failed\">")
-    )
+      html.contains(
+        "<article class=\"run-detail\" data-run-id=\"103\" data-freshness=\"reconciled_failed\" data-live=\"run\">"
+      ))
     #expect(html.contains("data-reason-code=\"run.queue_failure_bridge\""))
     let reason = ReasonCatalog.describe(.queueFailureBridge)
     #expect(html.contains(reason.label))

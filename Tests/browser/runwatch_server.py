@@ -22,13 +22,13 @@ SERVING_LINE = re.compile(r"Runwatch is serving (http://127\.0\.0\.1:\d+)/")
 class RunwatchServer:
     """Seeds, starts and stops one server. Use as a context manager: the server is stopped by its PID on exit."""
 
-    def __init__(self, binary=None, runs=300, startup_timeout=30.0):
+    def __init__(self, binary=None, runs=300, startup_timeout=30.0, directory=None):
         self.binary = Path(binary or os.environ.get("RUNWATCH_BIN", REPO / ".build/debug/runwatch"))
         self.runs = runs
         self.startup_timeout = startup_timeout
         # Under .build (gitignored), emptied on every start, so the database and log of the last run stay
         # there to look at after a failure.
-        self.directory = REPO / ".build/browser-server"
+        self.directory = Path(directory) if directory else REPO / ".build/browser-server"
         self.database = self.directory / "runwatch.sqlite"
         self.policy = self.directory / "policy.yaml"
         self.log = self.directory / "serve.log"
