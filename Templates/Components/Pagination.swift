@@ -5,6 +5,8 @@ public struct KeysetPage: Sendable, Equatable {
   public static let olderParameter = "before"
   /// Query parameter holding the cursor for the page of newer rows (rows after the cursor).
   public static let newerParameter = "after"
+  /// Query parameter holding the page's position (1 = newest), for "Runs 51–100"; display only.
+  public static let pageParameter = "page"
 
   /// Cursor for the next page of newer rows; `nil` on the newest page.
   public var newerCursor: String?
@@ -25,18 +27,26 @@ public struct KeysetPage: Sendable, Equatable {
 public enum Pagination {
   /// `<nav aria-label="Pagination">` with Newer/Older links built from `path` and `base` (the current
   /// filters, without any cursor). A missing neighbour is shown as plain muted text, not a dead link.
-  public static func render(_ page: KeysetPage, path: String, base: QueryString) -> HTML {
-    let clean = base.removing(KeysetPage.olderParameter, KeysetPage.newerParameter)
+  ///
+  /// With `pageNumber` (the page's position, 1 = newest), the links carry `page` so the next page can say
+  /// where it is ("Runs 51–100").
+  public static func render(_ page: KeysetPage, path: String, base: QueryString, pageNumber: Int? = nil)
+    -> HTML
+  {
+    let clean = base.removing(KeysetPage.olderParameter, KeysetPage.newerParameter, KeysetPage.pageParameter)
+    let newerBase =
+      pageNumber.map { clean.setting(KeysetPage.pageParameter, to: String(max(1, $0 - 1))) } ?? clean
+    let olderBase = pageNumber.map { clean.setting(KeysetPage.pageParameter, to: String($0 + 1)) } ?? clean
     let newer = HTML.unwrap(
       page.newerCursor, otherwise: "<span class=\"pagination__off\">← Newer</span>"
     ) { cursor in
-      let href = clean.setting(KeysetPage.newerParameter, to: cursor).url(path: path)
+      let href = newerBase.setting(KeysetPage.newerParameter, to: cursor).url(path: path)
       return "<a class=\"pagination__link\" rel=\"prev\" href=\"\(href)\">← Newer</a>"
     }
     let older = HTML.unwrap(
       page.olderCursor, otherwise: "<span class=\"pagination__off\">Older →</span>"
     ) { cursor in
-      let href = clean.setting(KeysetPage.olderParameter, to: cursor).url(path: path)
+      let href = olderBase.setting(KeysetPage.olderParameter, to: cursor).url(path: path)
       return "<a class=\"pagination__link\" rel=\"next\" href=\"\(href)\">Older →</a>"
     }
     if page.newerCursor == nil && page.olderCursor == nil { return .empty }

@@ -19,12 +19,19 @@ public struct RunFilterSelection: Sendable, Equatable {
   public var finishedSince: Date?
   /// `reason` parameter: only runs reconciled with this reason code.
   public var reason: ReasonCode?
+  /// `created_after` parameter: a quick range (`1h`, `24h`, `7d`), a date or an instant.
+  public var createdAfter: TimeBound?
+  /// `created_before` parameter ("jump to date"): a date (that whole day included) or an instant.
+  public var createdBefore: TimeBound?
+  /// `initiator` parameter: a user id, or `system`.
+  public var initiator: InitiatorChoice?
 
   /// Creates a selection.
   public init(
     freshness: Freshness? = nil, status: RunStatus? = nil, outcome: RunOutcome? = nil, type: String? = nil,
     tenantID: Int64? = nil, reconciledSince: Date? = nil, finishedSince: Date? = nil,
-    reason: ReasonCode? = nil
+    reason: ReasonCode? = nil, createdAfter: TimeBound? = nil, createdBefore: TimeBound? = nil,
+    initiator: InitiatorChoice? = nil
   ) {
     self.freshness = freshness
     self.status = status
@@ -34,7 +41,19 @@ public struct RunFilterSelection: Sendable, Equatable {
     self.reconciledSince = reconciledSince
     self.finishedSince = finishedSince
     self.reason = reason
+    self.createdAfter = createdAfter
+    self.createdBefore = createdBefore
+    self.initiator = initiator
   }
+
+  /// The name of the created-after parameter.
+  public static let createdAfterParameter = "created_after"
+  /// The name of the created-before parameter.
+  public static let createdBeforeParameter = "created_before"
+  /// The name of the initiator parameter.
+  public static let initiatorParameter = "initiator"
+  /// The quick ranges the Created filter offers, as `created_after` values.
+  public static let quickRanges = [("1h", "Last hour"), ("24h", "Last 24 hours"), ("7d", "Last 7 days")]
 
   /// The name of the reconciled-since parameter.
   public static let reconciledSinceParameter = "reconciled_since"
@@ -51,7 +70,58 @@ public struct RunFilterSelection: Sendable, Equatable {
       (Self.reconciledSinceParameter, reconciledSince.map { RFC3339.string(from: $0) } ?? ""),
       (Self.finishedSinceParameter, finishedSince.map { RFC3339.string(from: $0) } ?? ""),
       (Self.reasonParameter, reason?.rawValue ?? ""),
+      (Self.initiatorParameter, initiator?.parameter ?? ""),
+      (Self.createdAfterParameter, createdAfter?.text ?? ""),
+      (Self.createdBeforeParameter, createdBefore?.text ?? ""),
     ])
+  }
+}
+
+/// A time bound as written in the URL (`24h`, `2026-12-05`, `2026-12-05T10:00:00Z`) and the instant it stood
+/// for when the page was rendered.
+public struct TimeBound: Sendable, Equatable {
+  /// The parameter value, as given.
+  public var text: String
+  /// The instant.
+  public var instant: Date
+
+  /// Creates a bound.
+  public init(text: String, instant: Date) {
+    self.text = text
+    self.instant = instant
+  }
+
+  /// Whether the text is a plain date (`2026-12-05`), which a date field can show.
+  public var isDate: Bool { text.utf8.count == 10 }
+}
+
+/// The Initiator filter's value: one person, or runs nobody requested.
+public enum InitiatorChoice: Sendable, Equatable {
+  /// Runs this user requested.
+  case user(Int64)
+  /// Runs a system started (no person).
+  case system
+
+  /// The `initiator` parameter value.
+  public var parameter: String {
+    switch self {
+    case .user(let id): String(id)
+    case .system: "system"
+    }
+  }
+}
+
+/// A person the Initiator filter offers.
+public struct PersonOption: Sendable, Equatable {
+  /// User id (the `initiator` value).
+  public var id: Int64
+  /// Display name.
+  public var name: String
+
+  /// Creates an option.
+  public init(id: Int64, name: String) {
+    self.id = id
+    self.name = name
   }
 }
 
@@ -105,13 +175,19 @@ public struct OperationsIndexView: Sendable, Equatable {
   public var page: KeysetPage
   /// The clock reading used for relative times and durations.
   public var now: Date
+  /// People offered in the Initiator filter.
+  public var initiatorOptions: [PersonOption]
+  /// Which page this is (1 = newest), when known: the `page` parameter the pager links carry.
+  public var pageNumber: Int?
 
   /// Creates the view.
   public init(
     counts: OperationsCounts, filters: RunFilterSelection, typeOptions: [String],
     tenantOptions: [TenantOption],
-    rows: [RunRow], page: KeysetPage, now: Date
+    rows: [RunRow], page: KeysetPage, now: Date, initiatorOptions: [PersonOption] = [], pageNumber: Int? = 1
   ) {
+    self.initiatorOptions = initiatorOptions
+    self.pageNumber = pageNumber
     self.counts = counts
     self.filters = filters
     self.typeOptions = typeOptions
@@ -156,11 +232,29 @@ public enum OperationsIndexPage {
     \(countsBlock(view.counts))
     \(RunFilterForm.render(view))
     <div data-live="index" data-live-active>
+    \(HTML.when(!view.rows.isEmpty) { position(view) })
     \(view.rows.isEmpty ? emptyState(view) : table(view))
-    \(Pagination.render(view.page, path: "/operations", base: view.filters.query))
+    \(Pagination.render(view.page, path: "/operations", base: view.filters.query, pageNumber: view.pageNumber))
     </div>
     """
   }
+
+  /// Where this page sits in the list: "Runs 51–100, newest first", with the date jumped to if any.
+  static func position(_ view: OperationsIndexView) -> HTML {
+    let before = HTML.unwrap(view.filters.createdBefore) { bound in
+      " created before \(TimeElement.absolute(bound.instant))"
+    }
+    guard let number = view.pageNumber else {
+      return "<p class=\"list-position\">Older runs\(before), newest first</p>"
+    }
+    let first = (number - 1) * OperationsIndexPage.pageSize + 1
+    let last = first + view.rows.count - 1
+    return
+      "<p class=\"list-position\">Runs \(ProgressBar.grouped(Int64(first)))–\(ProgressBar.grouped(Int64(last)))\(before), newest first</p>"
+  }
+
+  /// Runs per page (the pager's arithmetic; the handler asks the store for as many).
+  public static let pageSize = 50
 
   private static func countsBlock(_ counts: OperationsCounts) -> HTML {
     func tile(_ count: Int, _ label: String, _ freshness: Freshness, since: Date? = nil) -> HTML {

@@ -16,6 +16,11 @@ enum RunFilterForm {
         options: typeOptions(view).map { ($0, OperationTypeLabel.label(for: $0)) }))
       \(select("tenant", "Tenant", selected: filters.tenantID.map(String.init),
         options: view.tenantOptions.map { (String($0.id), $0.name) }))
+      \(select(RunFilterSelection.initiatorParameter, "Requested by", selected: filters.initiator?.parameter,
+        options: initiatorOptions(view)))
+      \(select(RunFilterSelection.createdAfterParameter, "Created", selected: filters.createdAfter?.text,
+        options: createdOptions(filters)))
+      \(createdBeforeField(filters))
       \(HTML.unwrap(filters.reconciledSince) { since in
         """
         <p class="filters__since">Reconciled since \(TimeElement.absolute(since)) \
@@ -75,7 +80,59 @@ enum RunFilterForm {
     if let reason = filters.reason {
       applied.append(.init(name: "Reconciled as", value: ReasonCatalog.describe(reason).label))
     }
+    if let initiator = filters.initiator {
+      let name: String
+      switch initiator {
+      case .system: name = "System (no person)"
+      case .user(let id): name = view.initiatorOptions.first { $0.id == id }?.name ?? "User #\(id)"
+      }
+      applied.append(.init(name: "Requested by", value: name))
+    }
+    if let after = filters.createdAfter {
+      let quick = RunFilterSelection.quickRanges.first { $0.0 == after.text }?.1
+      applied.append(.init(name: "Created", value: quick ?? "since \(TimeText.absoluteUTC(after.instant))"))
+    }
+    if let before = filters.createdBefore {
+      applied.append(.init(name: "Created before", value: TimeText.absoluteUTC(before.instant)))
+    }
     return applied
+  }
+
+  /// System first, then the workspace's members, plus a selected person who is not among them.
+  private static func initiatorOptions(_ view: OperationsIndexView) -> [(String, String)] {
+    var options = [("system", "System (no person)")] + view.initiatorOptions.map { (String($0.id), $0.name) }
+    if case .user(let id)? = view.filters.initiator, !view.initiatorOptions.contains(where: { $0.id == id }) {
+      options.append((String(id), "User #\(id)"))
+    }
+    return options
+  }
+
+  /// The quick ranges, plus the current value when it is a date or an instant (so the form keeps it).
+  private static func createdOptions(_ filters: RunFilterSelection) -> [(String, String)] {
+    var options = RunFilterSelection.quickRanges
+    if let bound = filters.createdAfter, !options.contains(where: { $0.0 == bound.text }) {
+      options.append((bound.text, "Since \(TimeText.absoluteUTC(bound.instant))"))
+    }
+    return options
+  }
+
+  /// "Created on or before" (jump to date): a date field; an instant from a link is kept as a hidden field
+  /// with words and a way to drop it.
+  private static func createdBeforeField(_ filters: RunFilterSelection) -> HTML {
+    let name = RunFilterSelection.createdBeforeParameter
+    if let bound = filters.createdBefore, !bound.isDate {
+      return """
+        <p class="filters__since">Created before \(TimeElement.absolute(bound.instant)) \
+        <a href="\(filters.query.removing(name).url(path: "/operations"))">Any time</a>\
+        <input type="hidden" name="\(name)" value="\(bound.text)"></p>
+        """
+    }
+    return """
+      <div class="field">
+      <label for="filter-\(name)">Created on or before</label>
+      <input id="filter-\(name)" name="\(name)" type="date" value="\(filters.createdBefore?.text ?? "")">
+      </div>
+      """
   }
 
   /// The offered types, plus the selected one when it is not among them (so the form keeps its value).

@@ -32,8 +32,13 @@ import Testing
     // Each viewer's own name is spliced into a shared page.
     let owner = fixture.get("/operations").bodyText
     let other = fixture.get("/operations?freshness=").bodyText
-    #expect(owner.contains("Owner User") && !owner.contains("Operator User"))
-    #expect(other.contains("Owner User"))
+    // (Both names are in the shared Requested-by filter; the chrome names only the viewer.)
+    #expect(
+      owner.contains("Signed in as <strong>Owner User</strong>")
+        && !owner.contains("Signed in as <strong>Operator User</strong>"))
+    #expect(other.contains("Signed in as <strong>Owner User</strong>"))
+    #expect(
+      fixture.get("/operations", as: "operator").bodyText.contains("Signed in as <strong>Operator User</strong>"))
   }
 
   @Test func fiftyViewersOfOneScopeShareOneRenderAndANewStateShowsWithinTheTTL() throws {

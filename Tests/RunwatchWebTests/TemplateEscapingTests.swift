@@ -67,7 +67,8 @@ struct TemplateEscapingTests {
       page: KeysetPage(newerCursor: Self.bad, olderCursor: Self.bad), now: S.now)
     let html = OperationsIndexPage.render(view, chrome: S.hostileChrome()).rendered
     Self.expectInert(html, "index")
-    #expect(html.contains("type=%3Cscript%3Ealert%281%29%3C%2Fscript%3E%22%27%26&amp;after=%3Cscript"))
+    #expect(
+      html.contains("type=%3Cscript%3Ealert%281%29%3C%2Fscript%3E%22%27%26&amp;page=1&amp;after=%3Cscript"))
     #expect(html.contains("app.css?v=%3Cscript"))
 
     let empty = OperationsIndexPage.render(

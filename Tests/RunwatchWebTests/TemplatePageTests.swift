@@ -108,11 +108,11 @@ struct TemplatePageTests {
     let html = OperationsIndexPage.render(S.index(filters: filters), chrome: S.chrome()).rendered
     #expect(
       html.contains(
-        "rel=\"prev\" href=\"/operations?freshness=likely_stale&amp;type=policy.sync&amp;tenant=2&amp;after=106\">← Newer</a>"
+        "rel=\"prev\" href=\"/operations?freshness=likely_stale&amp;type=policy.sync&amp;tenant=2&amp;page=1&amp;after=106\">← Newer</a>"
       ))
     #expect(
       html.contains(
-        "rel=\"next\" href=\"/operations?freshness=likely_stale&amp;type=policy.sync&amp;tenant=2&amp;before=101\">Older →</a>"
+        "rel=\"next\" href=\"/operations?freshness=likely_stale&amp;type=policy.sync&amp;tenant=2&amp;page=2&amp;before=101\">Older →</a>"
       ))
 
     let first = OperationsIndexPage.render(S.index(page: KeysetPage(olderCursor: "101")), chrome: S.chrome())
@@ -137,7 +137,9 @@ struct TemplatePageTests {
     #expect(html.contains("<option value=\"pending\" selected>Pending</option>"))
     #expect(html.contains("<option value=\"custom.job\" selected>Custom job</option>"), "unlisted type kept")
     #expect(html.contains("<option value=\"2\" selected>Fabrikam</option>"))
-    #expect(TemplateMarkup.count(" selected>", in: html) == 5 + 1, "five filters plus the workspace switcher")
+    #expect(
+      TemplateMarkup.count(" selected>", in: html) == 5 + 1 + 2,
+      "five filters, the workspace switcher, and Any in Requested by and Created")
     #expect(html.contains("<a href=\"/operations\" class=\"button button--quiet\">Clear</a>"))
   }
 

@@ -96,6 +96,10 @@ measure "/operations, an insights link (failed by the worker in 24 h)" "$owner" 
   "/operations?outcome=failed&freshness=terminal_normal&type=policy.sync&finished_since=$day_ago"
 measure "/operations, an insights link (reconciled for one reason in 24 h)" "$owner" \
   "/operations?reconciled_since=$day_ago&reason=run.stale_running"
+week_ago=$(date -u -d '7 days ago' +%Y-%m-%d)
+measure "/operations?created_after=24h" "$owner" "/operations?created_after=24h"
+measure "/operations?created_before=<a week ago> (jump to date)" "$owner" "/operations?created_before=$week_ago"
+measure "/operations?initiator=system" "$owner" "/operations?initiator=system"
 measure "/audit" "$owner" /audit
 measure "/notifications" "$owner" /notifications
 measure "/healthz" "" /healthz

@@ -6,8 +6,16 @@ import StorageEngine
 /// does, so lists come out in the same order on both engines.
 enum PostgresSchema {
   static let migrations: [Migration] = [
-    initial, readOnlyTokens, runWorker, notificationPaging, webhooks, runDurations,
+    initial, readOnlyTokens, runWorker, notificationPaging, webhooks, runDurations, runFinders,
   ]
+
+  /// Indexes for the initiator and creation-time filters (see `SQLiteSchema.runFinders`).
+  static let runFinders = Migration(
+    "2026_12_06_007_run_finders",
+    sql: """
+      CREATE INDEX runs_by_initiator ON operation_runs(initiator_user_id, workspace_id, id);
+      CREATE INDEX runs_by_created ON operation_runs(created_at, workspace_id);
+      """)
 
   /// The insights page's rollups (see `SQLiteSchema.runDurations`).
   static let runDurations = Migration(

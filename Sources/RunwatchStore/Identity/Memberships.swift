@@ -75,6 +75,19 @@ extension RunwatchDatabase {
     }
   }
 
+  /// The members of a workspace, by name (at most `limit`): who the Operations index offers in its
+  /// Initiator filter.
+  public func memberNames(workspaceID: Int64, limit: Int = 500) throws -> [(id: Int64, name: String)] {
+    try pool.read { connection in
+      try connection.query(
+        """
+        SELECT u.id, u.name FROM memberships m JOIN users u ON u.id = m.user_id
+        WHERE m.workspace_id = ? ORDER BY u.name, u.id LIMIT ?
+        """, [workspaceID, limit]
+      ).compactMap { row in row.int64(at: 0).map { ($0, row.string(at: 1) ?? "") } }
+    }
+  }
+
   /// Every membership of a user, by workspace id.
   public func memberships(userID: Int64) throws -> [Membership] {
     try pool.read { connection in try Self.memberships(userID: userID, in: connection) }

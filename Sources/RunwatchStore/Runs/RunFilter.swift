@@ -21,12 +21,19 @@ public struct RunFilter: Sendable, Equatable {
   public var finishedSince: Date?
   /// Only runs reconciled with this reason.
   public var reason: ReasonCode?
+  /// Only runs created at or after this instant.
+  public var createdAfter: Date?
+  /// Only runs created before this instant.
+  public var createdBefore: Date?
+  /// Only runs requested by this person, or by nobody (system runs).
+  public var initiator: RunInitiator?
 
   /// Creates a filter.
   public init(
     freshness: Freshness? = nil, status: RunStatus? = nil, outcome: RunOutcome? = nil, type: String? = nil,
     tenantID: Int64? = nil, reconciledSince: Date? = nil, finishedSince: Date? = nil,
-    reason: ReasonCode? = nil
+    reason: ReasonCode? = nil, createdAfter: Date? = nil, createdBefore: Date? = nil,
+    initiator: RunInitiator? = nil
   ) {
     self.freshness = freshness
     self.status = status
@@ -36,10 +43,21 @@ public struct RunFilter: Sendable, Equatable {
     self.reconciledSince = reconciledSince
     self.finishedSince = finishedSince
     self.reason = reason
+    self.createdAfter = createdAfter
+    self.createdBefore = createdBefore
+    self.initiator = initiator
   }
 
   /// Whether no filter is set.
   public var isEmpty: Bool { self == RunFilter() }
+}
+
+/// Who requested a run, as a filter: one person, or nobody (runs a system started).
+public enum RunInitiator: Sendable, Equatable {
+  /// Runs this user requested.
+  case user(Int64)
+  /// Runs without an initiator.
+  case system
 }
 
 /// What a principal may see inside one workspace. Built by authorization; applied by every list query so
@@ -129,6 +147,23 @@ extension RunFilter {
       condition.add("status = 'completed' AND \(Self.finishedAt) >= ?", [finishedSince])
     }
     if let reason { condition.add("reconciliation_reason = ?", [reason.rawValue]) }
+    if let createdAfter { condition.add("created_at >= ?", [createdAfter]) }
+    if let createdBefore {
+      // Exact on `created_at`; the id bound lets a page walk the list newest first from that point instead of
+      // skipping every newer run: ids follow creation, so no run created before the instant has an id above
+      // the largest of the last 1,000 runs created before it (that would take a run out of order by more than
+      // 1,000 places; several instances' clocks differ by milliseconds).
+      condition.add(
+        """
+        created_at < ? AND id <= COALESCE((SELECT MAX(id) FROM (SELECT id FROM operation_runs
+          WHERE created_at < ? ORDER BY created_at DESC LIMIT 1000) AS newest_before), 0)
+        """, [createdBefore, createdBefore])
+    }
+    switch initiator {
+    case .user(let id)?: condition.add("initiator_user_id = ?", [id])
+    case .system?: condition.add("initiator_user_id IS NULL")
+    case nil: break
+    }
   }
 
   /// Whether the freshness filter is one of the states only active runs have.

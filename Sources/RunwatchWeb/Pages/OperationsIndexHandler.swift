@@ -7,7 +7,7 @@ import RunwatchTemplates
 /// `GET /operations`: the runs the viewer could open, newest first, filtered and keyset-paginated.
 struct OperationsIndexHandler: Sendable {
   /// Rows per page.
-  static let pageSize = 50
+  static let pageSize = OperationsIndexPage.pageSize
 
   let environment: WebEnvironment
 
@@ -56,6 +56,8 @@ struct OperationsIndexHandler: Sendable {
   static let contentParameters = [
     "freshness", "status", "outcome", "type", "tenant", RunFilterSelection.reconciledSinceParameter,
     RunFilterSelection.finishedSinceParameter, RunFilterSelection.reasonParameter,
+    RunFilterSelection.initiatorParameter, RunFilterSelection.createdAfterParameter,
+    RunFilterSelection.createdBeforeParameter, KeysetPage.pageParameter,
     KeysetPage.olderParameter, KeysetPage.newerParameter,
   ]
 
@@ -90,7 +92,14 @@ struct OperationsIndexHandler: Sendable {
     let filter = RunFilter(
       freshness: selection.freshness, status: selection.status, outcome: selection.outcome,
       type: selection.type, tenantID: selection.tenantID, reconciledSince: selection.reconciledSince,
-      finishedSince: selection.finishedSince, reason: selection.reason)
+      finishedSince: selection.finishedSince, reason: selection.reason,
+      createdAfter: selection.createdAfter?.instant, createdBefore: selection.createdBefore?.instant,
+      initiator: selection.initiator.map { choice in
+        switch choice {
+        case .user(let id): .user(id)
+        case .system: .system
+        }
+      })
     let page = try database.listRunSummaries(
       scope: scope, filter: filter, before: cursor.before, after: cursor.after, limit: Self.pageSize,
       now: now)
@@ -99,7 +108,12 @@ struct OperationsIndexHandler: Sendable {
       tenantOptions: tenantOptions, rows: try rows(for: page.runs, now: now),
       page: KeysetPage(
         newerCursor: page.newerCursor.map(String.init), olderCursor: page.olderCursor.map(String.init)),
-      now: now)
+      now: now,
+      initiatorOptions: try database.memberNames(workspaceID: scope.workspaceID).map {
+        PersonOption(id: $0.id, name: $0.name)
+      },
+      pageNumber: try reader.value(KeysetPage.pageParameter) { Int($0) }
+        ?? (cursor.before == nil && cursor.after == nil ? 1 : nil))
     return OperationsIndexPage.content(view)
   }
 
@@ -111,13 +125,13 @@ struct OperationsIndexHandler: Sendable {
     let typeOptions = try offeredTypes(scope: scope)
     let selection = try Self.selection(
       reader, typeOptions: Set(typeOptions).union(environment.policy.types.keys),
-      tenantIDs: Set(tenantOptions.map(\.id)))
+      tenantIDs: Set(tenantOptions.map(\.id)), now: environment.clock.now())
     return (selection, tenantOptions, typeOptions)
   }
 
   /// The filters, each allow-listed: enum values by their raw values, types from `typeOptions`, tenants from
   /// those visible to the viewer (a tenant outside the scope is refused, not silently emptied).
-  static func selection(_ reader: QueryReader, typeOptions: Set<String>, tenantIDs: Set<Int64>)
+  static func selection(_ reader: QueryReader, typeOptions: Set<String>, tenantIDs: Set<Int64>, now: Date)
     throws(BadParameter) -> RunFilterSelection
   {
     // Every filter is read, so the 400 names every refused one at once.
@@ -148,7 +162,23 @@ struct OperationsIndexHandler: Sendable {
       },
       reason: collector.read { () throws(BadParameter) in
         try reader.value(RunFilterSelection.reasonParameter, ReasonCode.init(rawValue:))
+      },
+      createdAfter: collector.read { () throws(BadParameter) in
+        try reader.value(RunFilterSelection.createdAfterParameter) { QueryReader.timeBound($0, now: now) }
+      },
+      createdBefore: collector.read { () throws(BadParameter) in
+        try reader.value(RunFilterSelection.createdBeforeParameter) {
+          QueryReader.timeBound($0, now: now, wholeDay: true)
+        }
+      },
+      initiator: collector.read { () throws(BadParameter) in
+        try reader.value(RunFilterSelection.initiatorParameter) { text in
+          text == "system" ? .system : Int64(pathParameter: text).map { .user($0) }
+        }
       })
+    _ = collector.read { () throws(BadParameter) in
+      try reader.value(KeysetPage.pageParameter) { Int($0).flatMap { (1...100_000).contains($0) ? $0 : nil } }
+    }
     _ = collector.read { () throws(BadParameter) in try reader.cursor().before }
     try collector.finish()
     return selection

@@ -49,6 +49,28 @@ struct QueryReader {
     return date
   }
 
+  /// A creation-time bound as people write it, relative to `now`: a quick range (`30m`, `1h`, `24h`, `7d`;
+  /// 1–9,999 of minutes, hours or days, back from now), a date (`2026-12-05`, UTC; the start of that day, or
+  /// with `wholeDay` the end of it, so "before 2026-12-05" keeps that day's runs), or an RFC 3339 UTC instant.
+  static func timeBound(_ text: String, now: Date, wholeDay: Bool = false) -> TimeBound? {
+    if let unit = text.last, let amount = Int(text.dropLast()), amount >= 1, amount <= 9_999,
+      text.utf8.count <= 5, text.first?.isNumber == true
+    {
+      let seconds: Double
+      switch unit {
+      case "m": seconds = 60
+      case "h": seconds = 3_600
+      case "d": seconds = 86_400
+      default: return nil
+      }
+      return TimeBound(text: text, instant: now.addingTimeInterval(-Double(amount) * seconds))
+    }
+    if text.utf8.count == 10, let day = utcInstant(text + "T00:00:00Z") {
+      return TimeBound(text: text, instant: wholeDay ? day.addingTimeInterval(86_400) : day)
+    }
+    return utcInstant(text).map { TimeBound(text: text, instant: $0) }
+  }
+
   /// A positive id (1–18 digits, the same allow-list as `:id(id)` path parameters).
   func id(_ name: String) throws(BadParameter) -> Int64? {
     try value(name) { Int64(pathParameter: $0) }
