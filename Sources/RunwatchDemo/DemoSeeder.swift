@@ -66,9 +66,11 @@ public enum DemoSeeder {
         count: historyBulk, from: now.addingTimeInterval(-(window.historyStartAgo + 90 * 86_400)),
         to: now.addingTimeInterval(-window.historyStartAgo), seed: options.seed ^ 0xB01C)
       bulkDuration += report.duration
-      // Bulk rows bypass the lifecycle service, so their rollups are counted here, before the rich runs play.
+      // Bulk rows bypass the lifecycle service, so their rollups are counted and their search text written
+      // here, before the rich runs play.
       let rollupsStarted = ContinuousClock.now
       try database.rebuildRollups()
+      try database.rebuildSearchIndex()
       bulkDuration += ContinuousClock.now - rollupsStarted
     }
 

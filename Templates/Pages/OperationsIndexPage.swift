@@ -25,14 +25,17 @@ public struct RunFilterSelection: Sendable, Equatable {
   public var createdBefore: TimeBound?
   /// `initiator` parameter: a user id, or `system`.
   public var initiator: InitiatorChoice?
+  /// `q` parameter when it is text to search for (a run number opens that run instead).
+  public var search: String?
 
   /// Creates a selection.
   public init(
     freshness: Freshness? = nil, status: RunStatus? = nil, outcome: RunOutcome? = nil, type: String? = nil,
     tenantID: Int64? = nil, reconciledSince: Date? = nil, finishedSince: Date? = nil,
     reason: ReasonCode? = nil, createdAfter: TimeBound? = nil, createdBefore: TimeBound? = nil,
-    initiator: InitiatorChoice? = nil
+    initiator: InitiatorChoice? = nil, search: String? = nil
   ) {
+    self.search = search
     self.freshness = freshness
     self.status = status
     self.outcome = outcome
@@ -46,6 +49,8 @@ public struct RunFilterSelection: Sendable, Equatable {
     self.initiator = initiator
   }
 
+  /// The name of the search parameter (the Find box).
+  public static let searchParameter = "q"
   /// The name of the created-after parameter.
   public static let createdAfterParameter = "created_after"
   /// The name of the created-before parameter.
@@ -72,7 +77,7 @@ public struct RunFilterSelection: Sendable, Equatable {
       (Self.reasonParameter, reason?.rawValue ?? ""),
       (Self.initiatorParameter, initiator?.parameter ?? ""),
       (Self.createdAfterParameter, createdAfter?.text ?? ""),
-      (Self.createdBeforeParameter, createdBefore?.text ?? ""),
+      (Self.createdBeforeParameter, createdBefore?.text ?? ""), (Self.searchParameter, search ?? ""),
     ])
   }
 }
@@ -211,22 +216,25 @@ public enum OperationsIndexPage {
     Layout.document(title: "Operations", chrome: chrome.in(.operations), main: content)
   }
 
-  /// "Find run #": a run number as the pages write it (`245` or `#245`) opens that run's page.
-  static let findForm: HTML = """
+  /// "Find run": a run number as the pages write it (`245` or `#245`) opens that run's page; words search the
+  /// runs (type, tenant, who requested it, context, failure messages, worker).
+  static func findForm(_ search: String?) -> HTML {
+    """
     <form class="find-run" method="get" action="/operations" role="search">
     <label for="find-run">Find run</label>
-    <input id="find-run" name="q" type="search" inputmode="numeric" placeholder="#245" required \
-    pattern="\\s*#?[0-9]{1,18}\\s*" title="A run number, such as 245 or #245">
-    <button type="submit" class="button button--quiet">Open</button>
+    <input id="find-run" name="q" type="search" placeholder="#245 or words" required maxlength="200" \
+    value="\(search ?? "")" title="A run number (245 or #245), or words such as a tenant, a type or an error">
+    <button type="submit" class="button button--quiet">Find</button>
     </form>
     """
+  }
 
   /// Everything inside `<main>`.
   public static func content(_ view: OperationsIndexView) -> HTML {
     """
     <div class="page-head">
     <h1>Operations</h1>
-    \(findForm)
+    \(findForm(view.filters.search))
     <div class="live-status" data-live-status></div>
     </div>
     \(countsBlock(view.counts))

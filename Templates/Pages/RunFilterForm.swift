@@ -21,6 +21,14 @@ enum RunFilterForm {
       \(select(RunFilterSelection.createdAfterParameter, "Created", selected: filters.createdAfter?.text,
         options: createdOptions(filters)))
       \(createdBeforeField(filters))
+      \(HTML.unwrap(filters.search) { text in
+        """
+        <p class="filters__since">Matching “\(text)” \
+        <a href="\(filters.query.removing(RunFilterSelection.searchParameter).url(path: "/operations"))">\
+        Clear search</a>\
+        <input type="hidden" name="\(RunFilterSelection.searchParameter)" value="\(text)"></p>
+        """
+      })
       \(HTML.unwrap(filters.reconciledSince) { since in
         """
         <p class="filters__since">Reconciled since \(TimeElement.absolute(since)) \
@@ -95,6 +103,7 @@ enum RunFilterForm {
     if let before = filters.createdBefore {
       applied.append(.init(name: "Created before", value: TimeText.absoluteUTC(before.instant)))
     }
+    if let search = filters.search { applied.append(.init(name: "Matching", value: "“\(search)”")) }
     return applied
   }
 

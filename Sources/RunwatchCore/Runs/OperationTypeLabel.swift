@@ -15,6 +15,12 @@ public enum OperationTypeLabel {
     "tenant.evidence.snapshot.generate": "Evidence snapshot",
   ]
 
+  /// The types with a label of their own (not derived from the name), sorted by type: the search index
+  /// includes these labels, so "scheduled backup" finds `backup_schedule_run`.
+  public static var ownLabels: [(type: String, label: String)] {
+    known.sorted { $0.key < $1.key }.map { (type: $0.key, label: $0.value) }
+  }
+
   /// A readable label for `type`; unknown types are turned into words (`report.export` → "Report export").
   public static func label(for type: String) -> String {
     if let label = known[type] { return label }

@@ -35,6 +35,14 @@ protocol EngineSQL: Sendable {
   /// function call and one per run keeps each short. The statement takes, per run, the values
   /// `TerminalBatchSQL.values` lists, and returns the ids of the runs it changed.
   func terminalBatchUpdate(rows: Int) -> String?
+  /// Writes the search text of the runs `documents` selects (id, text) into `run_search`, replacing what was
+  /// there (`RunSearch`).
+  func searchIndexUpsert(_ documents: String) -> String
+  /// The condition "the run matches the words of the query bound as `?`" (`RunSearch.words`, already in
+  /// this engine's query syntax; see `searchQuery`).
+  var searchMatch: String { get }
+  /// `words` in this engine's full-text query syntax: every word, each as a prefix.
+  func searchQuery(_ words: [String]) -> String
   /// A query that returns a row when the table named `?` exists.
   var tableExists: String { get }
 }

@@ -27,6 +27,15 @@ struct PostgresSQL: EngineSQL {
     """
   }
   var lockingRead: String { " FOR UPDATE" }
+  func searchIndexUpsert(_ documents: String) -> String {
+    "INSERT INTO run_search (run_id, body) \(documents) ON CONFLICT (run_id) DO UPDATE SET body = excluded.body"
+  }
+  var searchMatch: String {
+    "id IN (SELECT run_id FROM run_search WHERE words @@ to_tsquery('simple', ?))"
+  }
+  func searchQuery(_ words: [String]) -> String {
+    words.map { "\($0):*" }.joined(separator: " & ")
+  }
 
   func terminalBatchUpdate(rows: Int) -> String? {
     // Every value is cast: a column of NULLs in VALUES would otherwise be typed text.

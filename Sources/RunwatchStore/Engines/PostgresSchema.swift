@@ -6,8 +6,23 @@ import StorageEngine
 /// does, so lists come out in the same order on both engines.
 enum PostgresSchema {
   static let migrations: [Migration] = [
-    initial, readOnlyTokens, runWorker, notificationPaging, webhooks, runDurations, runFinders,
+    initial, readOnlyTokens, runWorker, notificationPaging, webhooks, runDurations, runFinders, runSearch,
   ]
+
+  /// The runs' full-text index (see `SQLiteSchema.runSearch`): the same text, split into letters-and-digits
+  /// words (as SQLite's `unicode61` does) in a generated `tsvector` with a GIN index.
+  static let runSearch = Migration(
+    "2026_12_06_008_run_search",
+    sql: """
+      CREATE TABLE run_search (
+        run_id bigint PRIMARY KEY,
+        body text NOT NULL,
+        words tsvector GENERATED ALWAYS AS
+          (to_tsvector('simple', regexp_replace(body, '[^[:alnum:]]+', ' ', 'g'))) STORED
+      );
+      CREATE INDEX run_search_words ON run_search USING gin (words);
+      \(RunSearch.rebuildScript(for: PostgresSQL()))
+      """)
 
   /// Indexes for the initiator and creation-time filters (see `SQLiteSchema.runFinders`).
   static let runFinders = Migration(

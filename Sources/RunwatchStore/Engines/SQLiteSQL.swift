@@ -21,6 +21,15 @@ struct SQLiteSQL: EngineSQL {
   }
   var lockingRead: String { "" }
   func terminalBatchUpdate(rows: Int) -> String? { nil }
+  func searchIndexUpsert(_ documents: String) -> String {
+    "INSERT OR REPLACE INTO run_search (rowid, body) \(documents)"
+  }
+  var searchMatch: String { "id IN (SELECT rowid FROM run_search WHERE run_search MATCH ?)" }
+  func searchQuery(_ words: [String]) -> String {
+    // Words are letters and digits only (`RunSearch.words`), so quoting each is enough to keep FTS5's
+    // operators (AND, NEAR, column filters) out of a user's text.
+    words.map { "\"\($0)\"*" }.joined(separator: " ")
+  }
   var tableExists: String { "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = ?" }
 }
 

@@ -130,6 +130,10 @@ extension LifecycleService {
       return .refused(Refusal(reason: .statusChanged, run: run))
     }
     tally.add(done, finishedAt: reconciliation?.reconciledAt ?? write.at)
+    // The worker's or the queue's own words become searchable; a run the reconciler heals keeps its text.
+    if reconciliation == nil || reconciliation?.source == "queue_failure_bridge" {
+      try RunSearch.index(runID: done.id, in: connection)
+    }
     try faults.afterStep(.runUpdated)
     try AuditLog.record(
       write.action, run: done, actor: write.actor, at: write.at, metadataText: write.auditMetadataText,

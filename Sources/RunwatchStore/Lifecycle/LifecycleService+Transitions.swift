@@ -28,6 +28,7 @@ extension LifecycleService {
         new.linkedRecord?.status,
       ])
     run.id = id
+    try RunSearch.index(runID: id, in: connection)
     try AuditLog.record(
       .runCreated, run: run, actor: actor, at: now,
       metadata: ["type": .string(run.type), "after": snapshot(run, now: now)], in: connection)
@@ -72,6 +73,7 @@ extension LifecycleService {
           now, now, started.staleDeadline(policy: policy), worker?.host, worker?.pid, worker?.name, runID,
         ]) == 1
     else { return .refused(Refusal(reason: .statusChanged, run: run)) }
+    if worker != nil { try RunSearch.index(runID: runID, in: connection) }
     let identity: JSONValue =
       worker.map {
         [

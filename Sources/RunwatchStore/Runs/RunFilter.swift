@@ -27,14 +27,17 @@ public struct RunFilter: Sendable, Equatable {
   public var createdBefore: Date?
   /// Only runs requested by this person, or by nobody (system runs).
   public var initiator: RunInitiator?
+  /// Only runs whose searchable text holds every one of these words (as prefixes; `RunSearch.words`).
+  public var words: [String] = []
 
   /// Creates a filter.
   public init(
     freshness: Freshness? = nil, status: RunStatus? = nil, outcome: RunOutcome? = nil, type: String? = nil,
     tenantID: Int64? = nil, reconciledSince: Date? = nil, finishedSince: Date? = nil,
     reason: ReasonCode? = nil, createdAfter: Date? = nil, createdBefore: Date? = nil,
-    initiator: RunInitiator? = nil
+    initiator: RunInitiator? = nil, words: [String] = []
   ) {
+    self.words = words
     self.freshness = freshness
     self.status = status
     self.outcome = outcome

@@ -52,6 +52,10 @@ extension RunwatchDatabase {
     var condition = SQLCondition()
     scope.apply(to: &condition)
     filter.apply(to: &condition, now: now)
+    if !filter.words.isEmpty {
+      let engine = location.engineSQL
+      condition.add(engine.searchMatch, [engine.searchQuery(filter.words)])
+    }
     let goingNewer = after != nil && before == nil
     if let before { condition.add("id < ?", [before]) }
     if goingNewer, let after { condition.add("id > ?", [after]) }

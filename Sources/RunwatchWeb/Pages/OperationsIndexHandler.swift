@@ -36,8 +36,8 @@ struct OperationsIndexHandler: Sendable {
         throw BadParameter(names: refused + unknown)
       }
       // Finding a run by its number: `q=245` or `q=#245` opens its page, which answers exactly as the link
-      // would (the run, or the same "not found" as any run the viewer may not see).
-      if let runID = try reader.value(Self.findParameter, Self.runNumber) {
+      // would (the run, or the same "not found" as any run the viewer may not see). Other text searches.
+      if let runID = try reader.value(Self.findParameter).flatMap(Self.runNumber) {
         return .redirect(to: "/operations/\(runID)")
       }
       // On a miss, every query of the page in one read transaction: one snapshot (the counts and the list
@@ -57,7 +57,7 @@ struct OperationsIndexHandler: Sendable {
     "freshness", "status", "outcome", "type", "tenant", RunFilterSelection.reconciledSinceParameter,
     RunFilterSelection.finishedSinceParameter, RunFilterSelection.reasonParameter,
     RunFilterSelection.initiatorParameter, RunFilterSelection.createdAfterParameter,
-    RunFilterSelection.createdBeforeParameter, KeysetPage.pageParameter,
+    RunFilterSelection.createdBeforeParameter, KeysetPage.pageParameter, findParameter,
     KeysetPage.olderParameter, KeysetPage.newerParameter,
   ]
 
@@ -66,7 +66,7 @@ struct OperationsIndexHandler: Sendable {
 
   /// Every parameter the page accepts: its filters and cursors, the find box, and `workspace` (which reading a
   /// page ignores; old links carry it).
-  static let knownParameters = Set(contentParameters + [findParameter, "workspace"])
+  static let knownParameters = Set(contentParameters + ["workspace"])
 
   /// A run number as people write it: `245`, `#245`, with spaces around.
   static func runNumber(_ text: String) -> Int64? {
@@ -99,7 +99,7 @@ struct OperationsIndexHandler: Sendable {
         case .user(let id): .user(id)
         case .system: .system
         }
-      })
+      }, words: selection.search.map(RunSearch.words) ?? [])
     let page = try database.listRunSummaries(
       scope: scope, filter: filter, before: cursor.before, after: cursor.after, limit: Self.pageSize,
       now: now)
@@ -174,6 +174,12 @@ struct OperationsIndexHandler: Sendable {
       initiator: collector.read { () throws(BadParameter) in
         try reader.value(RunFilterSelection.initiatorParameter) { text in
           text == "system" ? .system : Int64(pathParameter: text).map { .user($0) }
+        }
+      },
+      search: collector.read { () throws(BadParameter) in
+        // Text to search for: at least one word of two letters or digits, at most 200 characters.
+        try reader.value(findParameter) { text in
+          text.count <= 200 && !RunSearch.words(text).isEmpty ? text : nil
         }
       })
     _ = collector.read { () throws(BadParameter) in

@@ -5,7 +5,7 @@ enum SQLiteSchema {
   /// Every migration, in order.
   static let migrations: [Migration] = [
     initial, identity, pageIndexes, rollups, dropReconciledByTime, oneTerminalEventPerRun, readOnlyTokens,
-    runWorker, notificationPaging, webhooks, runDurations, runFinders,
+    runWorker, notificationPaging, webhooks, runDurations, runFinders, runSearch,
   ]
 
   /// Timestamps are INTEGER Unix epoch milliseconds throughout.
