@@ -194,7 +194,8 @@ public enum OperationsIndexPage {
 
   private static func table(_ view: OperationsIndexView) -> HTML {
     let columns = [
-      Column.run, Column.tenant, Column.state, Column.initiator, Column.created, Column.duration, Column.progress,
+      Column.run, Column.tenant, Column.state, Column.initiator, Column.created, Column.duration,
+      Column.progress,
     ].map { Table.Column($0) }
     return Table.render(
       caption: "Runs, newest first", columns: columns,

@@ -128,6 +128,16 @@ class Browser:
     def visible(self, css):
         return self.wait.until(EC.visibility_of_element_located((By.CSS_SELECTOR, css)))
 
+    def horizontal_overflow(self):
+        """How many CSS pixels the document is wider than the viewport (0 when it fits)."""
+        return self.driver.execute_script(
+            "return document.documentElement.scrollWidth - document.documentElement.clientWidth"
+        )
+
+    def response_status(self):
+        """The HTTP status of the document on screen (Navigation Timing's responseStatus)."""
+        return self.driver.execute_script("return performance.getEntriesByType('navigation')[0].responseStatus")
+
     def run_rows(self):
         """(run id, freshness) of every run row on the page, in order."""
         return [
