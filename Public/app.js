@@ -15,6 +15,27 @@
     }
   }
 
+  // Below this width app.css shows the run table as cards and folds the filter form (keep the two in step).
+  var CARDS_QUERY = "(max-width: 43.75rem)";
+  var cards = window.matchMedia ? window.matchMedia(CARDS_QUERY) : { matches: false };
+
+  function onCardsChange(listener) {
+    if (cards.addEventListener) cards.addEventListener("change", listener);
+    else if (cards.addListener) cards.addListener(listener);
+  }
+
+  // The filter form's <details> is open in the markup (so it works without this file). On a phone it folds
+  // away unless a filter is applied; should the screen grow past the breakpoint (a phone turned sideways) it
+  // opens again, because there its summary is hidden and could not open it.
+  function foldFilters() {
+    var disclosure = document.querySelector("details.filters-disclosure");
+    if (!disclosure) return;
+    if (cards.matches && disclosure.getAttribute("data-applied-filters") === "0") disclosure.open = false;
+    onCardsChange(function () {
+      if (!cards.matches) disclosure.open = true;
+    });
+  }
+
   // Live updates, on by default: the Operations index and an active run's page fetch themselves every few
   // seconds (the server answers from its one-second page cache, so fifty viewers cost what one does) and
   // patch the page in place. Scroll position, focus and open <details> are kept; rows never move under the
@@ -175,10 +196,20 @@
     }
   };
 
-  // Fixed column widths, so updated cells never shift the columns.
+  // Fixed column widths, so updated cells never shift the columns. Not while the rows are shown as cards (a
+  // phone): there are no columns, and widths measured from a hidden header row would be wrong once the
+  // screen grows; then they are measured as soon as the table is a table again.
   Live.prototype.freezeColumns = function () {
     var table = this.root.querySelector("table");
     if (!table || table.dataset.frozen) return;
+    if (cards.matches) {
+      if (!this.freezeLater) {
+        var self = this;
+        this.freezeLater = true;
+        onCardsChange(function () { if (!cards.matches) self.freezeColumns(); });
+      }
+      return;
+    }
     var headers = table.querySelectorAll("thead th");
     var widths = [];
     for (var i = 0; i < headers.length; i++) widths.push(headers[i].getBoundingClientRect().width);
@@ -293,6 +324,7 @@
 
   document.addEventListener("DOMContentLoaded", function () {
     localizeTimes();
+    foldFilters();
     startLive();
   });
 })();

@@ -283,16 +283,30 @@ public enum OperationsIndexPage {
       """
   }
 
+  /// Column titles, shared by the header row and the cells' `data-label`s (the labels of the phone cards).
+  enum Column {
+    static let run = "Run"
+    static let tenant = "Tenant"
+    static let state = "State"
+    static let initiator = "Initiator"
+    static let created = "Created"
+    static let duration = "Duration"
+    static let progress = "Progress"
+  }
+
   private static func table(_ view: OperationsIndexView) -> HTML {
     let columns = [
-      "Run", "Tenant", "State", "Initiator", "Created", "Duration", "Progress",
+      Column.run, Column.tenant, Column.state, Column.initiator, Column.created, Column.duration,
+      Column.progress,
     ].map { Table.Column($0) }
     return Table.render(
       caption: "Runs, newest first", columns: columns,
-      rows: HTML.each(view.rows, separator: "\n") { row(for: $0, now: view.now) })
+      rows: HTML.each(view.rows, separator: "\n") { row(for: $0, now: view.now) },
+      cssClass: "data-table data-table--cards")
   }
 
-  /// One `<tr data-run-id data-freshness>`.
+  /// One `<tr data-run-id data-freshness>`. On a phone `app.css` shows it as a card: the run and its state
+  /// first, then the cells labelled by their `data-label`; the state and initiator cells carry a class for that.
   static func row(for row: RunRow, now: Date) -> HTML {
     let label = OperationTypeLabel.label(for: row.type)
     let duration = DurationComparison.parts(
@@ -305,14 +319,14 @@ public enum OperationsIndexPage {
     return """
       <tr data-run-id="\(row.id)" data-freshness="\(row.freshness)">\
       <th scope="row"><a href="/operations/\(row.id)">\(label) <span class="run-id">#\(row.id)</span></a></th>\
-      <td>\(row.tenantName ?? "Workspace-level")</td>\
-      <td>\(Badge.state(status: row.status, outcome: row.outcome, freshness: row.freshness))</td>\
-      <td>\(row.initiatorName ?? "System")</td>\
-      <td>\(TimeElement.relative(row.createdAt, now: now))</td>\
-      <td class="duration">\(duration.elapsed)\(HTML.unwrap(duration.overrun) {
+      <td data-label="\(Column.tenant)">\(row.tenantName ?? "Workspace-level")</td>\
+      <td class="run-state">\(Badge.state(status: row.status, outcome: row.outcome, freshness: row.freshness))</td>\
+      <td class="run-initiator" data-label="\(Column.initiator)">\(row.initiatorName ?? "System")</td>\
+      <td data-label="\(Column.created)">\(TimeElement.relative(row.createdAt, now: now))</td>\
+      <td class="duration" data-label="\(Column.duration)">\(duration.elapsed)\(HTML.unwrap(duration.overrun) {
         "<span class=\"duration__overrun\"><span aria-hidden=\"true\">▲</span> \($0)</span>"
       })\(HTML.unwrap(duration.silence) { "<span class=\"duration__note\">\($0)</span>" })</td>\
-      <td>\(progress)</td></tr>
+      <td data-label="\(Column.progress)">\(progress)</td></tr>
       """
   }
 

@@ -5,6 +5,7 @@ enum RunFilterForm {
   static func render(_ view: OperationsIndexView) -> HTML {
     let filters = view.filters
     return """
+      \(disclosureStart(applied: appliedFilters(view).count))
       <form class="filters" method="get" action="/operations" aria-label="Filter runs">
       \(select("freshness", "Freshness", selected: filters.freshness?.rawValue,
         options: Freshness.allCases.map { ($0.rawValue, Badge.label(for: $0)) }))
@@ -58,6 +59,7 @@ enum RunFilterForm {
       <a href="/operations" class="button button--quiet">Clear</a>
       </div>
       </form>
+      </details>
       """
   }
 

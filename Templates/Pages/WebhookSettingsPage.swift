@@ -54,7 +54,9 @@ public enum WebhookSettingsPage {
       return "<div class=\"empty-state\" role=\"status\"><p>No webhooks yet.</p></div>"
     }
     return """
-      <table class="table">
+      <div class="table-scroll" role="region" aria-label="Webhooks" tabindex="0">
+      <table class="data-table">
+      <caption>Webhooks of this workspace</caption>
       <thead><tr><th scope="col">URL</th><th scope="col">Events</th><th scope="col">Format</th>\
       <th scope="col">Added</th><th scope="col"><span class="visually-hidden">Actions</span></th></tr></thead>
       <tbody>
@@ -65,11 +67,13 @@ public enum WebhookSettingsPage {
         <td>\(item.format.rawValue)</td><td>\(TimeElement.relative(item.createdAt, now: view.now))</td>\
         <td><form class="inline-form" method="post" action="\(removePath(id: item.id))">\
         <input type="hidden" name="csrf_token" value="\(csrf)">\
-        <button type="submit" class="button button--quiet">Remove</button></form></td></tr>
+        <button type="submit" class="button button--quiet">Remove\
+        <span class="visually-hidden"> the webhook to \(item.url)</span></button></form></td></tr>
         """
       })
       </tbody>
       </table>
+      </div>
       """
   }
 
@@ -115,7 +119,9 @@ public enum WebhookSettingsPage {
       view.deliveries.isEmpty
       ? "<div class=\"empty-state\" role=\"status\"><p>No deliveries yet.</p></div>"
       : """
-      <table class="table">
+      <div class="table-scroll" role="region" aria-label="Deliveries" tabindex="0">
+      <table class="data-table">
+      <caption>Deliveries, newest first</caption>
       <thead><tr><th scope="col">Delivery</th><th scope="col">Run</th><th scope="col">Event</th>\
       <th scope="col">Status</th><th scope="col">Attempts</th><th scope="col">Last HTTP status</th>\
       <th scope="col">Last error</th><th scope="col">Queued</th><th scope="col">URL</th></tr></thead>
@@ -131,6 +137,7 @@ public enum WebhookSettingsPage {
         })
       </tbody>
       </table>
+      </div>
       """
     let older = HTML.unwrap(view.olderCursor) { cursor in
       """

@@ -19,9 +19,13 @@ import Testing
     #expect(PageFixture.rowIDs(response) == [third.id, second.id, first.id])
     let html = response.bodyText
     #expect(html.contains("data-run-id=\"\(first.id)\" data-freshness=\"fresh_active\""))
-    #expect(html.contains("<td>Contoso</td>") && html.contains("<td>Fabrikam</td>"))
-    #expect(html.contains("<td>Workspace-level</td>"))
-    #expect(html.contains("<td>Owner User</td>") && html.contains("<td>System</td>"))
+    #expect(
+      html.contains("<td data-label=\"Tenant\">Contoso</td>")
+        && html.contains("<td data-label=\"Tenant\">Fabrikam</td>"))
+    #expect(html.contains("<td data-label=\"Tenant\">Workspace-level</td>"))
+    #expect(
+      html.contains("<td class=\"run-initiator\" data-label=\"Initiator\">Owner User</td>")
+        && html.contains("<td class=\"run-initiator\" data-label=\"Initiator\">System</td>"))
   }
 
   @Test func listsOnlyRunsTheViewerCouldOpen() throws {

@@ -87,10 +87,12 @@ struct TemplatePageTests {
     #expect(html.contains("<progress max=\"120\" value=\"40\""))
     #expect(
       html.contains(
-        "<td class=\"duration\">running 1 h 20 min<span class=\"duration__overrun\"><span aria-hidden=\"true\">▲</span> running 4× longer than expected</span></td>"
+        "<td class=\"duration\" data-label=\"Duration\">running 1 h 20 min<span class=\"duration__overrun\"><span aria-hidden=\"true\">▲</span> running 4× longer than expected</span></td>"
       ))
-    #expect(html.contains("<td>System</td>"), "system runs name no initiator")
-    #expect(html.contains("<td>Workspace-level</td>"))
+    #expect(
+      html.contains("<td class=\"run-initiator\" data-label=\"Initiator\">System</td>"),
+      "system runs name no initiator")
+    #expect(html.contains("<td data-label=\"Tenant\">Workspace-level</td>"))
     for (count, freshness) in [(7, "fresh_active"), (2, "likely_stale")] {
       #expect(
         html.contains(

@@ -128,6 +128,16 @@ class Browser:
     def visible(self, css):
         return self.wait.until(EC.visibility_of_element_located((By.CSS_SELECTOR, css)))
 
+    def horizontal_overflow(self):
+        """How many CSS pixels the document is wider than the viewport (0 when it fits)."""
+        return self.driver.execute_script(
+            "return document.documentElement.scrollWidth - document.documentElement.clientWidth"
+        )
+
+    def response_status(self):
+        """The HTTP status of the document on screen (Navigation Timing's responseStatus)."""
+        return self.driver.execute_script("return performance.getEntriesByType('navigation')[0].responseStatus")
+
     def run_rows(self):
         """(run id, freshness) of every run row on the page, in order."""
         return [
@@ -135,17 +145,19 @@ class Browser:
             for row in self.find_all("tr[data-run-id]")
         ]
 
-    def save_screenshot_through(self, file, element, margin=24):
-        """Saves the page from its top down to just below `element`, at the usual width, for documentation."""
+    def save_screenshot_through(self, file, element, margin=24, width=WINDOW[0]):
+        """Saves the page from its top down to just below `element`, `width` CSS pixels wide (the usual width
+        unless told), for documentation; the window gets its size back afterwards."""
         self.driver.execute_script("window.scrollTo(0, 0)")
         bottom = self.driver.execute_script(
             "return arguments[0].getBoundingClientRect().bottom + window.scrollY", element
         )
         chrome = self.driver.execute_script("return window.outerHeight - window.innerHeight")
-        self.driver.set_window_size(WINDOW[0], int(bottom) + margin + chrome)
+        size = self.driver.get_window_size()
+        self.driver.set_window_size(width, int(bottom) + margin + chrome)
         try:
             Path(file).parent.mkdir(parents=True, exist_ok=True)
             self.driver.save_screenshot(str(file))
         finally:
-            self.driver.set_window_size(*WINDOW)
+            self.driver.set_window_size(size["width"], size["height"])
         return file

@@ -35,7 +35,7 @@ def pytest_terminal_summary(terminalreporter):
         terminalreporter.write_line(f"Browser screenshots ({count} pages): {SCREENSHOTS}")
     readme = os.environ.get("RUNWATCH_README_SCREENSHOTS")
     if readme:
-        for name in ("operations.png", "reconciled-run.png", "insights.png"):
+        for name in ("operations.png", "reconciled-run.png", "insights.png", "phone.png"):
             terminalreporter.write_line(f"README screenshot: {Path(readme) / name}")
 
 
