@@ -100,6 +100,10 @@ week_ago=$(date -u -d '7 days ago' +%Y-%m-%d)
 measure "/operations?created_after=24h" "$owner" "/operations?created_after=24h"
 measure "/operations?created_before=<a week ago> (jump to date)" "$owner" "/operations?created_before=$week_ago"
 measure "/operations?initiator=system" "$owner" "/operations?initiator=system"
+measure "/operations?q=contoso (search, a common word)" "$owner" "/operations?q=contoso"
+measure "/operations?q=restore (search, a rarer word)" "$owner" "/operations?q=restore"
+measure "/operations?q=policy&freshness=likely_stale (search, few matches pass)" "$owner" \
+  "/operations?q=policy&freshness=likely_stale"
 measure "/audit" "$owner" /audit
 measure "/notifications" "$owner" /notifications
 measure "/healthz" "" /healthz

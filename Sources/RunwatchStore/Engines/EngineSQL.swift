@@ -38,11 +38,14 @@ protocol EngineSQL: Sendable {
   /// Writes the search text of the runs `documents` selects (id, text) into `run_search`, replacing what was
   /// there (`RunSearch`).
   func searchIndexUpsert(_ documents: String) -> String
-  /// The condition "the run matches the words of the query bound as `?`" (`RunSearch.words`, already in
-  /// this engine's query syntax; see `searchQuery`).
-  var searchMatch: String { get }
+  /// Ids of runs matching the words bound first (`searchQuery`'s text), newest first (or, with `newer`, oldest
+  /// first), below (above) the id bound next when `bounded`, at most the count bound last.
+  func searchWindow(newer: Bool, bounded: Bool) -> String
   /// `words` in this engine's full-text query syntax: every word, each as a prefix.
   func searchQuery(_ words: [String]) -> String
+  /// A statement that compacts the search index after a bulk write, when the engine needs one (FTS5 merges
+  /// its segments: a common word prefix then reads one doclist instead of many, 27 → 16 ms at 1M runs).
+  var searchIndexCompaction: String? { get }
   /// A query that returns a row when the table named `?` exists.
   var tableExists: String { get }
 }

@@ -30,8 +30,13 @@ struct PostgresSQL: EngineSQL {
   func searchIndexUpsert(_ documents: String) -> String {
     "INSERT INTO run_search (run_id, body) \(documents) ON CONFLICT (run_id) DO UPDATE SET body = excluded.body"
   }
-  var searchMatch: String {
-    "id IN (SELECT run_id FROM run_search WHERE words @@ to_tsquery('simple', ?))"
+  var searchIndexCompaction: String? { nil }
+  func searchWindow(newer: Bool, bounded: Bool) -> String {
+    let bound = bounded ? (newer ? " AND run_id > ?" : " AND run_id < ?") : ""
+    return """
+      SELECT run_id FROM run_search WHERE words @@ to_tsquery('simple', ?)\(bound)
+      ORDER BY run_id \(newer ? "ASC" : "DESC") LIMIT ?
+      """
   }
   func searchQuery(_ words: [String]) -> String {
     words.map { "\($0):*" }.joined(separator: " & ")

@@ -24,7 +24,12 @@ struct SQLiteSQL: EngineSQL {
   func searchIndexUpsert(_ documents: String) -> String {
     "INSERT OR REPLACE INTO run_search (rowid, body) \(documents)"
   }
-  var searchMatch: String { "id IN (SELECT rowid FROM run_search WHERE run_search MATCH ?)" }
+  var searchIndexCompaction: String? { "INSERT INTO run_search (run_search) VALUES ('optimize')" }
+  func searchWindow(newer: Bool, bounded: Bool) -> String {
+    let bound = bounded ? (newer ? " AND rowid > ?" : " AND rowid < ?") : ""
+    return
+      "SELECT rowid FROM run_search WHERE run_search MATCH ?\(bound) ORDER BY rowid \(newer ? "ASC" : "DESC") LIMIT ?"
+  }
   func searchQuery(_ words: [String]) -> String {
     // Words are letters and digits only (`RunSearch.words`), so quoting each is enough to keep FTS5's
     // operators (AND, NEAR, column filters) out of a user's text.

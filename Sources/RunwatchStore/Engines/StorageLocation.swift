@@ -36,13 +36,3 @@ public enum StorageLocation: Sendable, Equatable {
     return String(url[..<authority.index(after: colon)]) + "***" + String(url[at...])
   }
 }
-
-extension StorageLocation {
-  /// The SQL dialect of the engine at this location.
-  var engineSQL: any EngineSQL {
-    switch self {
-    case .sqlite: SQLiteSQL()
-    case .postgres: PostgresSQL()
-    }
-  }
-}

@@ -48,14 +48,15 @@ extension RunwatchDatabase {
     scope: RunScope, filter: RunFilter, before: Int64?, after: Int64?, limit: Int, now: Date, columns: String,
     decode: (Row) throws -> Item, id: KeyPath<Item, Int64>
   ) throws -> (items: [Item], older: Int64?, newer: Int64?) {
+    if !filter.words.isEmpty {
+      return try searchPage(
+        scope: scope, filter: filter, before: before, after: after, limit: limit, now: now, columns: columns,
+        decode: decode, id: id)
+    }
     let limit = max(1, min(limit, 500))
     var condition = SQLCondition()
     scope.apply(to: &condition)
     filter.apply(to: &condition, now: now)
-    if !filter.words.isEmpty {
-      let engine = location.engineSQL
-      condition.add(engine.searchMatch, [engine.searchQuery(filter.words)])
-    }
     let goingNewer = after != nil && before == nil
     if let before { condition.add("id < ?", [before]) }
     if goingNewer, let after { condition.add("id > ?", [after]) }

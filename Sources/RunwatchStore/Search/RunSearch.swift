@@ -61,6 +61,7 @@ public enum RunSearch {
     """
     DELETE FROM run_search;
     \(sql.searchIndexUpsert(documents(where: "1 = 1")));
+    \(sql.searchIndexCompaction.map { "\($0);" } ?? "")
     """
   }
 }
