@@ -151,7 +151,7 @@ test-faults: deps
 
 # The real-browser suite (Tests/browser): headless Debian Chromium driven by Selenium from a venv, axe-core on
 # every page, against a `runwatch serve` it starts on a seeded temp database and stops by PID. Page screenshots
-# go to .build/browser-screenshots/. `make screenshots` runs the same suite and also rewrites the README's two
+# go to .build/browser-screenshots/. `make screenshots` runs the same suite and also rewrites the README's
 # pictures in docs/screenshots/.
 BROWSER_APT_PACKAGES := chromium chromium-driver fonts-dejavu-core python3-venv
 BROWSER_VENV_STAMP := .venv/.browser-requirements

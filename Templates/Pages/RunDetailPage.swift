@@ -20,6 +20,7 @@ public enum RunDetailPage {
       <div class="live-status" data-live-status></div>
       </header>
       \(HTML.unwrap(view.lifecycleExplanation) { $0.render(now: view.now) })\
+      \(HTML.unwrap(lateSuccess(view)) { lateSuccessCallout(view, $0) })\
       \(HTML.when(view.freshness == .unknown) { uncoveredNote })\
       \(RunTimeline.render(view))
       \(summarySection(view))
@@ -124,6 +125,31 @@ public enum RunDetailPage {
       <h2 id="failures-title">What went wrong</h2>
       \(body)
       </section>
+      """
+  }
+
+  /// The late report in which the worker claimed success for a run that had failed, if any: an operator must
+  /// not read "succeeded" in the list below and think the run did.
+  static func lateSuccess(_ view: RunDetailView) -> LateReportItem? {
+    guard view.run.outcome == .failed else { return nil }
+    return view.lateReports.first { report in
+      report.kind == "complete" && report.payload["outcome"]?.stringValue == RunOutcome.succeeded.rawValue
+    }
+  }
+
+  private static func lateSuccessCallout(_ view: RunDetailView, _ report: LateReportItem) -> HTML {
+    let why: HTML =
+      view.run.reconciliation.map { reconciliation in
+        "it had already been closed as failed: \(ReasonCatalog.describe(reconciliation).label.lowercased())"
+      } ?? "its worker had already reported it failed"
+    return """
+      <div class="lifecycle lifecycle--stale" role="note" data-late-success>
+      <p><strong>Its worker later reported success</strong> (\(TimeElement.relative(report.receivedAt, now: view.now)), \
+      from <code>\(report.reporter)</code>) — the run stays failed because \(why). A finished run never changes: \
+      the first outcome recorded stands, and the report is kept below as evidence.</p>
+      <p>Check whether the work really completed (its results, the worker's logs around that time); start the \
+      operation again if it did not.</p>
+      </div>
       """
   }
 

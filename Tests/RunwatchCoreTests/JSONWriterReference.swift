@@ -13,7 +13,14 @@ enum JSONEncoderReference {
     guard let data = try? encoder.encode(value), let text = String(data: data, encoding: .utf8) else {
       return "null"
     }
-    return text
+    return pretty ? compactingEmptyContainers(text) : text
+  }
+
+  /// The encoder's pretty text with each empty array or object written `[]` / `{}` (`JSONWriter`'s one
+  /// departure from it). Strings never hold a raw newline (they escape it), so the pattern only meets layout.
+  static func compactingEmptyContainers(_ text: String) -> String {
+    text.replacingOccurrences(of: #"\[\n *\n *\]"#, with: "[]", options: .regularExpression)
+      .replacingOccurrences(of: #"\{\n *\n *\}"#, with: "{}", options: .regularExpression)
   }
 }
 

@@ -94,18 +94,14 @@ import Testing
                 "k" : null
               }
             ],
-            "empty" : {
-
-            },
-            "none" : [
-
-            ]
+            "empty" : {},
+            "none" : []
           },
           "reason_code" : "run.stale_running"
         }
         """)
-    #expect(JSONValue.array([]).prettyJSONText == "[\n\n]")
-    #expect(JSONValue.emptyObject.prettyJSONText == "{\n\n}")
+    #expect(JSONValue.array([]).prettyJSONText == "[]")
+    #expect(JSONValue.emptyObject.prettyJSONText == "{}")
     expectIdentical(value)
   }
 

@@ -127,6 +127,27 @@ import Testing
   }
 }
 
+/// A worker that reports success after Runwatch closed its run as failed is called out at the top of the run
+/// page, in words, not left as a "succeeded" payload among the late reports.
+@Suite struct RunDetailLateSuccessTests {
+  @Test func aLateSuccessIsCalledOutAndTheRunStaysFailed() throws {
+    let fixture = try PageFixture()
+    let run = try fixture.run()
+    try fixture.reconcile(run)
+    _ = try fixture.lifecycle.complete(runID: run.id, outcome: .succeeded, by: fixture.worker)
+    let html = fixture.get("/operations/\(run.id)").bodyText
+    #expect(html.contains("data-late-success"))
+    #expect(html.contains("<strong>Its worker later reported success</strong>"))
+    #expect(html.contains("the run stays failed because it had already been closed as failed: "))
+    #expect(html.contains("data-freshness=\"reconciled_failed\""))
+    // A late heartbeat, or a late failure, is not a claimed success.
+    let other = try fixture.run()
+    try fixture.reconcile(other)
+    _ = try fixture.lifecycle.complete(runID: other.id, outcome: .failed, by: fixture.worker)
+    #expect(!fixture.get("/operations/\(other.id)").bodyText.contains("data-late-success"))
+  }
+}
+
 /// Words that are true on the run page: a cancelled run is not "what went wrong", a reconciled run's callout is
 /// not repeated below it, what the queue said is shown as it said it, finished runs do not offer to refresh,
 /// and progress reads with separators and a percentage.

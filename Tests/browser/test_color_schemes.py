@@ -17,3 +17,7 @@ def test_dark_scheme_pages_pass_axe(browser):
     browser.visit("/operations", "operations")
     open_first_run_from_tile(browser, "likely_stale")
     browser.visit("/notifications", "notifications")
+    # The find and time-range states of the index.
+    browser.visit("/operations?q=policy", "search results")
+    browser.visit("/operations?created_after=24h&initiator=system", "created in the last day by the system")
+    browser.visit("/operations?q=zzzz-nothing", "search without results")

@@ -13,8 +13,9 @@
 /// - Numbers: a whole number of magnitude below 9e15 as an integer (`1200`, `-0` → `0`); any other finite
 ///   number as Swift's shortest round-trip `description` without a trailing `.0` (`0.5`, `1e+21`,
 ///   `9007199254740992`, `1.2345678901234568e+17`).
-/// - Pretty: two spaces per level, `" : "` between name and value, `,` at line ends, no final newline; an empty
-///   object or array is written open and closed on lines of their own (`{`, empty line, `}`).
+/// - Pretty: two spaces per level, `" : "` between name and value, `,` at line ends, no final newline. The one
+///   place it parts from the encoder: an empty object or array is written `{}` / `[]`, not opened and closed
+///   on lines of their own around an empty line (pages and `--json` output showed three lines for nothing).
 /// - A document holding a NaN or an infinity, or containers nested deeper than ``maximumDepth``, cannot be
 ///   written: the whole text is `null`, as `JSONEncoder`'s error was turned into `null` before.
 public struct JSONWriter {
@@ -128,7 +129,7 @@ public struct JSONWriter {
   private mutating func writeArray(_ items: [JSONValue]) throws(Unwritable) {
     try enter()
     bytes.append(UInt8(ascii: "["))
-    if isPretty {
+    if isPretty && !items.isEmpty {
       bytes.append(0x0A)
       for (index, item) in items.enumerated() {
         if index > 0 { append(",\n") }
@@ -153,15 +154,16 @@ public struct JSONWriter {
   ) throws(Unwritable) {
     try enter()
     bytes.append(UInt8(ascii: "{"))
-    if isPretty { bytes.append(0x0A) }
+    let pretty = isPretty && !members.isEmpty
+    if pretty { bytes.append(0x0A) }
     for (position, member) in members.enumerated() {
-      if position > 0 { isPretty ? append(",\n") : bytes.append(UInt8(ascii: ",")) }
-      if isPretty { indent(depth) }
+      if position > 0 { pretty ? append(",\n") : bytes.append(UInt8(ascii: ",")) }
+      if pretty { indent(depth) }
       writeString(member.key)
-      isPretty ? append(" : ") : bytes.append(UInt8(ascii: ":"))
+      pretty ? append(" : ") : bytes.append(UInt8(ascii: ":"))
       try write(member.value)
     }
-    if isPretty {
+    if pretty {
       bytes.append(0x0A)
       indent(depth - 1)
     }
