@@ -53,7 +53,8 @@ pages() {
   owner=$(rw_login olivia@northwind.example demo-owner)
   reconciled=$(curl -fsS -H "Cookie: runwatch_session=$owner" "$RW_URL/operations?freshness=reconciled_failed" |
     grep -o 'data-run-id="[0-9]*"' | head -1 | tr -dc 0-9)
-  for page in "/operations" "/operations?freshness=likely_stale" "/operations/$reconciled" "/insights?range=30d"; do
+  for page in "/operations" "/operations?freshness=likely_stale" "/operations/$reconciled" "/insights?range=30d" \
+    "/operations?q=contoso" "/operations?created_after=24h"; do
     load=$(RW_COOKIE="runwatch_session=$owner" wrk -t2 -c4 -d"${SECONDS_PER_RUN}s" -s Tests/live/report.lua \
       "$RW_URL$page" | tail -1)
     figure["$engine ${page/$reconciled/<id>}"]=$(awk -F'|' '{ printf "%d req/s, p50 %.2f ms, p99 %.2f ms", $1, $2, $3 }' <<<"$load")
@@ -88,4 +89,6 @@ row "/operations, 4 clients, uncached" "/operations"
 row "/operations?freshness=likely_stale, 4 clients, uncached" "/operations?freshness=likely_stale"
 row "/operations/<id> (a reconciled run), 4 clients" "/operations/<id>"
 row "/insights?range=30d, 4 clients, uncached" "/insights?range=30d"
+row "/operations?q=contoso (search), 4 clients, uncached" "/operations?q=contoso"
+row "/operations?created_after=24h, 4 clients, uncached" "/operations?created_after=24h"
 row "heartbeat, 8 clients" "heartbeat"
