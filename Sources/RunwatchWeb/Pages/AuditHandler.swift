@@ -18,15 +18,8 @@ struct AuditHandler: Sendable {
       try environment.database.snapshot {
         let database = environment.database
         let workspaceID = viewer.workspace.id
-        switch AccessControl.decide(
-          principal: viewer.principal, workspaceID: workspaceID, requiring: .auditView)
-        {
-        case .allowed: break
-        case .notFound: return PageResponses.error(.notFound, viewer: viewer, environment: environment)
-        case .forbidden(let capability):
-          return PageResponses.error(
-            .forbidden(missingCapability: capability.rawValue), viewer: viewer, environment: environment)
-        }
+        try AccessControl.decide(principal: viewer.principal, workspaceID: workspaceID, requiring: .auditView)
+          .orRefuse()
         // Events about runs are only listed when the run itself would open for this viewer.
         guard let scope = database.runScope(for: viewer.principal, in: workspaceID).value else {
           return PageResponses.error(

@@ -15,14 +15,7 @@ struct InsightsHandler: Sendable {
   func respond(to request: HTTPRequest, viewer: Viewer) -> HTTPResponse {
     PageResponses.guarded(request, viewer: viewer, environment: environment) {
       let database = environment.database
-      let scope: RunScope
-      switch database.runScope(for: viewer.principal, in: viewer.workspace.id) {
-      case .allowed(let allowed): scope = allowed
-      case .notFound: return PageResponses.error(.notFound, viewer: viewer, environment: environment)
-      case .forbidden(let capability):
-        return PageResponses.error(
-          .forbidden(missingCapability: capability.rawValue), viewer: viewer, environment: environment)
-      }
+      let scope = try database.runScope(for: viewer.principal, in: viewer.workspace.id).orRefuse()
       let reader = QueryReader(query: request.query)
       let tenantOptions = try environment.visibleTenants(scope: scope)
       let tenantIDs = Set(tenantOptions.map(\.id))

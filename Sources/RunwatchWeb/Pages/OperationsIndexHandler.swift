@@ -14,14 +14,7 @@ struct OperationsIndexHandler: Sendable {
   func respond(to request: HTTPRequest, viewer: Viewer) -> HTTPResponse {
     PageResponses.guarded(request, viewer: viewer, environment: environment) {
       let database = environment.database
-      let scope: RunScope
-      switch database.runScope(for: viewer.principal, in: viewer.workspace.id) {
-      case .allowed(let allowed): scope = allowed
-      case .notFound: return PageResponses.error(.notFound, viewer: viewer, environment: environment)
-      case .forbidden(let capability):
-        return PageResponses.error(
-          .forbidden(missingCapability: capability.rawValue), viewer: viewer, environment: environment)
-      }
+      let scope = try database.runScope(for: viewer.principal, in: viewer.workspace.id).orRefuse()
       // Names the page does not know are refused before the microcache (whose key ignores them) answers.
       let reader = QueryReader(query: request.query)
       let unknown = reader.unknownNames(known: Self.knownParameters)

@@ -75,8 +75,9 @@ public enum PageResponses {
   /// A 200 page.
   static func page(_ html: HTML) -> HTTPResponse { .html(bytes: html.utf8) }
 
-  /// Runs a page body, mapping a rejected parameter to its 400 page and any other failure (a database
-  /// error) to a logged 500 page, so a handler never crashes or drops the connection.
+  /// Runs a page body, mapping a rejected parameter to its 400 page, a refused access (`orRefuse()`) to its
+  /// 404 or 403 page, and any other failure (a database error) to a logged 500 page, so a handler never
+  /// crashes or drops the connection.
   static func guarded(
     _ request: HTTPRequest, viewer: Viewer, environment: WebEnvironment, _ body: () throws -> HTTPResponse
   ) -> HTTPResponse {
@@ -84,6 +85,8 @@ public enum PageResponses {
       return try body()
     } catch let rejected as BadParameter {
       return badParameters(rejected.names, viewer: viewer, environment: environment)
+    } catch let refused as PageRefusal {
+      return error(refused.kind, viewer: viewer, environment: environment)
     } catch {
       environment.logger.error(
         "page failed",

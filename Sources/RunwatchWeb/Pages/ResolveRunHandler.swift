@@ -57,14 +57,7 @@ struct ResolveRunHandler: Sendable {
     guard let id = request.pathParameter("id", as: Int64.self) else {
       return PageResponses.error(.notFound, viewer: viewer, environment: environment)
     }
-    let run: OperationRun
-    switch try environment.database.authorizeRun(id: id, principal: viewer.principal) {
-    case .allowed(let allowed): run = allowed
-    case .notFound: return PageResponses.error(.notFound, viewer: viewer, environment: environment)
-    case .forbidden(let capability):
-      return PageResponses.error(
-        .forbidden(missingCapability: capability.rawValue), viewer: viewer, environment: environment)
-    }
+    let run = try environment.database.authorizeRun(id: id, principal: viewer.principal).orRefuse()
     guard viewer.principal.workspaces[run.workspaceID]?.has(.operationsResolve) == true else {
       return PageResponses.error(
         .forbidden(missingCapability: Capability.operationsResolve.rawValue), viewer: viewer,

@@ -20,14 +20,7 @@ struct RunDetailHandler: Sendable {
         guard let id = request.pathParameter("id", as: Int64.self) else {
           return PageResponses.error(.notFound, viewer: viewer, environment: environment)
         }
-        let run: OperationRun
-        switch try environment.database.authorizeRun(id: id, principal: viewer.principal) {
-        case .allowed(let allowed): run = allowed
-        case .notFound: return PageResponses.error(.notFound, viewer: viewer, environment: environment)
-        case .forbidden(let capability):
-          return PageResponses.error(
-            .forbidden(missingCapability: capability.rawValue), viewer: viewer, environment: environment)
-        }
+        let run = try environment.database.authorizeRun(id: id, principal: viewer.principal).orRefuse()
         var view = try detailView(for: run, now: environment.clock.now())
         view.canResolve =
           view.freshness == .likelyStale

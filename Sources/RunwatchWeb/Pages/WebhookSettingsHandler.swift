@@ -86,15 +86,10 @@ struct WebhookSettingsHandler: Sendable {
 
   /// Runs `body` when the viewer holds `webhooks.manage` in their current workspace; the 403 page otherwise.
   private func authorized(_ viewer: Viewer, _ body: () throws -> HTTPResponse) throws -> HTTPResponse {
-    switch AccessControl.decide(
-      principal: viewer.principal, workspaceID: viewer.workspace.id, requiring: .webhooksManage)
-    {
-    case .allowed: return try body()
-    case .notFound: return PageResponses.error(.notFound, viewer: viewer, environment: environment)
-    case .forbidden(let capability):
-      return PageResponses.error(
-        .forbidden(missingCapability: capability.rawValue), viewer: viewer, environment: environment)
-    }
+    try AccessControl.decide(
+      principal: viewer.principal, workspaceID: viewer.workspace.id, requiring: .webhooksManage
+    ).orRefuse()
+    return try body()
   }
 
   private func page(
