@@ -12,12 +12,9 @@ import Synchronization
 /// reconciliation and get refused (late reports). Everything it does is recorded as actor `demo-fleet`.
 ///
 /// `tick()` does one round on the calling thread (tests drive it with a `ManualTimeSource`); `start()` runs it
-/// every `settings.tickInterval` seconds on a dedicated thread (blocking SQLite work stays off the cooperative
-/// pool, as in `ReconcileLoop`).
-///
-/// `@unchecked Sendable`: the thread flags are only touched while `condition` is locked, the simulation state
-/// lives in a `Mutex`, everything else is immutable and Sendable.
-public final class DemoFleet: @unchecked Sendable {
+/// every `settings.tickInterval` seconds on a `BackgroundThread` (blocking SQLite work stays off the
+/// cooperative pool, as in `ReconcileLoop`). The simulation state lives in a `Mutex`.
+public final class DemoFleet: Sendable {
   /// The actor every fleet action is recorded as.
   public static let actor = Actor(kind: .worker, label: "demo-fleet", source: "demo_fleet")
 
@@ -27,10 +24,7 @@ public final class DemoFleet: @unchecked Sendable {
   public let settings: DemoFleetSettings
   let logger: Logger
   private let state: Mutex<State>
-  private let condition = NSCondition()
-  private var isRunning = false
-  private var isStopping = false
-  private var hasExited = true
+  private let thread = BackgroundThread(name: "runwatch-demo-fleet")
 
   struct State {
     var rng: SplitMix64
@@ -57,31 +51,20 @@ public final class DemoFleet: @unchecked Sendable {
 
   /// Starts ticking on a background thread; the first tick runs at once. Does nothing if already running.
   public func start() {
-    condition.lock()
-    defer { condition.unlock() }
-    guard !isRunning else { return }
-    isRunning = true
-    isStopping = false
-    hasExited = false
-    let thread = Thread { [self] in runLoop() }
-    thread.name = "runwatch-demo-fleet"
-    thread.start()
+    // The first tick always runs, even when `stop()` follows `start()` at once, so a started fleet has done
+    // something by the time `stop()` returns.
+    let started = thread.start(firstPassAlways: true) { [self] in
+      tick()
+      return settings.tickInterval
+    }
+    guard started else { return }
     logger.info("demo fleet started", metadata: ["demo_fleet.tick_seconds": "\(settings.tickInterval)"])
   }
 
   /// Stops the fleet and returns once its thread has exited (an in-flight tick finishes first). Runs it left
   /// active stay active: the reconciler heals them like any other.
   public func stop() {
-    condition.lock()
-    guard isRunning else {
-      condition.unlock()
-      return
-    }
-    isStopping = true
-    condition.broadcast()
-    while !hasExited { condition.wait() }
-    isRunning = false
-    condition.unlock()
+    guard thread.stop() else { return }
     logger.info("demo fleet stopped")
   }
 
@@ -106,28 +89,6 @@ public final class DemoFleet: @unchecked Sendable {
       state.totals.add(report)
       return report
     }
-  }
-
-  private var stopRequested: Bool {
-    condition.lock()
-    defer { condition.unlock() }
-    return isStopping
-  }
-
-  /// The first tick always runs, even when `stop()` follows `start()` at once, so a started fleet has done
-  /// something by the time `stop()` returns.
-  private func runLoop() {
-    repeat {
-      tick()
-      condition.lock()
-      let deadline = Date().addingTimeInterval(settings.tickInterval)
-      while !isStopping, condition.wait(until: deadline) {}
-      condition.unlock()
-    } while !stopRequested
-    condition.lock()
-    hasExited = true
-    condition.broadcast()
-    condition.unlock()
   }
 
   /// Active tenants of every workspace, and the owners and managers who may initiate runs there.

@@ -1,30 +1,24 @@
 import Foundation
 import Logging
 import RunwatchCore
+import Synchronization
 
-/// Runs the reconciler every `reconcile.interval_seconds` on its own thread inside `serve`.
+/// Runs the reconciler every `reconcile.interval_seconds` on its own `BackgroundThread` inside `serve`.
 ///
-/// A dedicated thread, not a Task: a tick is blocking SQLite work and must not occupy the cooperative pool that
-/// serves requests. Errors are logged and the loop carries on; `stop()` lets the in-flight run change commit,
-/// ends the tick at the next batch boundary and waits for the thread, so shutdown never abandons a change
-/// half-way (each change is one transaction in any case).
-///
-/// `@unchecked Sendable` because the mutable state (`isRunning`, `isStopping`, `thread`) is only read or written
-/// while `condition` is locked; everything else is immutable and Sendable.
-public final class ReconcileLoop: @unchecked Sendable {
+/// Errors are logged and the loop carries on; `stop()` lets the in-flight run change commit, ends the tick at
+/// the next batch boundary and waits for the thread, so shutdown never abandons a change half-way (each change
+/// is one transaction in any case).
+public final class ReconcileLoop: Sendable {
   /// The reconciler each tick runs (acting as `Actor.scheduledReconciler` in `serve`).
   public let reconciler: Reconciler
   /// Seconds between the end of one tick and the start of the next.
   public let interval: TimeInterval
   private let logger: Logger
   private let onTick: @Sendable (ReconcileResult) -> Void
-  private let condition = NSCondition()
-  private var isRunning = false
-  private var isStopping = false
-  private var hasExited = true
+  private let thread = BackgroundThread(name: "runwatch-reconcile")
   /// Ticks that have failed in a row (0 after a completed tick): the first failure and the recovery are
   /// logged, the ones in between are not, so a full disk gives two log lines, not one a second.
-  private var failedTicksInRow = 0
+  private let failedTicksInRow = Mutex(0)
 
   /// Creates a loop. `interval` defaults to the policy's `reconcile.interval_seconds`; `onTick` is told the
   /// figures of every completed tick (metrics, tests).
@@ -41,15 +35,11 @@ public final class ReconcileLoop: @unchecked Sendable {
   /// Starts ticking on a background thread: the first tick runs at once. Calling it again while running does
   /// nothing.
   public func start() {
-    condition.lock()
-    defer { condition.unlock() }
-    guard !isRunning else { return }
-    isRunning = true
-    isStopping = false
-    hasExited = false
-    let thread = Thread { [self] in runLoop() }
-    thread.name = "runwatch-reconcile"
-    thread.start()
+    let started = thread.start { [self] in
+      tick()
+      return interval
+    }
+    guard started else { return }
     logger.info(
       "reconcile loop started", metadata: ["reconcile.interval_seconds": "\(interval)"])
   }
@@ -57,16 +47,7 @@ public final class ReconcileLoop: @unchecked Sendable {
   /// Stops the loop and returns once the thread has exited: an in-flight tick finishes its current change and
   /// stops at the next batch boundary.
   public func stop() {
-    condition.lock()
-    guard isRunning else {
-      condition.unlock()
-      return
-    }
-    isStopping = true
-    condition.broadcast()
-    while !hasExited { condition.wait() }
-    isRunning = false
-    condition.unlock()
+    guard thread.stop() else { return }
     logger.info("reconcile loop stopped")
   }
 
@@ -77,7 +58,7 @@ public final class ReconcileLoop: @unchecked Sendable {
   public func tick() -> ReconcileResult? {
     let started = ContinuousClock.now
     do {
-      let result = try reconciler.reconcileAll(shouldContinue: { [self] in !stopRequested })
+      let result = try reconciler.reconcileAll(shouldContinue: { [thread] in !thread.stopRequested })
       let failedBefore = endFailureStreak()
       if failedBefore > 0 {
         logger.notice(
@@ -113,39 +94,18 @@ public final class ReconcileLoop: @unchecked Sendable {
 
   /// Counts a failed tick; returns whether it is the first of a streak (the one to log).
   private func startFailureStreak() -> Bool {
-    condition.lock()
-    defer { condition.unlock() }
-    failedTicksInRow += 1
-    return failedTicksInRow == 1
+    failedTicksInRow.withLock { count in
+      count += 1
+      return count == 1
+    }
   }
 
   /// Ends a failure streak; returns how many ticks it lasted (0 when there was none).
   private func endFailureStreak() -> Int {
-    condition.lock()
-    defer { condition.unlock() }
-    let count = failedTicksInRow
-    failedTicksInRow = 0
-    return count
-  }
-
-  private var stopRequested: Bool {
-    condition.lock()
-    defer { condition.unlock() }
-    return isStopping
-  }
-
-  private func runLoop() {
-    while !stopRequested {
-      tick()
-      condition.lock()
-      let deadline = Date().addingTimeInterval(interval)
-      while !isStopping, condition.wait(until: deadline) {}
-      condition.unlock()
+    failedTicksInRow.withLock { count in
+      defer { count = 0 }
+      return count
     }
-    condition.lock()
-    hasExited = true
-    condition.broadcast()
-    condition.unlock()
   }
 
   private static func milliseconds(since start: ContinuousClock.Instant) -> Int64 {
