@@ -72,15 +72,10 @@ public enum RunDurations {
     in connection: any DatabaseConnection
   ) throws {
     let (table, time) = daily ? ("run_durations_daily", "day") : ("run_durations", "hour")
-    try connection.insertRows(
-      into: table,
-      columns: ["workspace_id", time, "tenant_id", "type", "bucket", "runs"],
+    try RunRollups.addCounts(
+      into: table, keys: ["workspace_id", time, "tenant_id", "type", "bucket"],
       rows: counts.map { key, runs in
         [key.workspaceID, key.hour, key.tenantID, key.type, Int64(key.bucket), runs]
-      },
-      suffix: """
-         ON CONFLICT (workspace_id, \(time), tenant_id, type, bucket)
-        DO UPDATE SET runs = \(table).runs + excluded.runs
-        """)
+      }, in: connection)
   }
 }

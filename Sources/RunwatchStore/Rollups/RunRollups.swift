@@ -33,14 +33,22 @@ enum RunRollups {
     in connection: any DatabaseConnection
   ) throws {
     let (table, time) = daily ? ("run_rollups_daily", "day") : ("run_rollups", "hour")
-    try connection.insertRows(
-      into: table,
-      columns: ["workspace_id", time, "tenant_id", "type", "outcome", "reason", "runs"],
+    try addCounts(
+      into: table, keys: ["workspace_id", time, "tenant_id", "type", "outcome", "reason"],
       rows: counts.map { key, runs in
         [key.workspaceID, key.hour, key.tenantID, key.type, key.outcome, key.reason, runs]
-      },
+      }, in: connection)
+  }
+
+  /// Adds each row's last value (`runs`) to the row of `table` with the same `keys`, or inserts it: one
+  /// upsert for every maintained count table (rollups and durations, hourly and daily).
+  static func addCounts(
+    into table: String, keys: [String], rows: [[any SQLBindable]], in connection: any DatabaseConnection
+  ) throws {
+    try connection.insertRows(
+      into: table, columns: keys + ["runs"], rows: rows,
       suffix: """
-         ON CONFLICT (workspace_id, \(time), tenant_id, type, outcome, reason)
+         ON CONFLICT (\(keys.joined(separator: ", ")))
         DO UPDATE SET runs = \(table).runs + excluded.runs
         """)
   }
